@@ -1,0 +1,39 @@
+import { resolve } from 'node:path';
+
+export interface Config {
+  host: string;
+  port: number;
+  /** PostgreSQL + PostGIS; absent → embedded PGlite in dataDir */
+  databaseUrl: string | null;
+  dataDir: string;
+  /** seed the demo city when the database has no areas */
+  demo: boolean;
+  demoGrids: number;
+  webRoot: string;
+  logLevel: string;
+}
+
+/** Reads and checks the environment once at boot; a bad value stops the server with its name. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const int = (name: string, fallback: number, min: number, max: number) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const v = Number(raw);
+    if (!Number.isInteger(v) || v < min || v > max) throw new Error(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+    return v;
+  };
+  const databaseUrl = env.DATABASE_URL?.trim() || null;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new Error('DATABASE_URL must start with postgres:// or postgresql://');
+  const demo = env.WANGGE_DEMO ?? '1';
+  if (!['0', '1'].includes(demo)) throw new Error(`WANGGE_DEMO must be 0 or 1, got "${demo}"`);
+  return {
+    host: env.HOST || '127.0.0.1',
+    port: int('PORT', 8080, 0, 65535),
+    databaseUrl,
+    dataDir: resolve(env.WANGGE_DATA_DIR || '.wangge/data'),
+    demo: demo === '1',
+    demoGrids: int('WANGGE_DEMO_GRIDS', 300, 10, 200_000),
+    webRoot: resolve(env.WANGGE_WEB_ROOT || 'dist/web'),
+    logLevel: env.LOG_LEVEL || 'warn',
+  };
+}

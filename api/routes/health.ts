@@ -1,0 +1,16 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Health } from '../schemas/areas';
+
+const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/health', { schema: { tags: ['system'], summary: 'Liveness and what the server runs on', response: { 200: Health } } }, async () => {
+    const { rows } = await app.db.query<{ v: string }>('SELECT postgis_lib_version() AS v');
+    return {
+      status: 'ok' as const,
+      database: app.db.kind === 'pglite' ? ('pglite' as const) : ('postgres' as const),
+      postgis: rows[0]?.v ?? 'unknown',
+      mvtEncoder: app.mvtEncoder,
+      areas: await app.areas.countsByLevel(),
+    };
+  });
+};
+export default healthRoutes;

@@ -1,0 +1,32 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { AppError } from '../errors';
+import { TILESETS, type TilesetName } from '../tiles/mvt';
+
+const TileParams = Type.Object({
+  tileset: Type.Union(Object.keys(TILESETS).map((k) => Type.Literal(k))),
+  z: Type.Integer({ minimum: 0, maximum: 22 }),
+  x: Type.Integer({ minimum: 0 }),
+  y: Type.Integer({ minimum: 0 }),
+});
+
+const tileRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/:tileset/:z/:x/:y.mvt', {
+    schema: {
+      tags: ['tiles'],
+      summary: 'Mapbox Vector Tile: areas (layers areas, area_labels) or basemap (layer basemap)',
+      params: TileParams,
+    },
+  }, async (req, reply) => {
+    const { tileset, z, x, y } = req.params;
+    const n = 2 ** z;
+    if (x >= n || y >= n) {
+      throw new AppError(400, 'BadTile', { zh: `瓦片坐标超出范围：z=${z} 时 x、y 应小于 ${n}`, en: `tile out of range: x and y must be < ${n} at z=${z}` });
+    }
+    const mvt = await app.tile(tileset as TilesetName, z, x, y);
+    reply.header('Cache-Control', 'public, max-age=60');
+    if (mvt.length === 0) return reply.status(204).send();
+    return reply.type('application/vnd.mapbox-vector-tile').send(Buffer.from(mvt.buffer, mvt.byteOffset, mvt.byteLength));
+  });
+};
+export default tileRoutes;

@@ -1,0 +1,140 @@
+import type { Db, Queryable } from '../db/types';
+import { AppError, type Problem } from '../errors';
+import { AREA_LEVELS, CODE_LENGTH, type AreaImportResult, type AreaLevel } from '../schemas/areas';
+import { explainInvalid, levelZh, validateAreaCollection, type CleanAreaFeature } from '../domain/geojson-validate';
+
+export interface AreaImportOptions {
+  level: AreaLevel;
+  collection: unknown;
+  /** how far a child may stick out of its parent, metres (sources rarely match exactly); default 0.5 */
+  toleranceM?: number;
+}
+
+// A MultiPolygon is judged whole (parts sharing an edge make it invalid); the parts of a merged
+// area (GeometryCollection) are judged one by one, since they are dissolved afterwards.
+const SQL_VALIDITY = `
+  SELECT x.i, ST_IsValidReason(x.g) AS reason FROM (
+    SELECT (f.ordinality - 1)::int AS i, d.g
+    FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY f
+    CROSS JOIN LATERAL (SELECT ST_Force2D(ST_GeomFromGeoJSON(f.value::text)) AS whole) w
+    CROSS JOIN LATERAL (
+      SELECT (ST_Dump(w.whole)).geom AS g WHERE GeometryType(w.whole) = 'GEOMETRYCOLLECTION'
+      UNION ALL SELECT w.whole WHERE GeometryType(w.whole) <> 'GEOMETRYCOLLECTION') d
+  ) x
+  WHERE NOT ST_IsValid(x.g)`;
+
+// Parts of one area (same code and name) arrive as a GeometryCollection of valid polygons and
+// are dissolved; a plain MultiPolygon is stored as it is (its validity was checked above).
+const SQL_INSERT = `
+  INSERT INTO areas (level, code, name, parent_id, geom)
+  SELECT $1::area_level, f->>'code', f->>'name', (f->>'parentId')::int,
+         ST_Multi(ST_CollectionExtract(
+           CASE WHEN f->'geometry'->>'type' = 'GeometryCollection'
+                THEN ST_UnaryUnion(ST_Force2D(ST_SetSRID(ST_GeomFromGeoJSON(f->>'geometry'), 4326)))
+                ELSE ST_Force2D(ST_SetSRID(ST_GeomFromGeoJSON(f->>'geometry'), 4326)) END, 3))
+  FROM jsonb_array_elements($2::jsonb) f
+  RETURNING id, code`;
+
+const CHUNK = 2000;
+
+const fail = (problems: Problem[]) =>
+  new AppError(422, 'InvalidAreas', { zh: `导入被拒绝：${problems.length} 处问题，未写入任何数据`, en: `import refused: ${problems.length} problem(s), nothing was written` }, problems);
+
+/**
+ * Imports one level of areas from GeoJSON, all or nothing: structure, coordinates and CRS are
+ * checked in JS, geometry validity by PostGIS, then everything is inserted in one transaction
+ * and containment in the parent and overlap with siblings are checked over the new rows; any
+ * problem rolls the whole import back and every problem is reported.
+ */
+export function importAreas(db: Db, opts: AreaImportOptions): Promise<AreaImportResult> {
+  return db.transaction((tx) => importAreasIn(tx, opts));
+}
+
+/** The import inside a caller's transaction (the demo seeds all levels in one). */
+export async function importAreasIn(tx: Queryable, opts: AreaImportOptions): Promise<AreaImportResult> {
+  const { level } = opts;
+  const tolerance = opts.toleranceM ?? 0.5;
+  const { features, problems } = validateAreaCollection(opts.collection, level);
+  if (problems.length) throw fail(problems);
+
+  const label = (f: CleanAreaFeature) => `${f.code} ${f.name}`;
+  const invalid = await tx.query<{ i: number; reason: string }>(SQL_VALIDITY, [JSON.stringify(features.map((f) => f.geometry))]);
+  for (const r of invalid.rows) {
+    const f = features[r.i]!;
+    problems.push({ index: f.indexes[0]!, feature: label(f), field: 'geometry', reason: explainInvalid(r.reason) });
+  }
+  if (problems.length) throw fail(problems);
+
+  const rows = await resolveParents(tx, level, features, problems);
+  if (problems.length) throw fail(problems);
+  const ids = new Map<number, CleanAreaFeature>();
+  const byCode = new Map(features.map((f) => [f.code, f]));
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const chunk = rows.slice(i, i + CHUNK);
+    const inserted = await tx.query<{ id: number; code: string }>(SQL_INSERT, [level, JSON.stringify(chunk)]);
+    for (const r of inserted.rows) ids.set(r.id, byCode.get(r.code)!);
+  }
+  await checkTopology(tx, level, ids, tolerance, problems);
+  if (problems.length) throw fail(problems);
+  return { level, imported: features.length, codes: features.map((f) => f.code) };
+}
+
+interface InsertRow {
+  code: string;
+  name: string;
+  parentId: number | null;
+  geometry: CleanAreaFeature['geometry'];
+}
+
+async function resolveParents(tx: Queryable, level: AreaLevel, features: CleanAreaFeature[], problems: Problem[]): Promise<InsertRow[]> {
+  const existing = await tx.query<{ code: string; name: string }>('SELECT code, name FROM areas WHERE code = ANY ($1::text[])', [features.map((f) => f.code)]);
+  const taken = new Map(existing.rows.map((r) => [r.code, r.name]));
+  const parentLevel: AreaLevel | undefined = AREA_LEVELS[AREA_LEVELS.indexOf(level) - 1];
+  const parents = new Map<string, number>();
+  if (parentLevel) {
+    const codes = [...new Set(features.map((f) => f.code.slice(0, CODE_LENGTH[parentLevel])))];
+    const found = await tx.query<{ id: number; code: string }>('SELECT id, code FROM areas WHERE code = ANY ($1::text[]) AND level = $2::area_level', [codes, parentLevel]);
+    for (const r of found.rows) parents.set(r.code, r.id);
+  }
+  return features.flatMap((f): InsertRow[] => {
+    const at = { index: f.indexes[0]!, feature: `${f.code} ${f.name}`, field: 'properties.code' };
+    if (taken.has(f.code)) {
+      problems.push({ ...at, reason: { zh: `编码 ${f.code} 已存在（${taken.get(f.code)}）`, en: `code ${f.code} already exists (${taken.get(f.code)})` } });
+      return [];
+    }
+    if (!parentLevel) return [{ code: f.code, name: f.name, parentId: null, geometry: f.geometry }];
+    const parentCode = f.code.slice(0, CODE_LENGTH[parentLevel]);
+    const parentId = parents.get(parentCode);
+    if (parentId === undefined) {
+      problems.push({ ...at, reason: { zh: `上级${levelZh(parentLevel)}编码 ${parentCode} 不存在`, en: `parent ${parentLevel} code ${parentCode} does not exist` } });
+      return [];
+    }
+    return [{ code: f.code, name: f.name, parentId, geometry: f.geometry }];
+  });
+}
+
+async function checkTopology(tx: Queryable, level: AreaLevel, ids: Map<number, CleanAreaFeature>, toleranceM: number, problems: Problem[]) {
+  const idList = [...ids.keys()];
+  const names = async (list: number[]) =>
+    new Map((await tx.query<{ id: number; code: string; name: string }>('SELECT id, code, name FROM areas WHERE id = ANY ($1::int[])', [list])).rows.map((r) => [r.id, `${r.code} ${r.name}`]));
+  if (level !== 'county') {
+    const out = await tx.query<{ id: number; parent_id: number; outside_m2: number; outside_max_m: number }>(
+      'SELECT * FROM area_containment_violations($1::int[], $2)', [idList, toleranceM]);
+    const n = await names(out.rows.map((r) => r.parent_id));
+    for (const r of out.rows) {
+      const f = ids.get(r.id)!;
+      const m = Math.round(r.outside_max_m * 10) / 10, a = Math.round(r.outside_m2);
+      problems.push({ index: f.indexes[0]!, feature: `${f.code} ${f.name}`, field: 'geometry', reason: {
+        zh: `超出上级 ${n.get(r.parent_id)} 的范围：最远 ${m} 米，面积 ${a} 平方米（容差 ${toleranceM} 米）`,
+        en: `lies outside its parent ${n.get(r.parent_id)}: up to ${m} m, ${a} m² (tolerance ${toleranceM} m)` } });
+    }
+  }
+  const overlaps = await tx.query<{ a_id: number; b_id: number; overlap_m2: number }>('SELECT * FROM area_overlap_violations($1::int[])', [idList]);
+  const n = await names(overlaps.rows.map((r) => r.b_id));
+  for (const r of overlaps.rows) {
+    const f = ids.get(r.a_id)!;
+    const a = Math.round(r.overlap_m2 * 10) / 10;
+    problems.push({ index: f.indexes[0]!, feature: `${f.code} ${f.name}`, field: 'geometry', reason: {
+      zh: `与 ${n.get(r.b_id)} 重叠 ${a} 平方米`, en: `overlaps ${n.get(r.b_id)} by ${a} m²` } });
+  }
+}

@@ -1,0 +1,94 @@
+import { fromGeojsonVt } from '@maplibre/vt-pbf';
+import type { Db } from '../db/types';
+
+export type MvtEncoder = 'postgis' | 'js';
+
+/**
+ * Tilesets served under /tiles/{name}/{z}/{x}/{y}.mvt. Each is a SQL function returning
+ * (layer, id, …properties, geom) with geom already in tile coordinates (tile_geom). Identifiers
+ * come only from this allow-list; z/x/y are always bound parameters.
+ */
+export const TILESETS = {
+  areas: { fn: 'area_tile_features', layers: ['areas', 'area_labels'], properties: ['level', 'code', 'name', 'parent_id'] },
+  basemap: { fn: 'basemap_tile_features', layers: ['basemap'], properties: ['kind', 'name'] },
+} as const;
+export type TilesetName = keyof typeof TILESETS;
+export const EXTENT = 4096;
+
+/** Native PostGIS encodes with ST_AsMVT; PGlite's PostGIS has no protobuf-c, so JS encodes there. */
+export async function detectMvtEncoder(db: Db): Promise<MvtEncoder> {
+  try {
+    await db.query(`SELECT ST_AsMVT(t) FROM (SELECT 1 AS id, ST_MakePoint(0, 0) AS geom) t`);
+    return 'postgis';
+  } catch {
+    return 'js';
+  }
+}
+
+function postgisSql(name: TilesetName): string {
+  const t = TILESETS[name];
+  const cols = ['id', ...t.properties, 'geom'].join(', ');
+  const parts = t.layers.map(
+    (l) => `coalesce((SELECT ST_AsMVT(q, '${l}', ${EXTENT}, 'geom', 'id') FROM (SELECT ${cols} FROM f WHERE layer = '${l}') q), ''::bytea)`,
+  );
+  return `WITH f AS MATERIALIZED (SELECT * FROM ${t.fn}($1, $2, $3)) SELECT ${parts.join(' || ')} AS mvt`;
+}
+
+function jsSql(name: TilesetName): string {
+  const t = TILESETS[name];
+  return `SELECT layer, id, ${t.properties.join(', ')}, ST_AsGeoJSON(geom) AS g FROM ${t.fn}($1, $2, $3)`;
+}
+
+type Ring = [number, number][];
+interface VtFeature {
+  id: number;
+  type: 1 | 2 | 3;
+  geometry: Ring | Ring[];
+  tags: Record<string, string | number | boolean>;
+}
+
+/** GeoJSON in tile coordinates → the geojson-vt feature shape that vt-pbf serialises. */
+export function toVtFeature(id: number, g: GeoJSON.Geometry, tags: Record<string, unknown>): VtFeature | null {
+  const clean: VtFeature['tags'] = {};
+  for (const [k, v] of Object.entries(tags)) if (v !== null && v !== undefined) clean[k] = v as string | number | boolean;
+  switch (g.type) {
+    case 'Point':
+      return { id, type: 1, geometry: [g.coordinates as [number, number]], tags: clean };
+    case 'MultiPoint':
+      return { id, type: 1, geometry: g.coordinates as Ring, tags: clean };
+    case 'LineString':
+      return { id, type: 2, geometry: [g.coordinates as Ring], tags: clean };
+    case 'MultiLineString':
+      return { id, type: 2, geometry: g.coordinates as Ring[], tags: clean };
+    case 'Polygon':
+      return { id, type: 3, geometry: g.coordinates as Ring[], tags: clean };
+    case 'MultiPolygon':
+      return { id, type: 3, geometry: (g.coordinates as Ring[][]).flat(), tags: clean };
+    default:
+      return null;
+  }
+}
+
+export function tileEncoder(db: Db, encoder: MvtEncoder) {
+  const sql = new Map<TilesetName, string>();
+  for (const name of Object.keys(TILESETS) as TilesetName[]) sql.set(name, encoder === 'postgis' ? postgisSql(name) : jsSql(name));
+
+  return async function tile(name: TilesetName, z: number, x: number, y: number): Promise<Uint8Array> {
+    const text = sql.get(name)!;
+    if (encoder === 'postgis') {
+      const { rows } = await db.query<{ mvt: Uint8Array }>(text, [z, x, y]);
+      return rows[0]?.mvt ?? new Uint8Array();
+    }
+    const { rows } = await db.query<Record<string, unknown> & { layer: string; id: number; g: string }>(text, [z, x, y]);
+    const layers: Record<string, { features: VtFeature[] }> = {};
+    for (const l of TILESETS[name].layers) layers[l] = { features: [] };
+    for (const { layer, id, g, ...props } of rows) {
+      const f = toVtFeature(id, JSON.parse(g) as GeoJSON.Geometry, props);
+      if (f) layers[layer]!.features.push(f);
+    }
+    for (const l of Object.keys(layers)) if (layers[l]!.features.length === 0) delete layers[l];
+    if (Object.keys(layers).length === 0) return new Uint8Array();
+    // vt-pbf's types name geojson-vt's internal tile; our features have exactly its shape.
+    return fromGeojsonVt(layers as never, { version: 2, extent: EXTENT });
+  };
+}

@@ -1,0 +1,31 @@
+-- Features of the area hierarchy for one tile, already in tile coordinates. Two layers:
+-- 'areas' (polygons) and 'area_labels' (one point per area, so a label is drawn once and not
+-- once per tile the polygon touches). Levels appear with zoom: county and streets always,
+-- communities from z10, grids from z12, which keeps every tile well under 500 KB.
+CREATE OR REPLACE FUNCTION area_min_zoom(lvl area_level) RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE lvl WHEN 'grid' THEN 12 WHEN 'community' THEN 10 ELSE 0 END
+$$;
+
+CREATE OR REPLACE FUNCTION area_tile_features(z integer, x integer, y integer)
+RETURNS TABLE (layer text, id integer, level text, code text, name text, parent_id integer, geom geometry)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT * FROM (
+    SELECT 'areas'::text, a.id, a.level::text, a.code, a.name, a.parent_id,
+           tile_geom(a.geom_3857, z, x, y) AS geom
+    FROM areas a
+    WHERE a.geom_3857 && ST_TileEnvelope(z, x, y, margin => 64.0 / 4096)
+      AND area_min_zoom(a.level) <= z
+    UNION ALL
+    SELECT 'area_labels'::text, a.id, a.level::text, a.code, a.name, a.parent_id,
+           tile_geom(ST_Transform(a.label_point, 3857), z, x, y) AS geom
+    FROM areas a
+    WHERE a.label_point && ST_Transform(ST_TileEnvelope(z, x, y), 4326)
+      AND area_min_zoom(a.level) <= z
+  ) f
+  WHERE f.geom IS NOT NULL
+  ORDER BY 1, 2
+$$;
+
+COMMENT ON FUNCTION area_tile_features(integer, integer, integer) IS
+  'MVT features of /tiles/areas/{z}/{x}/{y}: layers areas and area_labels';

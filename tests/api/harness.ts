@@ -1,0 +1,61 @@
+import { readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { openPgliteDb } from '../../api/db/pglite';
+import { openPgDb } from '../../api/db/pg';
+import type { Db } from '../../api/db/types';
+import { buildApp } from '../../api/app';
+import { adminUrl, databaseUrl } from './native';
+
+export interface Backend {
+  name: 'pglite' | 'postgres';
+  /** a fresh, migrated, empty database of this backend */
+  open(): Promise<Db>;
+}
+
+const pglite: Backend = {
+  name: 'pglite',
+  async open() {
+    const dump = await readFile(inject('pgliteDump'));
+    return openPgliteDb({ loadDataDir: new Blob([dump]) });
+  },
+};
+
+const postgres = (url: string, template: string): Backend => ({
+  name: 'postgres',
+  async open() {
+    const name = `wangge_t_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: adminUrl(url) });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+    await admin.end();
+    const db = openPgDb(databaseUrl(url, name));
+    const close = db.close;
+    // Dropping the per-file database on close keeps the server clean between runs.
+    return {
+      ...db,
+      async close() {
+        await close();
+        const a = new pg.Client({ connectionString: adminUrl(url) });
+        await a.connect();
+        await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await a.end();
+      },
+    };
+  },
+});
+
+/** PGlite always; native PostGIS too when TEST_DATABASE_URL is set (CI sets it). */
+export function backends(): Backend[] {
+  const url = process.env.TEST_DATABASE_URL;
+  const template = inject('nativeTemplate');
+  return url && template ? [pglite, postgres(url, template)] : [pglite];
+}
+
+export async function appOn(db: Db): Promise<FastifyInstance> {
+  const app = await buildApp({ db });
+  await app.ready();
+  return app;
+}

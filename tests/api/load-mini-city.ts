@@ -1,0 +1,11 @@
+import type { FastifyInstance } from 'fastify';
+import { expect } from 'vitest';
+import { communities, county, grids, streets } from '../fixtures/mini-city';
+
+/** Imports the mini city through the public API, asserting each level is accepted. */
+export async function loadMiniCity(app: FastifyInstance) {
+  for (const [level, collection] of [['county', county], ['street', streets], ['community', communities], ['grid', grids]] as const) {
+    const res = await app.inject({ method: 'POST', url: '/api/areas/import', payload: { level, collection } });
+    expect(res.statusCode, res.body).toBe(201);
+  }
+}

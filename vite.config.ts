@@ -1,0 +1,19 @@
+import { defineConfig } from 'vite';
+import vue from '@vitejs/plugin-vue';
+import { fileURLToPath } from 'node:url';
+
+const apiTarget = process.env.WANGGE_API ?? 'http://127.0.0.1:8080';
+
+// The web app lives in web/; `vite build` writes dist/web, which api/server.ts serves.
+export default defineConfig({
+  root: fileURLToPath(new URL('./web', import.meta.url)),
+  plugins: [vue()],
+  build: {
+    outDir: fileURLToPath(new URL('./dist/web', import.meta.url)),
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 2000,
+  },
+  server: {
+    proxy: { '/api': apiTarget, '/tiles': apiTarget },
+  },
+});
