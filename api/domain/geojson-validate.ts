@@ -22,7 +22,16 @@ type Pos = number[];
  * intersection) is checked by PostGIS afterwards. Features with the same code and name are
  * parts of one area (e.g. 新昌乡 in two pieces) and are merged.
  */
-export function validateAreaCollection(input: unknown, level: AreaLevel): { features: CleanAreaFeature[]; problems: Problem[] } {
+export interface FieldNames {
+  /** property holding the code; default "code" (DataV files: "adcode") */
+  code?: string;
+  /** property holding the name; default "name" */
+  name?: string;
+}
+
+export function validateAreaCollection(input: unknown, level: AreaLevel, fields: FieldNames = {}): { features: CleanAreaFeature[]; problems: Problem[] } {
+  const codeKey = fields.code || 'code';
+  const nameKey = fields.name || 'name';
   const problems: Problem[] = [];
   const fc = input as { type?: unknown; features?: unknown; crs?: { properties?: { name?: unknown } } } | null;
   if (typeof fc !== 'object' || fc === null || fc.type !== 'FeatureCollection' || !Array.isArray(fc.features)) {
@@ -42,17 +51,19 @@ export function validateAreaCollection(input: unknown, level: AreaLevel): { feat
   fc.features.forEach((raw: unknown, index: number) => {
     const f = raw as { type?: unknown; geometry?: { type?: unknown; coordinates?: unknown } | null; properties?: Record<string, unknown> | null };
     const props = f?.properties ?? {};
-    const code = typeof props.code === 'number' ? String(props.code) : props.code;
-    const name = typeof props.name === 'string' ? props.name.trim() : '';
+    const rawCode = props[codeKey];
+    const code = typeof rawCode === 'number' ? String(rawCode) : rawCode;
+    const rawName = props[nameKey];
+    const name = typeof rawName === 'string' ? rawName.trim() : '';
     const label = typeof code === 'string' && code ? code : name || `#${index + 1}`;
     const add = (field: string, zh: string, en: string) => problems.push({ index, feature: label, field, reason: { zh, en } });
     if (typeof f !== 'object' || f === null || f.type !== 'Feature') return add('type', '不是 GeoJSON Feature', 'not a GeoJSON Feature');
     const want = CODE_LENGTH[level];
     if (typeof code !== 'string' || !new RegExp(`^[0-9]{${want}}$`).test(code)) {
-      add('properties.code', `编码应为 ${want} 位数字（${levelZh(level)}），实际为 ${JSON.stringify(code ?? null)}`, `code must be ${want} digits for a ${level}, got ${JSON.stringify(code ?? null)}`);
+      add(`properties.${codeKey}`, `编码应为 ${want} 位数字（${levelZh(level)}），实际为 ${JSON.stringify(code ?? null)}`, `code must be ${want} digits for a ${level}, got ${JSON.stringify(code ?? null)}`);
     }
-    if (!name) add('properties.name', '缺少名称', 'name is missing');
-    else if (name.length > 100) add('properties.name', '名称超过 100 个字符', 'name is longer than 100 characters');
+    if (!name) add(`properties.${nameKey}`, '缺少名称', 'name is missing');
+    else if (name.length > 100) add(`properties.${nameKey}`, '名称超过 100 个字符', 'name is longer than 100 characters');
     const geomProblem = checkGeometry(f.geometry);
     if (geomProblem) add('geometry', geomProblem.zh, geomProblem.en);
     if (problems.some((p) => p.index === index) || typeof code !== 'string') return;
@@ -61,7 +72,7 @@ export function validateAreaCollection(input: unknown, level: AreaLevel): { feat
     if (!seen) {
       byCode.set(code, { indexes: [index], code, name, geometry, parts: [geometry] });
     } else if (seen.name !== name) {
-      add('properties.code', `编码 ${code} 与第 ${seen.indexes[0]! + 1} 个要素（${seen.name}）重复`, `code ${code} duplicates feature #${seen.indexes[0]! + 1} (${seen.name})`);
+      add(`properties.${codeKey}`, `编码 ${code} 与第 ${seen.indexes[0]! + 1} 个要素（${seen.name}）重复`, `code ${code} duplicates feature #${seen.indexes[0]! + 1} (${seen.name})`);
     } else {
       seen.indexes.push(index);
       seen.parts.push(geometry);

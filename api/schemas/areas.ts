@@ -60,6 +60,13 @@ export const AreaImportRequest = Type.Object({
   collection: Type.Any(),
   /** how far (metres) a child may stick out of its parent: data from different sources rarely match exactly */
   toleranceM: Type.Optional(Type.Number({ minimum: 0, maximum: 2000 })),
+  /** sibling overlaps up to this many m² are accepted (simplified boundaries from real sources) */
+  overlapToleranceM2: Type.Optional(Type.Number({ minimum: 0, maximum: 1e6 })),
+  /** property names of code and name in the file, when they are not "code" and "name" */
+  fields: Type.Optional(Type.Object({
+    code: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  })),
 });
 export type AreaImportRequest = Static<typeof AreaImportRequest>;
 

@@ -1,13 +1,17 @@
 import type { Db, Queryable } from '../db/types';
 import { AppError, type Problem } from '../errors';
 import { AREA_LEVELS, CODE_LENGTH, type AreaImportResult, type AreaLevel } from '../schemas/areas';
-import { explainInvalid, levelZh, validateAreaCollection, type CleanAreaFeature } from '../domain/geojson-validate';
+import { explainInvalid, levelZh, validateAreaCollection, type CleanAreaFeature, type FieldNames } from '../domain/geojson-validate';
 
 export interface AreaImportOptions {
   level: AreaLevel;
   collection: unknown;
   /** how far a child may stick out of its parent, metres (sources rarely match exactly); default 0.5 */
   toleranceM?: number;
+  /** sibling overlaps up to this many m² are accepted (simplified real boundaries); default 1 */
+  overlapToleranceM2?: number;
+  /** property names of code and name in the file, when they are not "code" and "name" */
+  fields?: FieldNames;
 }
 
 // A MultiPolygon is judged whole (parts sharing an edge make it invalid); the parts of a merged
@@ -54,7 +58,7 @@ export function importAreas(db: Db, opts: AreaImportOptions): Promise<AreaImport
 export async function importAreasIn(tx: Queryable, opts: AreaImportOptions): Promise<AreaImportResult> {
   const { level } = opts;
   const tolerance = opts.toleranceM ?? 0.5;
-  const { features, problems } = validateAreaCollection(opts.collection, level);
+  const { features, problems } = validateAreaCollection(opts.collection, level, opts.fields);
   if (problems.length) throw fail(problems);
 
   const label = (f: CleanAreaFeature) => `${f.code} ${f.name}`;
@@ -74,7 +78,7 @@ export async function importAreasIn(tx: Queryable, opts: AreaImportOptions): Pro
     const inserted = await tx.query<{ id: number; code: string }>(SQL_INSERT, [level, JSON.stringify(chunk)]);
     for (const r of inserted.rows) ids.set(r.id, byCode.get(r.code)!);
   }
-  await checkTopology(tx, level, ids, tolerance, problems);
+  await checkTopology(tx, level, ids, tolerance, opts.overlapToleranceM2 ?? 1, problems);
   if (problems.length) throw fail(problems);
   return { level, imported: features.length, codes: features.map((f) => f.code) };
 }
@@ -113,7 +117,7 @@ async function resolveParents(tx: Queryable, level: AreaLevel, features: CleanAr
   });
 }
 
-async function checkTopology(tx: Queryable, level: AreaLevel, ids: Map<number, CleanAreaFeature>, toleranceM: number, problems: Problem[]) {
+async function checkTopology(tx: Queryable, level: AreaLevel, ids: Map<number, CleanAreaFeature>, toleranceM: number, overlapM2: number, problems: Problem[]) {
   const idList = [...ids.keys()];
   const names = async (list: number[]) =>
     new Map((await tx.query<{ id: number; code: string; name: string }>('SELECT id, code, name FROM areas WHERE id = ANY ($1::int[])', [list])).rows.map((r) => [r.id, `${r.code} ${r.name}`]));
@@ -129,7 +133,7 @@ async function checkTopology(tx: Queryable, level: AreaLevel, ids: Map<number, C
         en: `lies outside its parent ${n.get(r.parent_id)}: up to ${m} m, ${a} m² (tolerance ${toleranceM} m)` } });
     }
   }
-  const overlaps = await tx.query<{ a_id: number; b_id: number; overlap_m2: number }>('SELECT * FROM area_overlap_violations($1::int[])', [idList]);
+  const overlaps = await tx.query<{ a_id: number; b_id: number; overlap_m2: number }>('SELECT * FROM area_overlap_violations($1::int[], $2)', [idList, overlapM2]);
   const n = await names(overlaps.rows.map((r) => r.b_id));
   for (const r of overlaps.rows) {
     const f = ids.get(r.a_id)!;

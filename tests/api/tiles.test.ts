@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { VectorTile } from '@mapbox/vector-tile';
+import { PbfReader } from 'pbf';
+import type { Db } from '../../api/db/types';
+import { tileEncoder } from '../../api/tiles/mvt';
+import { appOn, backends } from './harness';
+import { loadMiniCity } from './load-mini-city';
+
+/** lon/lat → the XYZ tile containing it */
+export function tileOf(lon: number, lat: number, z: number): [number, number, number] {
+  const n = 2 ** z;
+  const x = Math.floor(((lon + 180) / 360) * n);
+  const r = (lat * Math.PI) / 180;
+  const y = Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n);
+  return [z, x, y];
+}
+
+export interface DecodedFeature {
+  layer: string;
+  id: number | undefined;
+  type: number;
+  properties: Record<string, unknown>;
+  rings: [number, number][][];
+}
+
+/** Decodes an MVT into a canonical, comparable list (sorted by layer, id). */
+export function decode(buf: Uint8Array): DecodedFeature[] {
+  if (buf.length === 0) return [];
+  const tile = new VectorTile(new PbfReader(buf));
+  const out: DecodedFeature[] = [];
+  for (const [name, layer] of Object.entries(tile.layers)) {
+    expect(layer.extent).toBe(4096);
+    for (let i = 0; i < layer.length; i++) {
+      const f = layer.feature(i);
+      out.push({ layer: name, id: f.id, type: f.type, properties: f.properties, rings: f.loadGeometry().map((r) => r.map((p) => [p.x, p.y] as [number, number])) });
+    }
+  }
+  return out.sort((a, b) => a.layer.localeCompare(b.layer) || (a.id ?? 0) - (b.id ?? 0));
+}
+
+/** Surveyor's formula in tile coordinates (y down): the MVT spec wants exterior rings > 0. */
+const surveyorArea = (ring: [number, number][]) => ring.reduce((s, [x1, y1], i) => { const [x2, y2] = ring[(i + 1) % ring.length]!; return s + (x1 * y2 - x2 * y1); }, 0) / 2;
+
+describe.each(backends())('vector tiles on $name', (backend) => {
+  let db: Db;
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    db = await backend.open();
+    app = await appOn(db);
+    await loadMiniCity(app);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await db?.close();
+  });
+
+  const fetchTile = async (set: string, [z, x, y]: [number, number, number]) => {
+    const res = await app.inject({ method: 'GET', url: `/tiles/${set}/${z}/${x}/${y}.mvt` });
+    return { status: res.statusCode, type: res.headers['content-type'], body: new Uint8Array(res.rawPayload) };
+  };
+
+  it('serves the hierarchy at z14 with properties, ids, labels and spec winding', async () => {
+    const t = await fetchTile('areas', tileOf(118.505, 28.905, 14));
+    expect(t.status).toBe(200);
+    expect(t.type).toBe('application/vnd.mapbox-vector-tile');
+    const features = decode(t.body);
+    const polys = features.filter((f) => f.layer === 'areas');
+    const grid = polys.find((f) => f.properties.code === '330822001001001')!;
+    expect(grid).toBeDefined();
+    expect(grid.type).toBe(3);
+    expect(grid.properties).toMatchObject({ level: 'grid', name: '文峰社区第01网格' });
+    expect(typeof grid.properties.parent_id).toBe('number');
+    expect(surveyorArea(grid.rings[0]!)).toBeGreaterThan(0);
+    expect(new Set(polys.map((f) => f.properties.level))).toEqual(new Set(['county', 'street', 'community', 'grid']));
+    const labels = features.filter((f) => f.layer === 'area_labels');
+    expect(labels.every((f) => f.type === 1)).toBe(true);
+    expect(labels.map((f) => f.id)).toContain(grid.id);
+  });
+
+  it('leaves grids out below z12 and communities below z10, and answers 204 for an empty tile', async () => {
+    const z11 = decode((await fetchTile('areas', tileOf(118.505, 28.905, 11))).body);
+    expect(new Set(z11.map((f) => f.properties.level))).toEqual(new Set(['county', 'street', 'community']));
+    const z9 = decode((await fetchTile('areas', tileOf(118.505, 28.905, 9))).body);
+    expect(new Set(z9.map((f) => f.properties.level))).toEqual(new Set(['county', 'street']));
+    const empty = await fetchTile('areas', tileOf(10, 50, 14));
+    expect(empty.status).toBe(204);
+  });
+
+  it('refuses tiles that do not exist', async () => {
+    expect((await fetchTile('areas', [3, 8, 0])).status).toBe(400);
+    expect((await fetchTile('nope', [3, 1, 1])).status).toBe(400);
+    const res = await app.inject({ method: 'GET', url: '/tiles/areas/30/1/1.mvt' });
+    expect(res.statusCode).toBe(400);
+  });
+
+  it('encodes the same features with ST_AsMVT and with the JS encoder', async () => {
+    const js = tileEncoder(db, 'js');
+    const native = tileEncoder(db, 'postgis');
+    for (const z of [10, 12, 14, 16]) {
+      const [, x, y] = tileOf(118.52, 28.91, z);
+      const a = decode(await js('areas', z, x, y));
+      expect(a.length).toBeGreaterThan(0);
+      if (backend.name === 'postgres') expect(decode(await native('areas', z, x, y))).toEqual(a);
+    }
+  });
+
+  it.runIf(backend.name === 'postgres')('draws the same shapes as ST_AsMVTGeom', async () => {
+    for (const z of [12, 14, 16]) {
+      const [, x, y] = tileOf(118.515, 28.905, z);
+      const { rows } = await db.query<{ code: string; ours: number; theirs: number }>(
+        `SELECT a.code, ST_Area(tile_geom(a.geom_3857, $1, $2, $3)) AS ours,
+                ST_Area(ST_AsMVTGeom(a.geom_3857, ST_TileEnvelope($1, $2, $3), 4096, 64, true)) AS theirs
+         FROM areas a WHERE a.geom_3857 && ST_TileEnvelope($1, $2, $3)`, [z, x, y]);
+      expect(rows.length).toBeGreaterThan(0);
+      for (const r of rows) expect(Math.abs(r.ours - r.theirs) / r.theirs, r.code).toBeLessThan(0.001);
+    }
+  });
+});
