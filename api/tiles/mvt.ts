@@ -69,9 +69,12 @@ export function toVtFeature(id: number, g: GeoJSON.Geometry, tags: Record<string
   }
 }
 
+/** The one query behind a tile of this tileset with this encoder (parameters: z, x, y). */
+export const tileSql = (name: TilesetName, encoder: MvtEncoder) => (encoder === 'postgis' ? postgisSql(name) : jsSql(name));
+
 export function tileEncoder(db: Db, encoder: MvtEncoder) {
   const sql = new Map<TilesetName, string>();
-  for (const name of Object.keys(TILESETS) as TilesetName[]) sql.set(name, encoder === 'postgis' ? postgisSql(name) : jsSql(name));
+  for (const name of Object.keys(TILESETS) as TilesetName[]) sql.set(name, tileSql(name, encoder));
 
   return async function tile(name: TilesetName, z: number, x: number, y: number): Promise<Uint8Array> {
     const text = sql.get(name)!;

@@ -7,7 +7,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
     FROM basemap_features b
     WHERE b.geom_3857 && ST_TileEnvelope(z, x, y, margin => 64.0 / 4096)
       AND (b.kind <> 'road_minor' OR z >= 13)
+    OFFSET 0 -- keeps tile_geom from running twice (see area_tile_features)
   ) f
   WHERE f.geom IS NOT NULL
-  ORDER BY 2
 $$;

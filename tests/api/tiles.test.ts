@@ -117,3 +117,28 @@ describe.each(backends())('vector tiles on $name', (backend) => {
     }
   });
 });
+
+describe.runIf(backends().length > 1)('the same tiles from PGlite and native PostGIS', () => {
+  it('decodes to identical features at z10–z16', async () => {
+    const apps: FastifyInstance[] = [];
+    const dbs: Db[] = [];
+    try {
+      for (const b of backends()) {
+        const db = await b.open();
+        dbs.push(db);
+        const app = await appOn(db);
+        apps.push(app);
+        await loadMiniCity(app);
+      }
+      for (const z of [10, 12, 14, 16]) {
+        const [, x, y] = tileOf(118.51, 28.905, z);
+        const [a, b] = await Promise.all(apps.map(async (app) => decode(new Uint8Array((await app.inject({ url: `/tiles/areas/${z}/${x}/${y}.mvt` })).rawPayload))));
+        expect(a!.length).toBeGreaterThan(0);
+        expect(b).toEqual(a);
+      }
+    } finally {
+      for (const app of apps) await app.close();
+      for (const db of dbs) await db.close();
+    }
+  });
+});

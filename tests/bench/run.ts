@@ -1,0 +1,113 @@
+/**
+ * npm run bench — prints the performance table for docs/BENCHMARKS.md.
+ * Native part (needs BENCH_DATABASE_URL, TEST_DATABASE_URL or DATABASE_URL pointing at a
+ * PostgreSQL + PostGIS server whose user may create databases): a 10,000-grid demo city,
+ * area tiles at z10/z12/z14 through the HTTP API vs the same SQL run directly (the floor).
+ * Embedded part: time from starting the server to ready on PGlite, first and warm start.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir, cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { openPgDb } from '../../api/db/pg';
+import { migrate } from '../../api/db/migrate';
+import { buildApp } from '../../api/app';
+import { tileSql } from '../../api/tiles/mvt';
+import { seedDemo } from '../../data/demo/seed';
+import { median, p95, tilesCovering } from './tiles';
+
+const GRIDS = Number(process.env.BENCH_GRIDS ?? 10_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const rows: string[][] = [];
+const row = (...cells: (string | number)[]) => rows.push(cells.map(String));
+const ms = (x: number) => x.toFixed(2);
+
+async function nativeBench(url: string) {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query('DROP DATABASE IF EXISTS wangge_bench WITH (FORCE)');
+  await admin.query('CREATE DATABASE wangge_bench');
+  await admin.end();
+  const u = new URL(url);
+  u.pathname = '/wangge_bench';
+  const db = openPgDb(u.toString());
+  await migrate(db);
+  let t = performance.now();
+  const city = await seedDemo(db, { grids: GRIDS });
+  row('seed demo city via importer (native)', `${city.grids} grids`, '', ms((performance.now() - t) / 1000) + ' s', '', '');
+  await db.query('ANALYZE');
+  const { rows: b } = await db.query<{ bbox: [number, number, number, number] }>(
+    `SELECT ARRAY[ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)] AS bbox FROM (SELECT ST_Extent(geom)::box3d AS e FROM areas WHERE level = 'county') s`);
+  const bbox = b[0]!.bbox;
+
+  const app = await buildApp({ db });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const port = (app.server.address() as { port: number }).port;
+  for (const z of [10, 12, 14]) {
+    const tiles = tilesCovering(bbox, z, 60);
+    const sql = tileSql('areas', 'postgis');
+    const api: number[] = [], floor: number[] = [];
+    let maxBytes = 0;
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const [tz, x, y] of tiles) {
+        t = performance.now();
+        await db.query(sql, [tz, x, y]);
+        floor.push(performance.now() - t);
+        t = performance.now();
+        const res = await fetch(`http://127.0.0.1:${port}/tiles/areas/${tz}/${x}/${y}.mvt`);
+        const bytes = (await res.arrayBuffer()).byteLength;
+        api.push(performance.now() - t);
+        maxBytes = Math.max(maxBytes, bytes);
+      }
+    }
+    row(`area tile z${z} (native, ${tiles.length} tiles × ${ROUNDS})`, ms(median(api)), ms(p95(api)), ms(median(floor)), (median(api) / median(floor)).toFixed(2) + '×', `${(maxBytes / 1024).toFixed(1)} KB`);
+  }
+  await app.close();
+  await db.close();
+}
+
+/** Starts the real server on PGlite and waits for its ready line. */
+function startServer(dataDir: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t = performance.now();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'api/server.ts'], {
+      env: { ...process.env, DATABASE_URL: '', PORT: '0', WANGGE_DATA_DIR: dataDir },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let elapsed: number | null = null;
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (elapsed === null && chunk.toString().includes('Wangge listening on')) {
+        elapsed = performance.now() - t;
+        child.kill('SIGTERM');
+      }
+    });
+    child.once('exit', (code) => (elapsed === null ? reject(new Error(`server exited with ${code} before it was ready`)) : resolve(elapsed)));
+  });
+}
+
+async function startupBench() {
+  const dir = await mkdtemp(join(tmpdir(), 'wangge-bench-'));
+  try {
+    const first = await startServer(dir);
+    row('npm start → ready, PGlite first start (unpack + migrate + seed 300 grids)', '', '', ms(first / 1000) + ' s', '', '');
+    const warm: number[] = [];
+    for (let i = 0; i < 3; i++) warm.push(await startServer(dir));
+    row('npm start → ready, PGlite warm start (median of 3)', '', '', ms(median(warm) / 1000) + ' s', '', '');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const url = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
+if (url) await nativeBench(url);
+else console.warn('native PostGIS part skipped: set BENCH_DATABASE_URL (or TEST_DATABASE_URL) to a PostgreSQL + PostGIS server');
+await startupBench();
+
+const head = ['what', 'API median ms', 'API p95 ms', 'SQL floor median ms / total', 'API ÷ floor', 'max tile'];
+const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+console.log(`\nWangge bench — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`);
+console.log(line(head));
+console.log(line(widths.map((w) => '-'.repeat(w))));
+for (const r of rows) console.log(line(r));
