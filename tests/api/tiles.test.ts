@@ -142,3 +142,29 @@ describe.runIf(backends().length > 1)('the same tiles from PGlite and native Pos
     }
   });
 });
+
+describe.runIf(backends().length > 1)('the demo city tiles from PGlite and native PostGIS', () => {
+  it('decode to identical features on irregular shapes too', async () => {
+    const { seedDemo } = await import('../../data/demo/seed');
+    const dbs: Db[] = [];
+    try {
+      for (const b of backends()) {
+        const db = await b.open();
+        dbs.push(db);
+        await seedDemo(db);
+      }
+      const encoders = dbs.map((db) => tileEncoder(db, 'js'));
+      for (const z of [11, 13, 15]) {
+        const [, x, y] = tileOf(118.515, 28.905, z);
+        const [a, b] = await Promise.all(encoders.map(async (tile) => decode(await tile('areas', z, x, y))));
+        expect(a!.filter((f) => f.layer === 'areas').length).toBeGreaterThan(3);
+        expect(b).toEqual(a);
+        const [ba, bb] = await Promise.all(encoders.map(async (tile) => decode(await tile('basemap', z, x, y))));
+        expect(ba!.length).toBeGreaterThan(0);
+        expect(bb).toEqual(ba);
+      }
+    } finally {
+      for (const db of dbs) await db.close();
+    }
+  });
+});
