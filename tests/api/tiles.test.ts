@@ -1,43 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { VectorTile } from '@mapbox/vector-tile';
-import { PbfReader } from 'pbf';
 import type { Db } from '../../api/db/types';
 import { tileEncoder } from '../../api/tiles/mvt';
 import { appOn, backends } from './harness';
 import { loadMiniCity } from './load-mini-city';
-
-/** lon/lat → the XYZ tile containing it */
-export function tileOf(lon: number, lat: number, z: number): [number, number, number] {
-  const n = 2 ** z;
-  const x = Math.floor(((lon + 180) / 360) * n);
-  const r = (lat * Math.PI) / 180;
-  const y = Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n);
-  return [z, x, y];
-}
-
-export interface DecodedFeature {
-  layer: string;
-  id: number | undefined;
-  type: number;
-  properties: Record<string, unknown>;
-  rings: [number, number][][];
-}
-
-/** Decodes an MVT into a canonical, comparable list (sorted by layer, id). */
-export function decode(buf: Uint8Array): DecodedFeature[] {
-  if (buf.length === 0) return [];
-  const tile = new VectorTile(new PbfReader(buf));
-  const out: DecodedFeature[] = [];
-  for (const [name, layer] of Object.entries(tile.layers)) {
-    expect(layer.extent).toBe(4096);
-    for (let i = 0; i < layer.length; i++) {
-      const f = layer.feature(i);
-      out.push({ layer: name, id: f.id, type: f.type, properties: f.properties, rings: f.loadGeometry().map((r) => r.map((p) => [p.x, p.y] as [number, number])) });
-    }
-  }
-  return out.sort((a, b) => a.layer.localeCompare(b.layer) || (a.id ?? 0) - (b.id ?? 0));
-}
+import { decode, tileOf } from './mvt-decode';
 
 /** Surveyor's formula in tile coordinates (y down): the MVT spec wants exterior rings > 0. */
 const surveyorArea = (ring: [number, number][]) => ring.reduce((s, [x1, y1], i) => { const [x2, y2] = ring[(i + 1) % ring.length]!; return s + (x1 * y2 - x2 * y1); }, 0) / 2;

@@ -215,7 +215,7 @@ describe('demo city at 10,000 grids', () => {
     expect(new Set(codes).size).toBe(codes.length);
     // the 14 real townships keep their NBS codes (township-codes.csv); generated ones avoid them
     const streets = new Map(big.streets.map((s) => [s.properties.code, s.properties.name]));
-    for (const [code, name] of [['330822001', '天马街道'], ['330822111', '球川镇'], ['330822219', '新昌乡'], ['330822221', '东案乡']]) expect(streets.get(code)).toBe(name);
+    for (const [code, name] of [['330822001', '天马街道'], ['330822111', '球川镇'], ['330822219', '新昌乡'], ['330822221', '东案乡']] as const) expect(streets.get(code)).toBe(name);
     const names = big.communities.map((c) => c.properties.name);
     expect(new Set(names).size).toBe(names.length);
     const problems = [big.county, ...big.streets, ...big.communities].flatMap((f) => geometryProblems(f.geometry));

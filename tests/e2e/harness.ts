@@ -1,0 +1,127 @@
+import { execSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+
+export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+export const SHOTS = join(ROOT, 'test-results', 'e2e');
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export function buildWeb(): void {
+  execSync('npx vite build --logLevel warn', { cwd: ROOT, stdio: 'inherit', timeout: 180_000 });
+  mkdirSync(SHOTS, { recursive: true });
+}
+
+export interface RunningServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real server on an embedded database in a fresh folder: first start unpacks PostGIS and
+ * seeds the demo city, so it can take tens of seconds. Started in its own process group so
+ * that stopping it also stops the node process tsx spawns.
+ */
+export async function startServer(timeoutMs = 240_000): Promise<RunningServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'wangge-e2e-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', WANGGE_DATA_DIR: dataDir };
+  delete env.DATABASE_URL;
+  const child = spawn('npx', ['tsx', 'api/server.ts'], {
+    cwd: ROOT,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`server not ready after ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const m = /Wangge listening on (http:\/\/\S+)/.exec(output);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        ok(m[1]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`server exited (${code}) before listening:\n${output}`));
+    });
+  });
+  return { url, stop: () => stopServer(child, dataDir) };
+}
+
+async function stopServer(child: ChildProcess, dataDir: string): Promise<void> {
+  if (child.exitCode === null && child.pid !== undefined) {
+    const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+    const timer = setTimeout(() => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }, 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+/** Console errors and uncaught exceptions of a page: any of them fails the test. */
+export function collectErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+  return errors;
+}
+
+/** Resolves when the map has stopped moving and every visible tile is loaded and drawn. */
+export async function mapIdle(page: Page, timeout = 60_000): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const map = window.__wangge?.map;
+      return !!map && map.loaded() && map.areTilesLoaded() && !map.isMoving();
+    },
+    undefined,
+    { timeout, polling: 200 },
+  );
+  // one more frame so that symbol placement has run
+  await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
+}
+
+/** Distinct ids of features drawn in a layer (a polygon cut by tile edges comes back in pieces). */
+export function renderedIds(page: Page, layer: string): Promise<number[]> {
+  return page.evaluate((layerId) => {
+    const map = window.__wangge?.map;
+    if (!map?.getLayer(layerId)) return [];
+    const ids = new Set<number>();
+    for (const f of map.queryRenderedFeatures({ layers: [layerId] })) if (typeof f.id === 'number') ids.add(f.id);
+    return [...ids];
+  }, layer);
+}
+
+export function hasChromium(): boolean {
+  return existsSync(CHROMIUM);
+}
