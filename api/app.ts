@@ -3,11 +3,20 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import { existsSync } from 'node:fs';
 import type { Db } from './db/types';
 import { areasRepository, type AreasRepository } from './repositories/areas';
 import { detectMvtEncoder, tileEncoder, type MvtEncoder } from './tiles/mvt';
 import { errorHandler, notFoundHandler } from './plugins/errors';
+import { installAuth } from './plugins/auth';
+import { accountsRepository, type AccountsRepository } from './repositories/accounts';
+import { auditRepository, type AuditRepository } from './repositories/audit';
+import type { Access } from './auth/roles';
+import authRoutes from './routes/auth';
+import usersRoutes, { auditRoutes } from './routes/users';
 import healthRoutes from './routes/health';
 import areaRoutes from './routes/areas';
 import tileRoutes from './routes/tiles';
@@ -17,6 +26,12 @@ export interface AppOptions {
   logger?: boolean | object;
   /** folder with the built web app (dist/web); served at / when it exists */
   webRoot?: string;
+  /** Secure flag on the session cookie (set behind HTTPS) */
+  secureCookies?: boolean;
+  /** login attempts per minute per address (tests raise it) */
+  loginRateLimit?: number;
+  /** called for every guarded route with its access rule (the authorization matrix test) */
+  onRoute?: (route: { key: string; access: Access }) => void;
 }
 
 declare module 'fastify' {
@@ -25,6 +40,9 @@ declare module 'fastify' {
     areas: AreasRepository;
     mvtEncoder: MvtEncoder;
     tile: ReturnType<typeof tileEncoder>;
+    accounts: AccountsRepository;
+    audit: AuditRepository;
+    authCookies: ReturnType<typeof installAuth>;
   }
 }
 
@@ -42,12 +60,42 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('mvtEncoder', encoder);
   app.decorate('tile', tileEncoder(options.db, encoder));
 
+  app.decorate('accounts', accountsRepository(options.db));
+  app.decorate('audit', auditRepository(options.db));
+
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
-  app.addHook('onSend', async (_req, reply) => {
-    reply.header('X-Content-Type-Options', 'nosniff');
-    reply.header('Referrer-Policy', 'same-origin');
+  await app.register(helmet, {
+    // MapLibre needs inline styles on its canvas container and blob: workers for some tiles;
+    // everything else comes from this origin. No external hosts at all.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        workerSrc: ["'self'", 'blob:'],
+        childSrc: ["'self'", 'blob:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+    hsts: options.secureCookies ? undefined : false,
   });
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  app.decorate('authCookies', installAuth(app, { secureCookies: options.secureCookies ?? false }));
+  if (options.onRoute) {
+    const report = options.onRoute;
+    app.addHook('onRoute', (r) => {
+      const access = r.config?.access;
+      if (access && r.method !== 'HEAD') report({ key: `${String(r.method)} ${r.url}`, access });
+    });
+  }
 
   await app.register(swagger, {
     openapi: {
@@ -57,6 +105,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(healthRoutes, { prefix: '/api' });
+  await app.register(authRoutes, { prefix: '/api/auth', loginRateLimit: options.loginRateLimit ?? 10 });
+  await app.register(usersRoutes, { prefix: '/api/users' });
+  await app.register(auditRoutes, { prefix: '/api/audit' });
   await app.register(areaRoutes, { prefix: '/api/areas' });
   await app.register(tileRoutes, { prefix: '/tiles' });
 

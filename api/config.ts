@@ -11,6 +11,8 @@ export interface Config {
   demoGrids: number;
   webRoot: string;
   logLevel: string;
+  /** mark the session cookie Secure (serve behind HTTPS) */
+  secureCookies: boolean;
 }
 
 /** Reads and checks the environment once at boot; a bad value stops the server with its name. */
@@ -35,5 +37,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoGrids: int('WANGGE_DEMO_GRIDS', 300, 10, 200_000),
     webRoot: resolve(env.WANGGE_WEB_ROOT || 'dist/web'),
     logLevel: env.LOG_LEVEL || 'warn',
+    secureCookies: env.WANGGE_SECURE_COOKIES === '1',
   };
 }

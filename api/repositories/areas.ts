@@ -8,8 +8,8 @@ const SQL_DETAIL = `
   SELECT ${SUMMARY_COLS}, a.area_m2 AS "areaM2",
          ARRAY[ST_XMin(a.geom::box3d), ST_YMin(a.geom::box3d), ST_XMax(a.geom::box3d), ST_YMax(a.geom::box3d)] AS bbox,
          ARRAY[ST_X(a.label_point), ST_Y(a.label_point)] AS "labelPoint",
-         (SELECT count(*)::int FROM areas c WHERE c.parent_id = a.id) AS "childCount"
-  FROM areas a WHERE %WHERE%`;
+         (SELECT count(*)::int FROM areas c WHERE c.parent_id = a.id AND area_visible(c.code, $2::text[])) AS "childCount"
+  FROM areas a WHERE %WHERE% AND area_visible(a.code, $2::text[])`;
 const SQL_DETAIL_BY_ID = SQL_DETAIL.replace('%WHERE%', 'a.id = $1');
 const SQL_DETAIL_BY_CODE = SQL_DETAIL.replace('%WHERE%', 'a.code = $1');
 
@@ -18,12 +18,14 @@ const SQL_CHAIN = `
   SELECT ${SUMMARY_COLS} FROM areas a
   WHERE a.code = ANY ($1::text[]) ORDER BY length(a.code)`;
 
-const SQL_CHILDREN = `SELECT ${SUMMARY_COLS} FROM areas a WHERE a.parent_id = $1 ORDER BY a.code`;
+const SQL_CHILDREN = `SELECT ${SUMMARY_COLS} FROM areas a WHERE a.parent_id = $1 AND area_visible(a.code, $2::text[]) ORDER BY a.code`;
+
+const SQL_BY_CODES = `SELECT a.id, a.code, a.name, a.level::text AS level FROM areas a WHERE a.code = ANY ($1::text[]) ORDER BY a.code`;
 
 const SQL_TREE = `
   SELECT ${SUMMARY_COLS}, count(c.id)::int AS "childCount"
-  FROM areas a LEFT JOIN areas c ON c.parent_id = a.id
-  WHERE a.level <> 'grid'
+  FROM areas a LEFT JOIN areas c ON c.parent_id = a.id AND area_visible(c.code, $1::text[])
+  WHERE a.level <> 'grid' AND area_visible(a.code, $1::text[])
   GROUP BY a.id ORDER BY a.code`;
 
 const SQL_SEARCH = `
@@ -31,11 +33,12 @@ const SQL_SEARCH = `
          (SELECT string_agg(p.name, ' › ' ORDER BY length(p.code)) FROM areas p
            WHERE p.code IN (left(a.code, 6), left(a.code, 9), left(a.code, 12), a.code)) AS path
   FROM areas a
-  WHERE a.name ILIKE '%' || $1 || '%' ESCAPE '\\' OR a.code LIKE $1 || '%' ESCAPE '\\'
+  WHERE (a.name ILIKE '%' || $1 || '%' ESCAPE '\\' OR a.code LIKE $1 || '%' ESCAPE '\\')
+    AND area_visible(a.code, $4::text[])
   ORDER BY a.level, (a.name = $2) DESC, a.code
   LIMIT $3`;
 
-const SQL_AT_POINT = `SELECT id, level::text AS level, code, name, parent_id AS "parentId" FROM areas_at_point($1, $2)`;
+const SQL_AT_POINT = `SELECT id, level::text AS level, code, name, parent_id AS "parentId" FROM areas_at_point($1, $2) WHERE area_visible(code, $3::text[])`;
 
 const SQL_COUNTS = `SELECT level::text AS level, count(*)::int AS n FROM areas GROUP BY level`;
 
@@ -47,6 +50,10 @@ function ancestorCodes(code: string): string[] {
   return [6, 9, 12].filter((n) => n < code.length).map((n) => code.slice(0, n));
 }
 
+/** null = the whole city; otherwise area codes whose insides and ancestors are visible */
+export type Scope = string[] | null;
+
+/** Every read takes the caller's scope and applies it in SQL: rows out of scope do not exist. */
 export function areasRepository(db: Queryable) {
   async function withChain(row: Omit<AreaDetail, 'chain'> | undefined): Promise<AreaDetail | null> {
     if (!row) return null;
@@ -54,26 +61,34 @@ export function areasRepository(db: Queryable) {
     return { ...row, chain: rows };
   }
   return {
-    async byId(id: number) {
-      const { rows } = await db.query<Omit<AreaDetail, 'chain'>>(SQL_DETAIL_BY_ID, [id]);
+    async byId(id: number, scope: Scope) {
+      const { rows } = await db.query<Omit<AreaDetail, 'chain'>>(SQL_DETAIL_BY_ID, [id, scope]);
       return withChain(rows[0]);
     },
-    async byCode(code: string) {
-      const { rows } = await db.query<Omit<AreaDetail, 'chain'>>(SQL_DETAIL_BY_CODE, [code]);
+    async byCode(code: string, scope: Scope) {
+      const { rows } = await db.query<Omit<AreaDetail, 'chain'>>(SQL_DETAIL_BY_CODE, [code, scope]);
       return withChain(rows[0]);
     },
-    async children(id: number) {
-      return (await db.query<AreaSummary>(SQL_CHILDREN, [id])).rows;
+    async children(id: number, scope: Scope) {
+      return (await db.query<AreaSummary>(SQL_CHILDREN, [id, scope])).rows;
     },
-    async treeRows() {
-      return (await db.query<AreaRow>(SQL_TREE)).rows;
+    async treeRows(scope: Scope) {
+      return (await db.query<AreaRow>(SQL_TREE, [scope])).rows;
     },
-    async search(q: string, limit: number) {
+    async search(q: string, limit: number, scope: Scope) {
       const escaped = q.replace(/[\\%_]/g, (c) => `\\${c}`);
-      return (await db.query<AreaSearchHit>(SQL_SEARCH, [escaped, q, limit])).rows;
+      return (await db.query<AreaSearchHit>(SQL_SEARCH, [escaped, q, limit, scope])).rows;
     },
-    async atPoint(lon: number, lat: number) {
-      return (await db.query<AreaSummary>(SQL_AT_POINT, [lon, lat])).rows;
+    async atPoint(lon: number, lat: number, scope: Scope) {
+      return (await db.query<AreaSummary>(SQL_AT_POINT, [lon, lat, scope])).rows;
+    },
+    /** Does an area with this id or code exist at all (to audit out-of-scope requests)? */
+    async exists(ref: { id?: number; code?: string }) {
+      const { rows } = await db.query('SELECT 1 FROM areas WHERE id = $1 OR code = $2', [ref.id ?? null, ref.code ?? null]);
+      return rows.length > 0;
+    },
+    async summariesByCode(codes: string[]) {
+      return (await db.query<{ id: number; code: string; name: string; level: AreaLevel }>(SQL_BY_CODES, [codes])).rows;
     },
     async countsByLevel(): Promise<Record<AreaLevel, number>> {
       const counts: Record<AreaLevel, number> = { county: 0, street: 0, community: 0, grid: 0 };

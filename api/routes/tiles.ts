@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { AppError } from '../errors';
 import { TILESETS, type TilesetName } from '../tiles/mvt';
+import { ANY_USER } from '../auth/roles';
+import { scopeOf } from './areas';
 
 const TileParams = Type.Object({
   tileset: Type.Union(Object.keys(TILESETS).map((k) => Type.Literal(k))),
@@ -12,6 +14,7 @@ const TileParams = Type.Object({
 
 const tileRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/:tileset/:z/:x/:y.mvt', {
+    config: { access: ANY_USER },
     schema: {
       tags: ['tiles'],
       summary: 'Mapbox Vector Tile: areas (layers areas, area_labels) or basemap (layer basemap)',
@@ -23,8 +26,9 @@ const tileRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (x >= n || y >= n) {
       throw new AppError(400, 'BadTile', { zh: `瓦片坐标超出范围：z=${z} 时 x、y 应小于 ${n}`, en: `tile out of range: x and y must be < ${n} at z=${z}` });
     }
-    const mvt = await app.tile(tileset as TilesetName, z, x, y);
-    reply.header('Cache-Control', 'public, max-age=60');
+    const mvt = await app.tile(tileset as TilesetName, z, x, y, scopeOf(req));
+    // Tiles depend on the caller's scope: private to this browser.
+    reply.header('Cache-Control', 'private, max-age=60');
     if (mvt.length === 0) return reply.status(204).send();
     return reply.type('application/vnd.mapbox-vector-tile').send(Buffer.from(mvt.buffer, mvt.byteOffset, mvt.byteLength));
   });

@@ -9,8 +9,9 @@ export type MvtEncoder = 'postgis' | 'js';
  * come only from this allow-list; z/x/y are always bound parameters.
  */
 export const TILESETS = {
-  areas: { fn: 'area_tile_features', layers: ['areas', 'area_labels'], properties: ['level', 'code', 'name', 'parent_id'] },
-  basemap: { fn: 'basemap_tile_features', layers: ['basemap'], properties: ['kind', 'name'] },
+  // scoped: the function takes the caller's scope as a 4th argument and drops what lies outside
+  areas: { fn: 'area_tile_features', scoped: true, layers: ['areas', 'area_labels'], properties: ['level', 'code', 'name', 'parent_id'] },
+  basemap: { fn: 'basemap_tile_features', scoped: false, layers: ['basemap'], properties: ['kind', 'name'] },
 } as const;
 export type TilesetName = keyof typeof TILESETS;
 export const EXTENT = 4096;
@@ -25,18 +26,20 @@ export async function detectMvtEncoder(db: Db): Promise<MvtEncoder> {
   }
 }
 
+const args = (name: TilesetName) => (TILESETS[name].scoped ? '$1, $2, $3, $4::text[]' : '$1, $2, $3');
+
 function postgisSql(name: TilesetName): string {
   const t = TILESETS[name];
   const cols = ['id', ...t.properties, 'geom'].join(', ');
   const parts = t.layers.map(
     (l) => `coalesce((SELECT ST_AsMVT(q, '${l}', ${EXTENT}, 'geom', 'id') FROM (SELECT ${cols} FROM f WHERE layer = '${l}') q), ''::bytea)`,
   );
-  return `WITH f AS MATERIALIZED (SELECT * FROM ${t.fn}($1, $2, $3)) SELECT ${parts.join(' || ')} AS mvt`;
+  return `WITH f AS MATERIALIZED (SELECT * FROM ${t.fn}(${args(name)})) SELECT ${parts.join(' || ')} AS mvt`;
 }
 
 function jsSql(name: TilesetName): string {
   const t = TILESETS[name];
-  return `SELECT layer, id, ${t.properties.join(', ')}, ST_AsGeoJSON(geom) AS g FROM ${t.fn}($1, $2, $3)`;
+  return `SELECT layer, id, ${t.properties.join(', ')}, ST_AsGeoJSON(geom) AS g FROM ${t.fn}(${args(name)})`;
 }
 
 type Ring = [number, number][];
@@ -76,13 +79,15 @@ export function tileEncoder(db: Db, encoder: MvtEncoder) {
   const sql = new Map<TilesetName, string>();
   for (const name of Object.keys(TILESETS) as TilesetName[]) sql.set(name, tileSql(name, encoder));
 
-  return async function tile(name: TilesetName, z: number, x: number, y: number): Promise<Uint8Array> {
+  /** scope: null = the whole city; otherwise area codes (see area_visible) */
+  return async function tile(name: TilesetName, z: number, x: number, y: number, scope: string[] | null): Promise<Uint8Array> {
     const text = sql.get(name)!;
+    const params = TILESETS[name].scoped ? [z, x, y, scope] : [z, x, y];
     if (encoder === 'postgis') {
-      const { rows } = await db.query<{ mvt: Uint8Array }>(text, [z, x, y]);
+      const { rows } = await db.query<{ mvt: Uint8Array }>(text, params);
       return rows[0]?.mvt ?? new Uint8Array();
     }
-    const { rows } = await db.query<Record<string, unknown> & { layer: string; id: number; g: string }>(text, [z, x, y]);
+    const { rows } = await db.query<Record<string, unknown> & { layer: string; id: number; g: string }>(text, params);
     const layers: Record<string, { features: VtFeature[] }> = {};
     for (const l of TILESETS[name].layers) layers[l] = { features: [] };
     for (const { layer, id, g, ...props } of rows) {

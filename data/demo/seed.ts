@@ -1,11 +1,14 @@
 import type { Db } from '../../api/db/types';
 import { importAreasIn } from '../../api/services/area-import';
 import { generateDemoCity, toFeatureCollection } from './generate';
+import { demoAccounts, seedAccounts, type DemoAccount } from './accounts';
 
 export interface SeedSummary {
   streets: number;
   communities: number;
   grids: number;
+  /** demo accounts created (when the database had none) */
+  accounts: DemoAccount[];
 }
 
 /**
@@ -15,7 +18,7 @@ export interface SeedSummary {
 export async function seedDemo(db: Db, options: { seed?: number; grids?: number } = {}): Promise<SeedSummary> {
   const city = generateDemoCity(options);
   // One transaction: a crash mid-seed leaves an empty database, which the next start reseeds.
-  await db.transaction(async (tx) => {
+  const accounts = await db.transaction(async (tx) => {
     await importAreasIn(tx, { level: 'county', collection: toFeatureCollection([city.county]) });
     await importAreasIn(tx, { level: 'street', collection: toFeatureCollection(city.streets) });
     await importAreasIn(tx, { level: 'community', collection: toFeatureCollection(city.communities) });
@@ -26,8 +29,21 @@ export async function seedDemo(db: Db, options: { seed?: number; grids?: number 
        FROM jsonb_array_elements($1::jsonb) f`,
       [JSON.stringify(city.basemap)],
     );
+    // One account per role, unless the database already has accounts of its own.
+    const { rows } = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
+    if ((rows[0]?.n ?? 0) > 0) return [];
+    const list = await demoAccounts(tx);
+    await seedAccounts(tx, list);
+    return list;
   });
-  return { streets: city.streets.length, communities: city.communities.length, grids: city.grids.length };
+  return { streets: city.streets.length, communities: city.communities.length, grids: city.grids.length, accounts };
+}
+
+/** The demo accounts as a table for the console on first start. */
+export function formatAccounts(accounts: DemoAccount[]): string {
+  const rows = accounts.map((a) => [a.username, a.password, a.role, a.displayName, a.scopeCodes.join(' ') || '全市 city-wide']);
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => '  ' + r.map((c, i) => (i < 4 ? c.padEnd(widths[i]!) : c)).join('  ')).join('\n');
 }
 
 /** First start: the demo city goes into an empty database; a database with areas is left alone. */
@@ -35,4 +51,15 @@ export async function seedDemoIfEmpty(db: Db, options: { seed?: number; grids?: 
   const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM areas');
   if ((rows[0]?.n ?? 0) > 0) return null;
   return seedDemo(db, options);
+}
+
+/** A demo database from before accounts existed gets its demo accounts on the next start. */
+export async function seedDemoAccountsIfNone(db: Db): Promise<DemoAccount[]> {
+  return db.transaction(async (tx) => {
+    const { rows } = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
+    if ((rows[0]?.n ?? 0) > 0) return [];
+    const list = await demoAccounts(tx);
+    await seedAccounts(tx, list);
+    return list;
+  });
 }

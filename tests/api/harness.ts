@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { openPgliteDb } from '../../api/db/pglite';
 import { openPgDb } from '../../api/db/pg';
 import type { Db } from '../../api/db/types';
-import { buildApp } from '../../api/app';
+import { buildApp, type AppOptions } from '../../api/app';
 import { adminUrl, databaseUrl } from './native';
 
 export interface Backend {
@@ -54,8 +54,9 @@ export function backends(): Backend[] {
   return url && template ? [pglite, postgres(url, template)] : [pglite];
 }
 
-export async function appOn(db: Db): Promise<FastifyInstance> {
-  const app = await buildApp({ db });
+/** The app on a database; login rate limiting is raised since tests log in many times a minute. */
+export async function appOn(db: Db, options: Omit<AppOptions, 'db'> = {}): Promise<FastifyInstance> {
+  const app = await buildApp({ loginRateLimit: 10_000, ...options, db });
   await app.ready();
   return app;
 }

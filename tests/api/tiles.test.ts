@@ -5,6 +5,7 @@ import { tileEncoder } from '../../api/tiles/mvt';
 import { appOn, backends } from './harness';
 import { loadMiniCity } from './load-mini-city';
 import { decode, tileOf } from './mvt-decode';
+import { adminSession, type Session } from './accounts';
 
 /** Surveyor's formula in tile coordinates (y down): the MVT spec wants exterior rings > 0. */
 const surveyorArea = (ring: [number, number][]) => ring.reduce((s, [x1, y1], i) => { const [x2, y2] = ring[(i + 1) % ring.length]!; return s + (x1 * y2 - x2 * y1); }, 0) / 2;
@@ -12,10 +13,12 @@ const surveyorArea = (ring: [number, number][]) => ring.reduce((s, [x1, y1], i) 
 describe.each(backends())('vector tiles on $name', (backend) => {
   let db: Db;
   let app: FastifyInstance;
+  let admin: Session;
   beforeAll(async () => {
     db = await backend.open();
     app = await appOn(db);
-    await loadMiniCity(app);
+    admin = await adminSession(app, db);
+    await loadMiniCity(app, admin);
   });
   afterAll(async () => {
     await app?.close();
@@ -23,7 +26,7 @@ describe.each(backends())('vector tiles on $name', (backend) => {
   });
 
   const fetchTile = async (set: string, [z, x, y]: [number, number, number]) => {
-    const res = await app.inject({ method: 'GET', url: `/tiles/${set}/${z}/${x}/${y}.mvt` });
+    const res = await app.inject({ method: 'GET', url: `/tiles/${set}/${z}/${x}/${y}.mvt`, headers: admin.headers });
     return { status: res.statusCode, type: res.headers['content-type'], body: new Uint8Array(res.rawPayload) };
   };
 
@@ -57,7 +60,7 @@ describe.each(backends())('vector tiles on $name', (backend) => {
   it('refuses tiles that do not exist', async () => {
     expect((await fetchTile('areas', [3, 8, 0])).status).toBe(400);
     expect((await fetchTile('nope', [3, 1, 1])).status).toBe(400);
-    const res = await app.inject({ method: 'GET', url: '/tiles/areas/30/1/1.mvt' });
+    const res = await app.inject({ method: 'GET', url: '/tiles/areas/30/1/1.mvt', headers: admin.headers });
     expect(res.statusCode).toBe(400);
   });
 
@@ -66,9 +69,9 @@ describe.each(backends())('vector tiles on $name', (backend) => {
     const native = tileEncoder(db, 'postgis');
     for (const z of [10, 12, 14, 16]) {
       const [, x, y] = tileOf(118.52, 28.91, z);
-      const a = decode(await js('areas', z, x, y));
+      const a = decode(await js('areas', z, x, y, null));
       expect(a.length).toBeGreaterThan(0);
-      if (backend.name === 'postgres') expect(decode(await native('areas', z, x, y))).toEqual(a);
+      if (backend.name === 'postgres') expect(decode(await native('areas', z, x, y, null))).toEqual(a);
     }
   });
 
@@ -88,6 +91,7 @@ describe.each(backends())('vector tiles on $name', (backend) => {
 describe.runIf(backends().length > 1)('the same tiles from PGlite and native PostGIS', () => {
   it('decodes to identical features at z10–z16', async () => {
     const apps: FastifyInstance[] = [];
+    const admins: Session[] = [];
     const dbs: Db[] = [];
     try {
       for (const b of backends()) {
@@ -95,11 +99,12 @@ describe.runIf(backends().length > 1)('the same tiles from PGlite and native Pos
         dbs.push(db);
         const app = await appOn(db);
         apps.push(app);
-        await loadMiniCity(app);
+        admins.push(await adminSession(app, db));
+        await loadMiniCity(app, admins.at(-1)!);
       }
       for (const z of [10, 12, 14, 16]) {
         const [, x, y] = tileOf(118.51, 28.905, z);
-        const [a, b] = await Promise.all(apps.map(async (app) => decode(new Uint8Array((await app.inject({ url: `/tiles/areas/${z}/${x}/${y}.mvt` })).rawPayload))));
+        const [a, b] = await Promise.all(apps.map(async (app, i) => decode(new Uint8Array((await app.inject({ url: `/tiles/areas/${z}/${x}/${y}.mvt`, headers: admins[i]!.headers })).rawPayload))));
         expect(a!.length).toBeGreaterThan(0);
         expect(b).toEqual(a);
       }
@@ -123,10 +128,10 @@ describe.runIf(backends().length > 1)('the demo city tiles from PGlite and nativ
       const encoders = dbs.map((db) => tileEncoder(db, 'js'));
       for (const z of [11, 13, 15]) {
         const [, x, y] = tileOf(118.515, 28.905, z);
-        const [a, b] = await Promise.all(encoders.map(async (tile) => decode(await tile('areas', z, x, y))));
+        const [a, b] = await Promise.all(encoders.map(async (tile) => decode(await tile('areas', z, x, y, null))));
         expect(a!.filter((f) => f.layer === 'areas').length).toBeGreaterThan(3);
         expect(b).toEqual(a);
-        const [ba, bb] = await Promise.all(encoders.map(async (tile) => decode(await tile('basemap', z, x, y))));
+        const [ba, bb] = await Promise.all(encoders.map(async (tile) => decode(await tile('basemap', z, x, y, null))));
         expect(ba!.length).toBeGreaterThan(0);
         expect(bb).toEqual(ba);
       }

@@ -1,0 +1,98 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, type Msg } from '../errors';
+import { allows, ROLE_NAMES, type Access } from '../auth/roles';
+import type { SessionUser } from '../repositories/accounts';
+import type { AuditEntry } from '../repositories/audit';
+
+export const SESSION_COOKIE = 'wangge_session';
+const WRITE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+// Routes reachable before a password change that an admin forced.
+const PASSWORD_CHANGE_ALLOWED = new Set(['/api/auth/me', '/api/auth/password', '/api/auth/logout']);
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    user: SessionUser | null;
+    /** set once the request has its audit record, so the response hook does not add another */
+    audited: boolean;
+  }
+}
+
+const sameToken = (a: unknown, b: string) => {
+  if (typeof a !== 'string' || a.length !== b.length) return false;
+  return timingSafeEqual(Buffer.from(a), Buffer.from(b));
+};
+
+/** Audit a request from its user and address. */
+export async function audit(app: FastifyInstance, req: FastifyRequest, e: Omit<AuditEntry, 'userId' | 'username' | 'ip'> & { username?: string | null }) {
+  req.audited = true;
+  await app.audit.append({ userId: req.user?.id ?? null, username: e.username ?? req.user?.username ?? null, ip: req.ip, ...e });
+}
+
+/**
+ * One mechanism for every /api and /tiles route: the route declares its access rule (the app
+ * refuses to register a route without one); this hook resolves the session cookie, then refuses
+ * with 401 (no or bad session), 403 (role, CSRF, forced password change) and audits the refusal.
+ * Data scope is applied in SQL from req.user.scope. Every write is audited when it completes.
+ */
+export function installAuth(app: FastifyInstance, options: { secureCookies: boolean }) {
+  app.decorateRequest('user', null);
+  app.decorateRequest('audited', false);
+
+  app.addHook('onRoute', (route) => {
+    const guarded = route.url.startsWith('/api') || route.url.startsWith('/tiles');
+    if (guarded && !route.config?.access) {
+      throw new Error(`route ${String(route.method)} ${route.url} declares no access rule (config.access)`);
+    }
+  });
+
+  app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+    const token = req.cookies[SESSION_COOKIE];
+    req.user = token ? await app.accounts.sessionUser(token) : null;
+    const access = req.routeOptions.config?.access;
+    if (!access || 'public' in access) return;
+    const action = `${req.method} ${req.routeOptions.url}`;
+    const refuse = async (status: number, code: string, msg: Msg, reason: string) => {
+      await audit(app, req, { action, target: req.url, outcome: 'denied', status, detail: { reason } });
+      throw new AppError(status, code, msg);
+    };
+    if (!req.user) {
+      if (token) reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return refuse(401, 'Unauthenticated', token
+        ? { zh: '登录已过期或无效，请重新登录', en: 'your session has expired or is invalid: please log in again' }
+        : { zh: '请先登录', en: 'please log in first' }, token ? 'bad or expired session' : 'no session');
+    }
+    if (!allows(access, req.user.role)) {
+      const role = ROLE_NAMES[req.user.role];
+      return refuse(403, 'Forbidden', { zh: `${role.zh}无权执行此操作`, en: `a ${role.en} may not do this` }, 'role');
+    }
+    if (req.user.mustChangePassword && !PASSWORD_CHANGE_ALLOWED.has(req.routeOptions.url ?? '')) {
+      return refuse(403, 'PasswordChangeRequired', { zh: '请先修改密码', en: 'please change your password first' }, 'password change required');
+    }
+    if (WRITE.has(req.method) && !sameToken(req.headers['x-csrf-token'], req.user.csrfToken)) {
+      return refuse(403, 'CsrfTokenMissing', { zh: '缺少或错误的 CSRF 令牌，请刷新页面后重试', en: 'missing or wrong CSRF token: reload the page and try again' }, 'csrf');
+    }
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    if (req.audited || !WRITE.has(req.method) || !req.routeOptions.url?.startsWith('/api')) return;
+    await audit(app, req, {
+      action: `${req.method} ${req.routeOptions.url}`,
+      target: JSON.stringify(req.params ?? {}),
+      outcome: reply.statusCode < 400 ? 'ok' : 'failed',
+      status: reply.statusCode,
+    }).catch((err: unknown) => req.log.error({ err }, 'audit write failed'));
+  });
+
+  return {
+    setSessionCookie(reply: FastifyReply, token: string, maxAgeMs: number) {
+      reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'strict', secure: options.secureCookies, maxAge: Math.floor(maxAgeMs / 1000) });
+    },
+    clearSessionCookie(reply: FastifyReply) {
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Queryable } from '../db/types';
+import type { Role } from '../auth/roles';
+
+export interface UserRow {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  active: boolean;
+  passwordHash: string;
+  failedLogins: number;
+  lockedUntil: Date | null;
+  mustChangePassword: boolean;
+}
+
+export interface SessionUser {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  mustChangePassword: boolean;
+  /** NULL = city-wide; else area codes whose insides (and ancestors) are visible */
+  scope: string[] | null;
+  csrfToken: string;
+  sessionHash: string;
+}
+
+const USER_COLS = `id, username, display_name AS "displayName", role::text AS role, active, password_hash AS "passwordHash",
+  failed_logins AS "failedLogins", locked_until AS "lockedUntil", must_change_password AS "mustChangePassword"`;
+
+export const SESSION_IDLE_MS = 8 * 3600_000; // a working day without activity
+export const SESSION_MAX_MS = 7 * 24 * 3600_000; // then a fresh login, whatever the activity
+export const LOCK_AFTER = 5;
+export const LOCK_MS = 15 * 60_000;
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+export function accountsRepository(db: Queryable) {
+  return {
+    async byUsername(username: string) {
+      const { rows } = await db.query<UserRow>(`SELECT ${USER_COLS} FROM users WHERE lower(username) = lower($1)`, [username]);
+      return rows[0] ?? null;
+    },
+    async byId(id: number) {
+      const { rows } = await db.query<UserRow>(`SELECT ${USER_COLS} FROM users WHERE id = $1`, [id]);
+      return rows[0] ?? null;
+    },
+    /** Counts a failed login and locks the account after LOCK_AFTER in a row; returns the lock end. */
+    async recordFailure(id: number): Promise<Date | null> {
+      const { rows } = await db.query<{ lockedUntil: Date | null }>(
+        `UPDATE users SET failed_logins = failed_logins + 1,
+                locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + $3 * interval '1 millisecond' ELSE locked_until END
+         WHERE id = $1 RETURNING locked_until AS "lockedUntil"`, [id, LOCK_AFTER, LOCK_MS]);
+      return rows[0]?.lockedUntil ?? null;
+    },
+    async clearFailures(id: number) {
+      await db.query('UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1', [id]);
+    },
+    async setPassword(id: number, passwordHash: string, mustChange: boolean) {
+      await db.query(
+        `UPDATE users SET password_hash = $2, must_change_password = $3, password_changed_at = now(), failed_logins = 0, locked_until = NULL WHERE id = $1`,
+        [id, passwordHash, mustChange]);
+    },
+
+    /** A new session with fresh random token and CSRF token; only the token's hash is stored. */
+    async createSession(userId: number, ip: string, userAgent: string | undefined) {
+      const token = randomBytes(32).toString('base64url');
+      const csrf = randomBytes(32).toString('base64url');
+      await db.query(
+        `INSERT INTO sessions (token_hash, user_id, csrf_token, expires_at, ip, user_agent)
+         VALUES ($1, $2, $3, now() + $4 * interval '1 millisecond', $5, $6)`,
+        [sha256(token), userId, csrf, SESSION_MAX_MS, ip, userAgent?.slice(0, 300) ?? null]);
+      return { token, csrf };
+    },
+    /** The live session behind a token, sliding its idle timer; null when unknown or expired. */
+    async sessionUser(token: string): Promise<SessionUser | null> {
+      const hash = sha256(token);
+      const { rows } = await db.query<Omit<SessionUser, 'scope'> & { scope: string[] | null }>(
+        `UPDATE sessions s SET last_seen_at = now()
+         FROM users u
+         WHERE s.token_hash = $1 AND u.id = s.user_id AND u.active
+           AND s.expires_at > now() AND s.last_seen_at > now() - $2 * interval '1 millisecond'
+         RETURNING u.id, u.username, u.display_name AS "displayName", u.role::text AS role,
+                   u.must_change_password AS "mustChangePassword", s.csrf_token AS "csrfToken",
+                   s.token_hash AS "sessionHash", user_scope_codes(u.id) AS scope`,
+        [hash, SESSION_IDLE_MS]);
+      return rows[0] ?? null;
+    },
+    async deleteSession(sessionHash: string) {
+      await db.query('DELETE FROM sessions WHERE token_hash = $1', [sessionHash]);
+    },
+    async deleteSessionsOf(userId: number, exceptHash?: string) {
+      await db.query('DELETE FROM sessions WHERE user_id = $1 AND token_hash IS DISTINCT FROM $2', [userId, exceptHash ?? null]);
+    },
+  };
+}
+export type AccountsRepository = ReturnType<typeof accountsRepository>;

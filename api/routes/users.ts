@@ -1,0 +1,97 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { only } from '../auth/roles';
+import { hashPassword, passwordProblem } from '../auth/passwords';
+import { AppError, notFound } from '../errors';
+import { AuditRecord, PasswordReset, UserCreate, UserPatch, UserSummary } from '../schemas/auth';
+import { ErrorBody } from '../schemas/common';
+import { setScope } from '../services/users';
+
+const tags = ['users'];
+const ADMIN = only('admin');
+const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+const USER = { zh: '该用户', en: 'user' };
+
+const SQL_LIST = `
+  SELECT u.id, u.username, u.display_name AS "displayName", u.role::text AS role, u.active,
+         coalesce(u.locked_until > now(), false) AS locked,
+         coalesce((SELECT json_agg(json_build_object('id', a.id, 'code', a.code, 'name', a.name, 'level', a.level) ORDER BY a.code)
+                   FROM user_scopes s JOIN areas a ON a.id = s.area_id WHERE s.user_id = u.id), '[]'::json) AS scope
+  FROM users u WHERE ($1::int IS NULL OR u.id = $1) ORDER BY u.id`;
+
+const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const weak = (pw: string, field: string) => {
+    const p = passwordProblem(pw);
+    if (p) throw new AppError(422, 'WeakPassword', p, [{ field, reason: p }]);
+  };
+
+  app.get('', { config: { access: ADMIN }, schema: { tags, summary: 'All accounts with role and scope', response: { 200: Type.Array(UserSummary) } } }, async () =>
+    (await app.db.query<UserSummary>(SQL_LIST, [null])).rows,
+  );
+
+  app.post('', {
+    config: { access: ADMIN },
+    schema: { tags, summary: 'Create an account', body: UserCreate, response: { 201: UserSummary, 409: ErrorBody, 422: ErrorBody } },
+  }, async (req, reply) => {
+    const b = req.body;
+    weak(b.password, 'password');
+    const hash = await hashPassword(b.password);
+    const id = await app.db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ id: number }>(
+        `INSERT INTO users (username, display_name, role, password_hash, must_change_password) VALUES ($1, $2, $3, $4, true) RETURNING id`,
+        [b.username, b.displayName.trim(), b.role, hash]);
+      await setScope(tx, rows[0]!.id, b.role, b.scopeCodes);
+      return rows[0]!.id;
+    });
+    return reply.status(201).send((await app.db.query<UserSummary>(SQL_LIST, [id])).rows[0]!);
+  });
+
+  app.patch('/:id', {
+    config: { access: ADMIN },
+    schema: { tags, summary: 'Activate/deactivate an account or change its scope', params: IdParams, body: UserPatch, response: { 200: UserSummary, 404: ErrorBody, 422: ErrorBody } },
+  }, async (req) => {
+    const user = await app.accounts.byId(req.params.id);
+    if (!user) throw notFound(USER);
+    await app.db.transaction(async (tx) => {
+      if (req.body.active !== undefined) {
+        await tx.query('UPDATE users SET active = $2 WHERE id = $1', [user.id, req.body.active]);
+        if (!req.body.active) await tx.query('DELETE FROM sessions WHERE user_id = $1', [user.id]);
+      }
+      if (req.body.scopeCodes) await setScope(tx, user.id, user.role, req.body.scopeCodes);
+    });
+    return (await app.db.query<UserSummary>(SQL_LIST, [user.id])).rows[0]!;
+  });
+
+  app.post('/:id/reset-password', {
+    config: { access: ADMIN },
+    schema: { tags, summary: 'Set a temporary password; the user must change it at next login', params: IdParams, body: PasswordReset, response: { 204: { type: 'null' }, 404: ErrorBody, 422: ErrorBody } },
+  }, async (req, reply) => {
+    const user = await app.accounts.byId(req.params.id);
+    if (!user) throw notFound(USER);
+    weak(req.body.password, 'password');
+    const hash = await hashPassword(req.body.password);
+    await app.db.transaction(async (tx) => {
+      await tx.query(`UPDATE users SET password_hash = $2, must_change_password = true, password_changed_at = now(), failed_logins = 0, locked_until = NULL WHERE id = $1`, [user.id, hash]);
+      await tx.query('DELETE FROM sessions WHERE user_id = $1', [user.id]);
+    });
+    return reply.status(204).send(null);
+  });
+};
+
+export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('', {
+    config: { access: ADMIN },
+    schema: {
+      tags: ['audit'], summary: 'The audit log, newest first',
+      querystring: Type.Object({
+        limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+        before: Type.Optional(Type.Integer({ minimum: 1 })),
+        username: Type.Optional(Type.String({ maxLength: 40 })),
+        outcome: Type.Optional(Type.Union([Type.Literal('ok'), Type.Literal('denied'), Type.Literal('failed')])),
+      }),
+      response: { 200: Type.Array(AuditRecord) },
+    },
+  }, async (req) => app.audit.list(req.query));
+};
+
+export default usersRoutes;

@@ -1,0 +1,24 @@
+import type { Queryable } from '../db/types';
+import { AppError } from '../errors';
+import { CITY_WIDE, type Role } from '../auth/roles';
+
+/**
+ * Scope areas by code for a user, inside the caller's transaction. City-wide roles take none;
+ * the others need at least one (a grid leader without grids would see nothing at all).
+ */
+export async function setScope(tx: Queryable, userId: number, role: Role, codes: string[]) {
+  if (CITY_WIDE.includes(role)) {
+    if (codes.length) throw new AppError(422, 'ScopeNotAllowed', { zh: '全市角色不设管辖范围', en: 'a city-wide role has no scope areas' }, [{ field: 'scopeCodes', reason: { zh: '应为空', en: 'must be empty' } }]);
+  } else if (codes.length === 0) {
+    throw new AppError(422, 'ScopeRequired', { zh: '该角色需要指定管辖区域', en: 'this role needs scope areas' }, [{ field: 'scopeCodes', reason: { zh: '至少一个区域编码', en: 'at least one area code' } }]);
+  }
+  const { rows } = await tx.query<{ id: number; code: string }>('SELECT id, code FROM areas WHERE code = ANY ($1::text[])', [codes]);
+  const found = new Set(rows.map((r) => r.code));
+  const missing = codes.filter((c) => !found.has(c));
+  if (missing.length) {
+    throw new AppError(422, 'UnknownArea', { zh: `区域编码不存在：${missing.join('、')}`, en: `unknown area codes: ${missing.join(', ')}` },
+      missing.map((c) => ({ field: 'scopeCodes', feature: c, reason: { zh: '区域编码不存在', en: 'unknown area code' } })));
+  }
+  await tx.query('DELETE FROM user_scopes WHERE user_id = $1', [userId]);
+  await tx.query('INSERT INTO user_scopes (user_id, area_id) SELECT $1, unnest($2::int[])', [userId, rows.map((r) => r.id)]);
+}
