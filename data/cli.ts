@@ -9,6 +9,10 @@ import { importAreas } from '../api/services/area-import';
 import { AREA_LEVELS, type AreaLevel } from '../api/schemas/areas';
 import { generateDemoCity, toFeatureCollection } from './demo/generate';
 import { seedDemo } from './demo/seed';
+import { randomBytes } from 'node:crypto';
+import { ROLES, type Role } from '../api/auth/roles';
+import { hashPassword } from '../api/auth/passwords';
+import { setScope } from '../api/services/users';
 
 const USAGE = `Wangge command line (database: DATABASE_URL, or the embedded one in WANGGE_DATA_DIR)
 
@@ -22,6 +26,9 @@ const USAGE = `Wangge command line (database: DATABASE_URL, or the embedded one 
       Write the demo city as GeoJSON files (county, streets, communities, grids, basemap).
   npm run wangge -- demo seed [--grids N] [--seed S]
       Seed the demo city into an empty database.
+  npm run wangge -- user add USERNAME --role ROLE --name 显示名 [--scope CODE,CODE]
+      Create an account (the first admin of a deployment); prints a temporary password that
+      must be changed at first login. Roles: ${ROLES.join(', ')}.
   npm run wangge -- migrate
       Apply pending migrations.
 
@@ -39,6 +46,9 @@ async function main(argv: string[]): Promise<number> {
       'overlap-tolerance': { type: 'string' },
       'code-field': { type: 'string' },
       'name-field': { type: 'string' },
+      role: { type: 'string' },
+      name: { type: 'string' },
+      scope: { type: 'string' },
       grids: { type: 'string' },
       seed: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -68,6 +78,24 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
+  // Usage errors are answered before the database is opened.
+  let importArgs: { level: AreaLevel; collection: unknown } | null = null;
+  if (cmd === 'import' && sub === 'areas') {
+    if (!arg) throw new UsageError('import areas needs a GeoJSON file');
+    const level = values.level as AreaLevel | undefined;
+    if (!level || !AREA_LEVELS.includes(level)) throw new UsageError(`--level must be one of ${AREA_LEVELS.join(', ')}`);
+    const text = (await readFile(arg, 'utf8').catch(() => { throw new UsageError(`cannot read ${arg}`); })).replace(/^\uFEFF/, ''); // files exported on Windows often carry a BOM
+    try {
+      importArgs = { level, collection: JSON.parse(text) };
+    } catch (e) {
+      throw new UsageError(`${arg} is not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  if (cmd === 'user' && sub === 'add') {
+    if (!arg || !/^[a-z0-9_.-]{3,40}$/.test(arg)) throw new UsageError('user add needs a username of 3–40 characters a-z 0-9 _ . -');
+    if (!values.role || !ROLES.includes(values.role as Role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
+  }
+
   const config = loadConfig();
   const db = await openDb(config);
   try {
@@ -81,19 +109,23 @@ async function main(argv: string[]): Promise<number> {
       console.log(`seeded ${s.grids} grids, ${s.communities} communities, ${s.streets} streets`);
       return 0;
     }
-    if (cmd === 'import' && sub === 'areas') {
-      if (!arg) throw new UsageError('import areas needs a GeoJSON file');
-      const level = values.level as AreaLevel | undefined;
-      if (!level || !AREA_LEVELS.includes(level)) throw new UsageError(`--level must be one of ${AREA_LEVELS.join(', ')}`);
-      const text = (await readFile(arg, 'utf8')).replace(/^\uFEFF/, ''); // files exported on Windows often carry a BOM
-      let collection: unknown;
-      try {
-        collection = JSON.parse(text);
-      } catch (e) {
-        throw new UsageError(`${arg} is not valid JSON: ${(e as Error).message}`);
-      }
-      const r = await importAreas(db, { level, collection, toleranceM: num('tolerance', values.tolerance), overlapToleranceM2: num('overlap-tolerance', values['overlap-tolerance']), fields: { code: values['code-field'], name: values['name-field'] } });
+    if (importArgs) {
+      const r = await importAreas(db, { ...importArgs, toleranceM: num('tolerance', values.tolerance), overlapToleranceM2: num('overlap-tolerance', values['overlap-tolerance']), fields: { code: values['code-field'], name: values['name-field'] } });
+      const level = importArgs.level;
       console.log(lang === 'zh' ? `已导入 ${r.imported} 个${level}：${r.codes.join(', ')}` : `imported ${r.imported} ${level} area(s): ${r.codes.join(', ')}`);
+      return 0;
+    }
+    if (cmd === 'user' && sub === 'add') {
+      const role = values.role as Role;
+      const password = `${randomBytes(9).toString('base64url')}7a`; // letters and digits guaranteed
+      const hash = await hashPassword(password);
+      await db.transaction(async (tx) => {
+        const { rows } = await tx.query<{ id: number }>(
+          'INSERT INTO users (username, display_name, role, password_hash, must_change_password) VALUES ($1, $2, $3, $4, true) RETURNING id',
+          [arg, values.name?.trim() || arg, role, hash]);
+        await setScope(tx, rows[0]!.id, role, values.scope ? values.scope.split(',').map((c) => c.trim()).filter(Boolean) : []);
+      });
+      console.log(lang === 'zh' ? `已创建用户 ${arg}（${role}），临时密码：${password}（首次登录须修改）` : `created ${arg} (${role}); temporary password: ${password} (must be changed at first login)`);
       return 0;
     }
     throw new UsageError(`unknown command: ${positionals.join(' ')}`);
