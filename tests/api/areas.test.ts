@@ -1,29 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import type { Db } from '../../api/db/types';
+import { describe, expect, it } from 'vitest';
 import type { AreaDetail, AreaSearchHit, AreaSummary, AreaTree } from '../../api/schemas/areas';
-import { appOn, backends } from './harness';
-import { loadMiniCity } from './load-mini-city';
-import { adminSession, type Session } from './accounts';
+import { backends, withMiniCity } from './harness';
 import { POINT_IN_FIRST_GRID } from '../fixtures/mini-city';
 
 describe.each(backends())('areas API on $name', (backend) => {
-  let db: Db;
-  let app: FastifyInstance;
-  let admin: Session;
-  beforeAll(async () => {
-    db = await backend.open();
-    app = await appOn(db);
-    admin = await adminSession(app, db);
-    await loadMiniCity(app, admin);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await db?.close();
-  });
+  const t = withMiniCity(backend);
 
   const get = async <T>(url: string, lang = 'zh-CN') => {
-    const res = await app.inject({ method: 'GET', url, headers: { ...admin.headers, 'accept-language': lang } });
+    const res = await t.app.inject({ method: 'GET', url, headers: { ...t.admin.headers, 'accept-language': lang } });
     return { status: res.statusCode, body: res.json() as T };
   };
 
@@ -95,7 +79,7 @@ describe.each(backends())('areas API on $name', (backend) => {
   });
 
   it('serves the OpenAPI document', async () => {
-    const res = await app.inject({ method: 'GET', url: '/docs/json' }); // public: it documents, it holds no data
+    const res = await t.app.inject({ method: 'GET', url: '/docs/json' }); // public: it documents, it holds no data
     expect(res.statusCode).toBe(200);
     const doc = res.json() as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/areas/tree', '/api/areas/import', '/tiles/{tileset}/{z}/{x}/{y}.mvt']));

@@ -1,32 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import type { Db } from '../../api/db/types';
-import { appOn, backends } from './harness';
-import { loadMiniCity } from './load-mini-city';
-import { adminSession, cookieFrom, createUser, login, passwordOf, type Session } from './accounts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { appOn, backends, withMiniCity } from './harness';
+import { cookieFrom, createUser, login, passwordOf } from './accounts';
 import { fc, feature, rectPolygon } from '../fixtures/mini-city';
 
 describe.each(backends())('accounts and sessions on $name', (backend) => {
-  let db: Db;
-  let app: FastifyInstance;
-  let admin: Session;
+  const t = withMiniCity(backend);
   beforeAll(async () => {
-    db = await backend.open();
-    app = await appOn(db);
-    admin = await adminSession(app, db);
-    await loadMiniCity(app, admin);
-    await createUser(db, 'leader1', 'grid_leader', ['330822001001001']);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await db?.close();
+    await createUser(t.db, 'leader1', 'grid_leader', ['330822001001001']);
   });
 
   const audit = async (username: string) =>
-    (await db.query<{ action: string; outcome: string; status: number; detail: { reason?: string } | null }>(
+    (await t.db.query<{ action: string; outcome: string; status: number; detail: { reason?: string } | null }>(
       'SELECT action, outcome, status, detail FROM audit_log WHERE username = $1 ORDER BY id DESC', [username])).rows;
   const attempt = (username: string, password: string, headers: Record<string, string> = {}) =>
-    app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password }, headers });
+    t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password }, headers });
 
   it('logs in with an httpOnly SameSite=Strict cookie and tells who and where', async () => {
     const res = await attempt('leader1', passwordOf('leader1'));
@@ -35,7 +22,7 @@ describe.each(backends())('accounts and sessions on $name', (backend) => {
     expect(setCookie).toMatch(/HttpOnly/);
     expect(setCookie).toMatch(/SameSite=Strict/);
     const cookie = cookieFrom(res.headers['set-cookie']);
-    const me = await app.inject({ url: '/api/auth/me', headers: { cookie } });
+    const me = await t.app.inject({ url: '/api/auth/me', headers: { cookie } });
     expect(me.json()).toMatchObject({ user: { username: 'leader1', role: 'grid_leader', scope: [{ code: '330822001001001', level: 'grid', name: '文峰社区第01网格' }] } });
     expect(res.headers['content-security-policy']).toContain("default-src 'self'");
     expect(res.headers['x-content-type-options']).toBe('nosniff');
@@ -53,53 +40,53 @@ describe.each(backends())('accounts and sessions on $name', (backend) => {
   });
 
   it('locks an account after five failures in a row, even against the right password', async () => {
-    await createUser(db, 'locky', 'commander');
+    await createUser(t.db, 'locky', 'commander');
     const statuses = [];
     for (let i = 0; i < 5; i++) statuses.push((await attempt('locky', `wrong-${i}-password`)).statusCode);
     expect(statuses).toEqual([401, 401, 401, 401, 423]);
     const right = await attempt('locky', passwordOf('locky'));
     expect(right.statusCode).toBe(423);
     expect(right.json().message).toMatch(/账户已锁定，请 1[45] 分钟后再试/);
-    await db.query(`UPDATE users SET locked_until = now() - interval '1 second' WHERE username = 'locky'`);
+    await t.db.query(`UPDATE users SET locked_until = now() - interval '1 second' WHERE username = 'locky'`);
     expect((await attempt('locky', passwordOf('locky'))).statusCode).toBe(200);
   });
 
   it('issues a new session at login, never the one presented (session fixation)', async () => {
-    const first = await login(app, 'leader1');
-    const second = await login(app, 'leader1', passwordOf('leader1'), first.cookie);
+    const first = await login(t.app, 'leader1');
+    const second = await login(t.app, 'leader1', passwordOf('leader1'), first.cookie);
     expect(second.cookie).not.toBe(first.cookie);
-    expect((await app.inject({ url: '/api/auth/me', headers: { cookie: first.cookie } })).statusCode).toBe(401);
-    expect((await app.inject({ url: '/api/auth/me', headers: { cookie: second.cookie } })).statusCode).toBe(200);
+    expect((await t.app.inject({ url: '/api/auth/me', headers: { cookie: first.cookie } })).statusCode).toBe(401);
+    expect((await t.app.inject({ url: '/api/auth/me', headers: { cookie: second.cookie } })).statusCode).toBe(200);
   });
 
   it('refuses idle-expired, absolutely-expired and tampered sessions, and audits them', async () => {
-    const idle = await login(app, 'leader1');
-    await db.query(`UPDATE sessions SET last_seen_at = now() - interval '9 hours' WHERE token_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex')`, [idle.cookie.split('=')[1]]);
-    const r1 = await app.inject({ url: '/api/areas/tree', headers: { cookie: idle.cookie } });
+    const idle = await login(t.app, 'leader1');
+    await t.db.query(`UPDATE sessions SET last_seen_at = now() - interval '9 hours' WHERE token_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex')`, [idle.cookie.split('=')[1]]);
+    const r1 = await t.app.inject({ url: '/api/areas/tree', headers: { cookie: idle.cookie } });
     expect(r1.statusCode).toBe(401);
     expect(r1.json().message).toBe('登录已过期或无效，请重新登录');
-    const old = await login(app, 'leader1');
-    await db.query(`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE token_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex')`, [old.cookie.split('=')[1]]);
-    expect((await app.inject({ url: '/api/areas/tree', headers: { cookie: old.cookie } })).statusCode).toBe(401);
-    const good = await login(app, 'leader1');
+    const old = await login(t.app, 'leader1');
+    await t.db.query(`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE token_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex')`, [old.cookie.split('=')[1]]);
+    expect((await t.app.inject({ url: '/api/areas/tree', headers: { cookie: old.cookie } })).statusCode).toBe(401);
+    const good = await login(t.app, 'leader1');
     const tampered = good.cookie.slice(0, -2) + (good.cookie.endsWith('AA') ? 'BB' : 'AA');
-    const r3 = await app.inject({ url: '/api/areas/tree', headers: { cookie: tampered } });
+    const r3 = await t.app.inject({ url: '/api/areas/tree', headers: { cookie: tampered } });
     expect(r3.statusCode).toBe(401);
     expect(String(r3.headers['set-cookie'])).toMatch(/wangge_session=;/); // the bad cookie is cleared
-    const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'GET /api/areas/tree' AND outcome = 'denied' AND detail->>'reason' = 'bad or expired session'`);
+    const { rows } = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'GET /api/areas/tree' AND outcome = 'denied' AND detail->>'reason' = 'bad or expired session'`);
     expect(rows[0]!.n).toBe(3);
   });
 
   it('refuses a write without the CSRF token, writes nothing, and audits it', async () => {
     const county = fc([feature('330899', '测试县', rectPolygon([119, 29, 119.01, 29.01]))]);
-    const count = async () => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM areas WHERE code = '330899'`)).rows[0]!.n;
-    const none = await app.inject({ method: 'POST', url: '/api/areas/import', payload: { level: 'county', collection: county }, headers: { cookie: admin.cookie } });
+    const count = async () => (await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM areas WHERE code = '330899'`)).rows[0]!.n;
+    const none = await t.app.inject({ method: 'POST', url: '/api/areas/import', payload: { level: 'county', collection: county }, headers: { cookie: t.admin.cookie } });
     expect(none.statusCode).toBe(403);
     expect(none.json().error).toBe('CsrfTokenMissing');
-    const wrong = await app.inject({ method: 'POST', url: '/api/areas/import', payload: { level: 'county', collection: county }, headers: { cookie: admin.cookie, 'x-csrf-token': 'x'.repeat(43) } });
+    const wrong = await t.app.inject({ method: 'POST', url: '/api/areas/import', payload: { level: 'county', collection: county }, headers: { cookie: t.admin.cookie, 'x-csrf-token': 'x'.repeat(43) } });
     expect(wrong.statusCode).toBe(403);
     expect(await count()).toBe(0);
-    const right = await app.inject({ method: 'POST', url: '/api/areas/import', payload: { level: 'county', collection: county }, headers: admin.headers });
+    const right = await t.app.inject({ method: 'POST', url: '/api/areas/import', payload: { level: 'county', collection: county }, headers: t.admin.headers });
     expect(right.statusCode).toBe(201);
     expect(await count()).toBe(1);
     const rows = await audit('test-admin');
@@ -111,37 +98,37 @@ describe.each(backends())('accounts and sessions on $name', (backend) => {
   });
 
   it('keeps the audit log append-only', async () => {
-    await expect(db.query(`UPDATE audit_log SET outcome = 'ok'`)).rejects.toThrow(/append-only/);
-    await expect(db.query('DELETE FROM audit_log')).rejects.toThrow(/append-only/);
-    const list = await app.inject({ url: '/api/audit?limit=3&outcome=denied', headers: admin.headers });
+    await expect(t.db.query(`UPDATE audit_log SET outcome = 'ok'`)).rejects.toThrow(/append-only/);
+    await expect(t.db.query('DELETE FROM audit_log')).rejects.toThrow(/append-only/);
+    const list = await t.app.inject({ url: '/api/audit?limit=3&outcome=denied', headers: t.admin.headers });
     expect(list.statusCode).toBe(200);
     expect((list.json() as { outcome: string }[]).every((r) => r.outcome === 'denied')).toBe(true);
   });
 
   it('logs out: the session is gone and the cookie cleared', async () => {
-    const s = await login(app, 'leader1');
-    const out = await app.inject({ method: 'POST', url: '/api/auth/logout', headers: s.headers });
+    const s = await login(t.app, 'leader1');
+    const out = await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: s.headers });
     expect(out.statusCode).toBe(204);
     expect(String(out.headers['set-cookie'])).toMatch(/wangge_session=;/);
-    expect((await app.inject({ url: '/api/auth/me', headers: { cookie: s.cookie } })).statusCode).toBe(401);
+    expect((await t.app.inject({ url: '/api/auth/me', headers: { cookie: s.cookie } })).statusCode).toBe(401);
   });
 
   it('changes a password: checks the current one and the rule, ends the other sessions', async () => {
-    await createUser(db, 'changer', 'planner');
-    const a = await login(app, 'changer');
-    const b = await login(app, 'changer');
-    const post = (payload: object) => app.inject({ method: 'POST', url: '/api/auth/password', payload, headers: a.headers });
+    await createUser(t.db, 'changer', 'planner');
+    const a = await login(t.app, 'changer');
+    const b = await login(t.app, 'changer');
+    const post = (payload: object) => t.app.inject({ method: 'POST', url: '/api/auth/password', payload, headers: a.headers });
     expect((await post({ current: 'not-it-123', next: 'new-password-2027' })).json().details[0].field).toBe('current');
     expect((await post({ current: passwordOf('changer'), next: 'short1' })).json().message).toBe('密码至少 10 个字符');
     expect((await post({ current: passwordOf('changer'), next: 'new-password-2027' })).statusCode).toBe(204);
-    expect((await app.inject({ url: '/api/auth/me', headers: { cookie: b.cookie } })).statusCode).toBe(401);
-    expect((await app.inject({ url: '/api/auth/me', headers: { cookie: a.cookie } })).statusCode).toBe(200);
+    expect((await t.app.inject({ url: '/api/auth/me', headers: { cookie: b.cookie } })).statusCode).toBe(401);
+    expect((await t.app.inject({ url: '/api/auth/me', headers: { cookie: a.cookie } })).statusCode).toBe(200);
     expect((await attempt('changer', passwordOf('changer'))).statusCode).toBe(401);
     expect((await attempt('changer', 'new-password-2027')).statusCode).toBe(200);
   });
 
   it('lets an admin create scoped accounts and reset a password, which must then be changed', async () => {
-    const create = (payload: object) => app.inject({ method: 'POST', url: '/api/users', payload, headers: admin.headers });
+    const create = (payload: object) => t.app.inject({ method: 'POST', url: '/api/users', payload, headers: t.admin.headers });
     const noScope = await create({ username: 'leader2', displayName: '网格长二', role: 'grid_leader', password: 'temp-password-1', scopeCodes: [] });
     expect(noScope.statusCode).toBe(422);
     const badScope = await create({ username: 'leader2', displayName: '网格长二', role: 'grid_leader', password: 'temp-password-1', scopeCodes: ['330822009009009'] });
@@ -150,16 +137,16 @@ describe.each(backends())('accounts and sessions on $name', (backend) => {
     expect(ok.statusCode).toBe(201);
     const dup = await create({ username: 'leader2', displayName: 'x', role: 'commander', password: 'temp-password-1', scopeCodes: [] });
     expect(dup.statusCode).toBe(409);
-    const s = await login(app, 'leader2', 'temp-password-1');
-    const forced = await app.inject({ url: '/api/areas/tree', headers: s.headers });
+    const s = await login(t.app, 'leader2', 'temp-password-1');
+    const forced = await t.app.inject({ url: '/api/areas/tree', headers: s.headers });
     expect(forced.statusCode).toBe(403);
     expect(forced.json().error).toBe('PasswordChangeRequired');
-    await app.inject({ method: 'POST', url: '/api/auth/password', payload: { current: 'temp-password-1', next: 'my-own-password-9' }, headers: s.headers });
-    expect((await app.inject({ url: '/api/areas/tree', headers: s.headers })).statusCode).toBe(200);
+    await t.app.inject({ method: 'POST', url: '/api/auth/password', payload: { current: 'temp-password-1', next: 'my-own-password-9' }, headers: s.headers });
+    expect((await t.app.inject({ url: '/api/areas/tree', headers: s.headers })).statusCode).toBe(200);
     const id = (ok.json() as { id: number }).id;
-    expect((await app.inject({ method: 'POST', url: `/api/users/${id}/reset-password`, payload: { password: 'reset-password-7' }, headers: admin.headers })).statusCode).toBe(204);
-    expect((await app.inject({ url: '/api/auth/me', headers: s.headers })).statusCode).toBe(401);
-    const deactivated = await app.inject({ method: 'PATCH', url: `/api/users/${id}`, payload: { active: false }, headers: admin.headers });
+    expect((await t.app.inject({ method: 'POST', url: `/api/users/${id}/reset-password`, payload: { password: 'reset-password-7' }, headers: t.admin.headers })).statusCode).toBe(204);
+    expect((await t.app.inject({ url: '/api/auth/me', headers: s.headers })).statusCode).toBe(401);
+    const deactivated = await t.app.inject({ method: 'PATCH', url: `/api/users/${id}`, payload: { active: false }, headers: t.admin.headers });
     expect(deactivated.json()).toMatchObject({ active: false });
     expect((await attempt('leader2', 'reset-password-7')).statusCode).toBe(401);
   });

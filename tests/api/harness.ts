@@ -1,13 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { openPgliteDb } from '../../api/db/pglite';
 import { openPgDb } from '../../api/db/pg';
 import type { Db } from '../../api/db/types';
 import { buildApp, type AppOptions } from '../../api/app';
 import { adminUrl, databaseUrl } from './native';
+import { adminSession, type Session } from './accounts';
+import { loadMiniCity } from './load-mini-city';
 
 export interface Backend {
   name: 'pglite' | 'postgres';
@@ -59,4 +61,30 @@ export async function appOn(db: Db, options: Omit<AppOptions, 'db'> = {}): Promi
   const app = await buildApp({ loginRateLimit: 10_000, ...options, db });
   await app.ready();
   return app;
+}
+
+export interface MiniCityContext {
+  db: Db;
+  app: FastifyInstance;
+  /** an admin's session (cookie + CSRF headers) */
+  admin: Session;
+}
+
+/**
+ * The usual fixture of an API test file: a fresh database of this backend, the app on it, an
+ * admin session, and the mini city imported through the API; closed after the file.
+ */
+export function withMiniCity(backend: Backend): MiniCityContext {
+  const ctx = {} as MiniCityContext;
+  beforeAll(async () => {
+    ctx.db = await backend.open();
+    ctx.app = await appOn(ctx.db);
+    ctx.admin = await adminSession(ctx.app, ctx.db);
+    await loadMiniCity(ctx.app, ctx.admin);
+  });
+  afterAll(async () => {
+    await ctx.app?.close();
+    await ctx.db?.close();
+  });
+  return ctx;
 }

@@ -1,9 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import type { Db } from '../../api/db/types';
-import { appOn, backends } from './harness';
-import { loadMiniCity } from './load-mini-city';
-import { adminSession, type Session } from './accounts';
+import { describe, expect, it } from 'vitest';
+import { backends, withMiniCity } from './harness';
 import { fc, feature, rectPolygon } from '../fixtures/mini-city';
 
 interface ErrBody {
@@ -13,24 +9,12 @@ interface ErrBody {
 }
 
 describe.each(backends())('area import refuses bad input on $name, writing nothing', (backend) => {
-  let db: Db;
-  let app: FastifyInstance;
-  let admin: Session;
-  beforeAll(async () => {
-    db = await backend.open();
-    app = await appOn(db);
-    admin = await adminSession(app, db);
-    await loadMiniCity(app, admin);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await db?.close();
-  });
+  const t = withMiniCity(backend);
 
-  const count = async () => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM areas')).rows[0]!.n;
+  const count = async () => (await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM areas')).rows[0]!.n;
   const refused = async (level: string, collection: unknown, lang = 'zh-CN') => {
     const before = await count();
-    const res = await app.inject({ method: 'POST', url: '/api/areas/import', payload: { level, collection }, headers: { ...admin.headers, 'accept-language': lang } });
+    const res = await t.app.inject({ method: 'POST', url: '/api/areas/import', payload: { level, collection }, headers: { ...t.admin.headers, 'accept-language': lang } });
     expect(await count()).toBe(before);
     return { status: res.statusCode, body: res.json() as ErrBody };
   };
@@ -100,13 +84,13 @@ describe.each(backends())('area import refuses bad input on $name, writing nothi
   });
 
   it('accepts siblings that share an edge: touching is not overlapping', async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/areas/import', payload: { level: 'county', collection: fc([feature('330823', '邻县', rectPolygon([118.6, 28.9, 118.62, 28.92]))]) }, headers: admin.headers });
+    const res = await t.app.inject({ method: 'POST', url: '/api/areas/import', payload: { level: 'county', collection: fc([feature('330823', '邻县', rectPolygon([118.6, 28.9, 118.62, 28.92]))]) }, headers: t.admin.headers });
     expect(res.statusCode).toBe(201);
     const streets = fc([
       feature('330823001', '甲街道', rectPolygon([118.6, 28.9, 118.61, 28.92])),
       feature('330823002', '乙街道', rectPolygon([118.61, 28.9, 118.62, 28.92])),
     ]);
-    const ok = await app.inject({ method: 'POST', url: '/api/areas/import', payload: { level: 'street', collection: streets }, headers: admin.headers });
+    const ok = await t.app.inject({ method: 'POST', url: '/api/areas/import', payload: { level: 'street', collection: streets }, headers: t.admin.headers });
     expect(ok.statusCode, ok.body).toBe(201);
     expect(ok.json()).toEqual({ level: 'street', imported: 2, codes: ['330823001', '330823002'] });
   });

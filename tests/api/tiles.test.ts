@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../api/db/types';
 import { tileEncoder } from '../../api/tiles/mvt';
-import { appOn, backends } from './harness';
+import { appOn, backends, withMiniCity } from './harness';
 import { loadMiniCity } from './load-mini-city';
 import { decode, tileOf } from './mvt-decode';
 import { adminSession, type Session } from './accounts';
@@ -11,22 +11,10 @@ import { adminSession, type Session } from './accounts';
 const surveyorArea = (ring: [number, number][]) => ring.reduce((s, [x1, y1], i) => { const [x2, y2] = ring[(i + 1) % ring.length]!; return s + (x1 * y2 - x2 * y1); }, 0) / 2;
 
 describe.each(backends())('vector tiles on $name', (backend) => {
-  let db: Db;
-  let app: FastifyInstance;
-  let admin: Session;
-  beforeAll(async () => {
-    db = await backend.open();
-    app = await appOn(db);
-    admin = await adminSession(app, db);
-    await loadMiniCity(app, admin);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await db?.close();
-  });
+  const t = withMiniCity(backend);
 
   const fetchTile = async (set: string, [z, x, y]: [number, number, number]) => {
-    const res = await app.inject({ method: 'GET', url: `/tiles/${set}/${z}/${x}/${y}.mvt`, headers: admin.headers });
+    const res = await t.app.inject({ method: 'GET', url: `/tiles/${set}/${z}/${x}/${y}.mvt`, headers: t.admin.headers });
     return { status: res.statusCode, type: res.headers['content-type'], body: new Uint8Array(res.rawPayload) };
   };
 
@@ -60,13 +48,13 @@ describe.each(backends())('vector tiles on $name', (backend) => {
   it('refuses tiles that do not exist', async () => {
     expect((await fetchTile('areas', [3, 8, 0])).status).toBe(400);
     expect((await fetchTile('nope', [3, 1, 1])).status).toBe(400);
-    const res = await app.inject({ method: 'GET', url: '/tiles/areas/30/1/1.mvt', headers: admin.headers });
+    const res = await t.app.inject({ method: 'GET', url: '/tiles/areas/30/1/1.mvt', headers: t.admin.headers });
     expect(res.statusCode).toBe(400);
   });
 
   it('encodes the same features with ST_AsMVT and with the JS encoder', async () => {
-    const js = tileEncoder(db, 'js');
-    const native = tileEncoder(db, 'postgis');
+    const js = tileEncoder(t.db, 'js');
+    const native = tileEncoder(t.db, 'postgis');
     for (const z of [10, 12, 14, 16]) {
       const [, x, y] = tileOf(118.52, 28.91, z);
       const a = decode(await js('areas', z, x, y, null));
@@ -78,7 +66,7 @@ describe.each(backends())('vector tiles on $name', (backend) => {
   it.runIf(backend.name === 'postgres')('draws the same shapes as ST_AsMVTGeom', async () => {
     for (const z of [12, 14, 16]) {
       const [, x, y] = tileOf(118.515, 28.905, z);
-      const { rows } = await db.query<{ code: string; ours: number; theirs: number }>(
+      const { rows } = await t.db.query<{ code: string; ours: number; theirs: number }>(
         `SELECT a.code, ST_Area(tile_geom(a.geom_3857, $1, $2, $3)) AS ours,
                 ST_Area(ST_AsMVTGeom(a.geom_3857, ST_TileEnvelope($1, $2, $3), 4096, 64, true)) AS theirs
          FROM areas a WHERE a.geom_3857 && ST_TileEnvelope($1, $2, $3)`, [z, x, y]);
