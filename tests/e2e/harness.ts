@@ -1,5 +1,5 @@
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,8 +20,27 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
+/** Newest modification time of the files a web build is made from. */
+function newestInput(): number {
+  let newest = 0;
+  const visit = (path: string) => {
+    const st = statSync(path);
+    if (st.isDirectory()) for (const name of readdirSync(path)) visit(join(path, name));
+    else newest = Math.max(newest, st.mtimeMs);
+  };
+  for (const p of ['web', 'api/schemas', 'vite.config.ts', 'package-lock.json']) visit(join(ROOT, p));
+  return newest;
+}
+
+/**
+ * Builds the web app unless dist/web is newer than every input: each e2e file calls this, and
+ * the second one would otherwise spend its time rebuilding the same bundle.
+ */
 export function buildWeb(): void {
-  execSync('npx vite build --logLevel warn', { cwd: ROOT, stdio: 'inherit', timeout: 180_000 });
+  const index = join(ROOT, 'dist', 'web', 'index.html');
+  if (!existsSync(index) || statSync(index).mtimeMs < newestInput()) {
+    execSync('npx vite build --logLevel warn', { cwd: ROOT, stdio: 'inherit', timeout: 180_000 });
+  }
   mkdirSync(SHOTS, { recursive: true });
 }
 
@@ -87,14 +106,42 @@ async function stopServer(child: ChildProcess, dataDir: string): Promise<void> {
   rmSync(dataDir, { recursive: true, force: true });
 }
 
-/** Console errors and uncaught exceptions of a page: any of them fails the test. */
+/**
+ * Console errors and uncaught exceptions of a page: any of them fails the test. The browser logs
+ * every 4xx/5xx response itself ("Failed to load resource …"), so the URL is kept with each
+ * message: a test that provokes one on purpose removes exactly that one (see `expectErrors`).
+ */
 export function collectErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
+    if (msg.type() !== 'error') return;
+    const url = msg.location().url;
+    errors.push(`console: ${msg.text()}${url ? ` @ ${url}` : ''}`);
   });
   page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
   return errors;
+}
+
+/**
+ * Removes the errors a test provoked on purpose (each pattern must match at least one, so a
+ * test notices when its error did not happen); whatever else is left still fails the test.
+ */
+export function expectErrors(errors: string[], ...patterns: RegExp[]): void {
+  for (const p of patterns) {
+    if (!errors.some((e) => p.test(e))) throw new Error(`expected a console error matching ${p}, got ${JSON.stringify(errors)}`);
+  }
+  const rest = errors.filter((e) => !patterns.some((p) => p.test(e)));
+  errors.splice(0, errors.length, ...rest);
+}
+
+/** Demo accounts are seeded with the password demo-<username>-2026. */
+export const demoPassword = (username: string) => `demo-${username}-2026`;
+
+/** Logs in through the login screen (zh-CN labels), submitting with Enter as a user would. */
+export async function logIn(page: Page, username: string, password = demoPassword(username)): Promise<void> {
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码', { exact: true }).fill(password);
+  await page.getByLabel('密码', { exact: true }).press('Enter');
 }
 
 /** Resolves when the map has stopped moving and every visible tile is loaded and drawn. */

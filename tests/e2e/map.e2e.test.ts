@@ -3,9 +3,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import type { AreaDetail, AreaTree } from '../../api/schemas/areas';
 import {
-  buildWeb, CHROMIUM, CHROMIUM_ARGS, collectErrors, hasChromium, mapIdle, renderedIds, SHOTS, startServer,
+  buildWeb, CHROMIUM, CHROMIUM_ARGS, collectErrors, hasChromium, logIn, mapIdle, renderedIds, SHOTS, startServer,
   type RunningServer,
 } from './harness';
+
+type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>;
 
 // CI sets WANGGE_E2E_REQUIRED=1: there a missing browser is a failure, not a skip.
 const required = process.env.WANGGE_E2E_REQUIRED === '1';
@@ -20,12 +22,29 @@ describe.skipIf(skip)('grid map in a real browser', () => {
   let browser: Browser | undefined;
   let context: BrowserContext | undefined;
   let errors: string[] = [];
+  /** The commander's session (sees the whole city), logged in once through the login screen. */
+  let commander: StorageState | undefined;
+  let cookie = '';
 
   beforeAll(async () => {
     if (!hasChromium()) throw new Error(`${CHROMIUM} is missing and WANGGE_E2E_REQUIRED=1`);
     buildWeb();
     server = await startServer();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    // One login for the whole file: the server allows 10 login attempts a minute per address.
+    const ctx = await browser.newContext({ locale: 'zh-CN', viewport: DESKTOP });
+    const page = await ctx.newPage();
+    const loginErrors = collectErrors(page);
+    await page.goto(server.url);
+    await logIn(page, 'commander');
+    await page.waitForFunction(() => !!window.__wangge?.map, undefined, { timeout: 60_000 });
+    commander = await ctx.storageState();
+    await ctx.close();
+    expect(loginErrors).toEqual([]);
+    const session = commander.cookies.find((c) => c.name === 'wangge_session');
+    expect(session, 'the login sets the session cookie').toBeDefined();
+    expect(session!.httpOnly).toBe(true);
+    cookie = `wangge_session=${session!.value}`;
   });
 
   afterAll(async () => {
@@ -39,15 +58,19 @@ describe.skipIf(skip)('grid map in a real browser', () => {
     expect(errors, 'console errors / page errors').toEqual([]);
   });
 
+  /** The API as the commander: the session cookie from the login above. */
   async function api<T>(path: string): Promise<T> {
-    const res = await fetch(`${server!.url}${path}`);
+    const res = await fetch(`${server!.url}${path}`, { headers: { cookie } });
     if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
     return (await res.json()) as T;
   }
 
-  /** A fresh context per test: no storage or state carried from one test to the next. */
+  /**
+   * A fresh context per test, logged in as the commander (the session cookie and what the app
+   * keeps in localStorage), so the app restores the session at start. Nothing else is carried.
+   */
   async function open(options: BrowserContextOptions = { viewport: DESKTOP }): Promise<Page> {
-    context = await browser!.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...options });
+    context = await browser!.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', storageState: commander, ...options });
     const page = await context.newPage();
     errors = collectErrors(page);
     await page.goto(server!.url);

@@ -19,3 +19,9 @@ export function formatArea(m2: number, locale: string): AreaFigures {
 export function shortCode(area: Pick<AreaSummary, 'code'>): string {
   return area.code.length > 6 ? area.code.slice(-3) : area.code;
 }
+
+/** "文峰社区第01网格" → "第01网格" where the community is named beside it (as on the map); other names whole. */
+export function gridShortName(name: string): string {
+  const at = name.indexOf('第');
+  return at > 0 ? name.slice(at) : name;
+}

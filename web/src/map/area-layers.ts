@@ -48,7 +48,19 @@ function fillLayers(): LayerSpecification[] {
   ];
 }
 
-function lineLayers(k: number): LayerSpecification[] {
+/** The user's own areas, outlined over every boundary but under the selection: "my grid" at a glance. */
+function scopeLayers(k: number, codes: string[]): LayerSpecification[] {
+  if (!codes.length) return [];
+  const base = { type: 'line', source: AREAS_SOURCE, 'source-layer': POLYGONS,
+    filter: ['in', ['get', 'code'], ['literal', codes]] as ExpressionSpecification,
+    layout: { 'line-join': 'round', 'line-cap': 'round' } } as const;
+  return [
+    { ...base, id: 'scope-casing', paint: { 'line-color': '#ffffff', 'line-width': ramp(k, 8, 4, 13, 7, 17, 10), 'line-opacity': 0.9 } },
+    { ...base, id: 'scope-line', paint: { 'line-color': COLORS.scope, 'line-width': ramp(k, 8, 2, 13, 3.5, 17, 5) } },
+  ];
+}
+
+function lineLayers(k: number, scopeCodes: string[]): LayerSpecification[] {
   const base = { type: 'line', source: AREAS_SOURCE, 'source-layer': POLYGONS,
     layout: { 'line-join': 'round', 'line-cap': 'round' } } as const;
   return [
@@ -63,6 +75,7 @@ function lineLayers(k: number): LayerSpecification[] {
       paint: { 'line-color': COLORS.street, 'line-width': ramp(k, 9, 1.4, 13, 2.6, 16, 4) } },
     { ...base, id: 'county-line', filter: isLevel('county'),
       paint: { 'line-color': COLORS.county, 'line-width': ramp(k, 8, 2, 13, 3, 16, 4.5), 'line-dasharray': [3, 1.5] } },
+    ...scopeLayers(k, scopeCodes),
     { ...base, id: 'areas-state-line',
       paint: {
         'line-color': ['case', state('selected'), COLORS.selected, COLORS.hover],
@@ -102,7 +115,10 @@ function labelLayers(k: number): LayerSpecification[] {
   ];
 }
 
-/** All area layers, bottom to top. `k` scales text and lines for wall screens (1 on a laptop). */
-export function areaLayers(k: number): LayerSpecification[] {
-  return [...fillLayers(), ...lineLayers(k), ...labelLayers(k)];
+/**
+ * All area layers, bottom to top. `k` scales text and lines for wall screens (1 on a laptop);
+ * `scopeCodes` are the codes of the user's scope areas, outlined (none for city-wide users).
+ */
+export function areaLayers(k: number, scopeCodes: string[] = []): LayerSpecification[] {
+  return [...fillLayers(), ...lineLayers(k, scopeCodes), ...labelLayers(k)];
 }

@@ -24,6 +24,7 @@ export const COLORS = {
   community: '#4f6b88',
   grid: '#ffffff',
   selected: '#e8590c',
+  scope: '#0f7b6c',
   hover: '#1f4e79',
   labelStreet: '#163a5c',
   labelCommunity: '#2f4a66',

@@ -1,15 +1,29 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { AreaDetail, AreaSummary, AreaTree } from '../../../api/schemas/areas';
+import type { ScopeArea } from '../../../api/schemas/auth';
 import { areasApi } from '../api/areas';
 import { isAbort } from '../api/client';
 import { useReportError } from './report-error';
 
 type BBox = AreaDetail['bbox'];
 
+/** The view the map starts from and returns to: the county, or the union of the user's scope areas. */
+export interface HomeView {
+  bbox: BBox;
+  areaM2: number;
+}
+
+function unionBBox(boxes: BBox[]): BBox {
+  return boxes.reduce<BBox>(
+    ([w, s, e, n], [w2, s2, e2, n2]) => [Math.min(w, w2), Math.min(s, s2), Math.max(e, e2), Math.max(n, n2)],
+    [Infinity, Infinity, -Infinity, -Infinity],
+  );
+}
+
 /**
- * The area hierarchy and the current selection. Serialisable state only: the map reads
- * `selected` and `focus` and moves itself; the store never touches the map.
+ * The area hierarchy (as far as the user may see it) and the current selection. Serialisable state
+ * only: the map reads `selected` and `focus` and moves itself; the store never touches the map.
  */
 export const useAreasStore = defineStore('areas', () => {
   const reportError = useReportError();
@@ -21,11 +35,14 @@ export const useAreasStore = defineStore('areas', () => {
   const selecting = ref<number | null>(null);
   /** A camera request: bumped `seq` means "fit the map to this bbox". */
   const focus = ref<{ bbox: BBox; seq: number } | null>(null);
-  /** The county, fetched once: its bbox is the home view. */
-  const home = ref<AreaDetail | null>(null);
+  const home = ref<HomeView | null>(null);
+  /** null: city-wide. Otherwise the areas the user is responsible for, with their bboxes. */
+  const scopeAreas = ref<AreaDetail[] | null>(null);
 
   let selectCtl: AbortController | null = null;
   let seq = 0;
+  /** Bumped by reset(): a load that started for the previous user must not land in this one's state. */
+  let epoch = 0;
 
   const selectedId = computed(() => selected.value?.id ?? null);
 
@@ -33,19 +50,30 @@ export const useAreasStore = defineStore('areas', () => {
     focus.value = { bbox, seq: ++seq };
   }
 
-  async function loadTree(): Promise<void> {
+  /** The tree and the home view; `scope` is the logged-in user's (null = the whole city). */
+  async function loadTree(scope: ScopeArea[] | null): Promise<void> {
+    const mine = epoch;
     treeLoading.value = true;
     try {
-      tree.value = await areasApi.tree();
-      const root = tree.value.roots[0];
-      if (root) {
-        home.value = await areasApi.get(root.id);
-        if (!selected.value) flyTo(home.value.bbox);
+      const loaded = await areasApi.tree();
+      let view: HomeView | null = null;
+      let areas: AreaDetail[] | null = null;
+      if (scope) {
+        areas = await Promise.all(scope.map((a) => areasApi.byCode(a.code)));
+        if (areas.length) view = { bbox: unionBBox(areas.map((a) => a.bbox)), areaM2: areas.reduce((m, a) => m + a.areaM2, 0) };
+      } else if (loaded.roots[0]) {
+        const county = await areasApi.get(loaded.roots[0].id);
+        view = { bbox: county.bbox, areaM2: county.areaM2 };
       }
+      if (mine !== epoch) return;
+      tree.value = loaded;
+      scopeAreas.value = areas;
+      home.value = view;
+      if (view && !selected.value) flyTo(view.bbox);
     } catch (e) {
-      reportError(e);
+      if (mine === epoch) reportError(e);
     } finally {
-      treeLoading.value = false;
+      if (mine === epoch) treeLoading.value = false;
     }
   }
 
@@ -78,5 +106,23 @@ export const useAreasStore = defineStore('areas', () => {
     if (home.value) flyTo(home.value.bbox);
   }
 
-  return { tree, treeLoading, selected, selectedId, children, selecting, focus, home, loadTree, select, clear, flyTo };
+  /** Forget everything: another user (or nobody) is next. */
+  function reset(): void {
+    epoch += 1;
+    selectCtl?.abort();
+    selectCtl = null;
+    tree.value = null;
+    treeLoading.value = false;
+    selected.value = null;
+    children.value = [];
+    selecting.value = null;
+    focus.value = null;
+    home.value = null;
+    scopeAreas.value = null;
+  }
+
+  return {
+    tree, treeLoading, selected, selectedId, children, selecting, focus, home, scopeAreas,
+    loadTree, select, clear, flyTo, reset,
+  };
 });

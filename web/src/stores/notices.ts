@@ -46,5 +46,12 @@ export const useNoticesStore = defineStore('notices', () => {
     arm(id);
   }
 
-  return { items, push, dismiss };
+  /** Drops every notice: the next user does not inherit the previous one's messages. */
+  function clear(): void {
+    for (const t of timers.values()) clearTimeout(t);
+    timers.clear();
+    items.value = [];
+  }
+
+  return { items, push, dismiss, clear };
 });

@@ -1,5 +1,5 @@
 import { i18n } from '../i18n';
-import { ApiError } from '../api/client';
+import { ApiError, isAuthFailure } from '../api/client';
 import { useNoticesStore } from './notices';
 
 /**
@@ -10,6 +10,8 @@ export function useReportError(): (e: unknown) => void {
   const notices = useNoticesStore();
   const t = i18n.global.t;
   return (e: unknown) => {
+    // An expired session or a forced password change changes the screen instead (see stores/session.ts).
+    if (isAuthFailure(e)) return;
     if (e instanceof ApiError && e.status === 0) notices.push('error', t('notice.network'));
     else if (e instanceof Error) notices.push('error', e.message);
     else notices.push('error', String(e));
