@@ -13,6 +13,8 @@ export interface Config {
   logLevel: string;
   /** mark the session cookie Secure (serve behind HTTPS) */
   secureCookies: boolean;
+  /** login attempts per minute per address */
+  loginRateLimit: number;
 }
 
 /** Reads and checks the environment once at boot; a bad value stops the server with its name. */
@@ -38,5 +40,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webRoot: resolve(env.WANGGE_WEB_ROOT || 'dist/web'),
     logLevel: env.LOG_LEVEL || 'warn',
     secureCookies: env.WANGGE_SECURE_COOKIES === '1',
+    loginRateLimit: int('WANGGE_LOGIN_RATE_LIMIT', 10, 1, 100_000),
   };
 }

@@ -19,7 +19,7 @@ if (config.demo) {
     if (accounts.length) console.log(`Demo accounts (username, password, role, name, scope):\n${formatAccounts(accounts)}`);
   }
 }
-const app = await buildApp({ db, logger: { level: config.logLevel }, webRoot: config.webRoot, secureCookies: config.secureCookies });
+const app = await buildApp({ db, logger: { level: config.logLevel }, webRoot: config.webRoot, secureCookies: config.secureCookies, loginRateLimit: config.loginRateLimit });
 await app.listen({ host: config.host, port: config.port });
 const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : config.port;
