@@ -11,6 +11,7 @@ import type { Db } from './db/types';
 import { areasRepository, type AreasRepository } from './repositories/areas';
 import { detectMvtEncoder, tileEncoder, type MvtEncoder } from './tiles/mvt';
 import { errorHandler, notFoundHandler } from './plugins/errors';
+import { AppError } from './errors';
 import { installAuth } from './plugins/auth';
 import { accountsRepository, type AccountsRepository } from './repositories/accounts';
 import { auditRepository, type AuditRepository } from './repositories/audit';
@@ -20,6 +21,11 @@ import usersRoutes, { auditRoutes } from './routes/users';
 import healthRoutes from './routes/health';
 import areaRoutes from './routes/areas';
 import tileRoutes from './routes/tiles';
+import { unitRoutes, peopleRoutes } from './routes/units';
+import assignmentRoutes from './routes/assignments';
+import contractingRoutes from './routes/contracting';
+import { contractingRepository, type ContractingRepository } from './repositories/contracting';
+import { assignmentsRepository, type AssignmentsRepository } from './repositories/assignments';
 
 export interface AppOptions {
   db: Db;
@@ -43,6 +49,8 @@ declare module 'fastify' {
     accounts: AccountsRepository;
     audit: AuditRepository;
     authCookies: ReturnType<typeof installAuth>;
+    contracting: ContractingRepository;
+    assignments: AssignmentsRepository;
   }
 }
 
@@ -62,6 +70,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.decorate('accounts', accountsRepository(options.db));
   app.decorate('audit', auditRepository(options.db));
+  app.decorate('contracting', contractingRepository(options.db));
+  app.decorate('assignments', assignmentsRepository(options.db));
 
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
@@ -87,7 +97,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     hsts: options.secureCookies ? undefined : false,
   });
   await app.register(cookie);
-  await app.register(rateLimit, { global: false });
+  await app.register(rateLimit, {
+    global: false,
+    // thrown into the error handler, so the 429 speaks the caller's language like every error
+    errorResponseBuilder: (_req, ctx) => {
+      const s = Math.max(1, Math.ceil(ctx.ttl / 1000));
+      return new AppError(429, 'TooManyRequests', { zh: `尝试过于频繁，请 ${s} 秒后再试`, en: `too many attempts: try again in ${s} s` });
+    },
+  });
   app.decorate('authCookies', installAuth(app, { secureCookies: options.secureCookies ?? false }));
   if (options.onRoute) {
     const report = options.onRoute;
@@ -99,7 +116,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Wangge 网格 API', version: '0.1.0', description: 'Grid management: areas, tiles (more to come)' },
+      info: { title: 'Wangge 网格 API', version: '0.1.0', description: 'Grid management: areas, contracting units and grid staff in time, tiles' },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
@@ -109,6 +126,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(usersRoutes, { prefix: '/api/users' });
   await app.register(auditRoutes, { prefix: '/api/audit' });
   await app.register(areaRoutes, { prefix: '/api/areas' });
+  await app.register(unitRoutes, { prefix: '/api/units' });
+  await app.register(peopleRoutes, { prefix: '/api/people' });
+  await app.register(assignmentRoutes, { prefix: '/api' });
+  await app.register(contractingRoutes, { prefix: '/api/contracting' });
   await app.register(tileRoutes, { prefix: '/tiles' });
 
   if (options.webRoot && existsSync(options.webRoot)) {

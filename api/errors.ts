@@ -7,6 +7,9 @@ export type Lang = keyof Msg;
 
 export interface Problem {
   index?: number;
+  /** sheet (or CSV file) and 1-based row number, for problems in an uploaded table */
+  sheet?: string;
+  row?: number;
   feature?: string;
   field?: string;
   reason: Msg;

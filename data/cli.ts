@@ -9,6 +9,7 @@ import { importAreas } from '../api/services/area-import';
 import { AREA_LEVELS, type AreaLevel } from '../api/schemas/areas';
 import { generateDemoCity, toFeatureCollection } from './demo/generate';
 import { seedDemo } from './demo/seed';
+import { exportWorkbook, importFiles, writeTemplate } from './contracting-template';
 import { randomBytes } from 'node:crypto';
 import { ROLES, type Role } from '../api/auth/roles';
 import { hashPassword } from '../api/auth/passwords';
@@ -29,6 +30,12 @@ const USAGE = `Wangge command line (database: DATABASE_URL, or the embedded one 
   npm run wangge -- user add USERNAME --role ROLE --name 显示名 [--scope CODE,CODE]
       Create an account (the first admin of a deployment); prints a temporary password that
       must be changed at first login. Roles: ${ROLES.join(', ')}.
+  npm run wangge -- contracting template FILE.xlsx
+      Write the example workbook of units, people and assignments (docs/IMPORT-TEMPLATES.md).
+  npm run wangge -- contracting import FILE.xlsx|FILE.csv [FILE…]
+      Import units, people and assignments, all or nothing; problems are listed by sheet and row.
+  npm run wangge -- contracting export FILE.xlsx
+      Export every unit, person and assignment (with history) in the same template.
   npm run wangge -- migrate
       Apply pending migrations.
 
@@ -96,6 +103,15 @@ async function main(argv: string[]): Promise<number> {
     if (!values.role || !ROLES.includes(values.role as Role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
   }
 
+  if (cmd === 'contracting') {
+    if (!arg || !['template', 'import', 'export'].includes(sub ?? '')) throw new UsageError('contracting template|import|export needs a file');
+    if (sub === 'template') {
+      await writeTemplate(arg);
+      console.log(lang === 'zh' ? `已写入模板 ${arg}` : `wrote the template ${arg}`);
+      return 0;
+    }
+  }
+
   const config = loadConfig();
   const db = await openDb(config);
   try {
@@ -128,6 +144,18 @@ async function main(argv: string[]): Promise<number> {
       console.log(lang === 'zh' ? `已创建用户 ${arg}（${role}），临时密码：${password}（首次登录须修改）` : `created ${arg} (${role}); temporary password: ${password} (must be changed at first login)`);
       return 0;
     }
+    if (cmd === 'contracting' && sub === 'import') {
+      const r = await importFiles(db, positionals.slice(2));
+      console.log(lang === 'zh'
+        ? `已导入：单位 新增 ${r.units.created}、更新 ${r.units.updated}；人员 新增 ${r.people.created}、更新 ${r.people.updated}；分配 新增 ${r.assignments.created}、未变 ${r.assignments.unchanged}`
+        : `imported: units ${r.units.created} new, ${r.units.updated} updated; people ${r.people.created} new, ${r.people.updated} updated; assignments ${r.assignments.created} new, ${r.assignments.unchanged} unchanged`);
+      return 0;
+    }
+    if (cmd === 'contracting' && sub === 'export') {
+      await exportWorkbook(db, arg!);
+      console.log(lang === 'zh' ? `已导出到 ${arg}` : `exported to ${arg}`);
+      return 0;
+    }
     throw new UsageError(`unknown command: ${positionals.join(' ')}`);
   } finally {
     await db.close();
@@ -142,7 +170,7 @@ main(process.argv.slice(2)).then(
     if (err instanceof AppError) {
       console.error(err.msg[lang]);
       for (const p of err.problems) {
-        const where = [p.index !== undefined ? `#${p.index + 1}` : '', p.feature ?? '', p.field ? `[${p.field}]` : ''].filter(Boolean).join(' ');
+        const where = [p.index !== undefined ? `#${p.index + 1}` : '', p.sheet ? `${p.sheet}${p.row ? `!${p.row}` : ''}` : '', p.feature ?? '', p.field ? `[${p.field}]` : ''].filter(Boolean).join(' ');
         console.error(`  ${where}: ${p.reason[lang]}`);
       }
       process.exit(1);

@@ -1,5 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
+// Exclusion constraints on (area, period) in 003-contracting.sql need btree_gist.
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import type { Db, Queryable } from './types';
 
 export interface PgliteOptions {
@@ -17,7 +19,7 @@ export async function openPgliteDb(options: PgliteOptions = {}): Promise<Db> {
   const pg = await PGlite.create({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
-    extensions: { postgis },
+    extensions: { postgis, btree_gist },
   });
   const wrap = (c: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
     async query<T>(text: string, params?: readonly unknown[]) {

@@ -17,8 +17,10 @@ const tileRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { access: ANY_USER },
     schema: {
       tags: ['tiles'],
-      summary: 'Mapbox Vector Tile: areas (layers areas, area_labels) or basemap (layer basemap)',
+      summary: 'Mapbox Vector Tile: areas (layers areas, area_labels), basemap (layer basemap) or zones (layer zones, ?at=)',
       params: TileParams,
+      // the instant whose assignments the zones tileset draws (ISO 8601 with zone); default now
+      querystring: Type.Object({ at: Type.Optional(Type.String({ format: 'date-time' })) }),
     },
   }, async (req, reply) => {
     const { tileset, z, x, y } = req.params;
@@ -26,9 +28,11 @@ const tileRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (x >= n || y >= n) {
       throw new AppError(400, 'BadTile', { zh: `瓦片坐标超出范围：z=${z} 时 x、y 应小于 ${n}`, en: `tile out of range: x and y must be < ${n} at z=${z}` });
     }
-    const mvt = await app.tile(tileset as TilesetName, z, x, y, scopeOf(req));
-    // Tiles depend on the caller's scope: private to this browser.
+    const mvt = await app.tile(tileset as TilesetName, z, x, y, scopeOf(req), req.query.at ? new Date(req.query.at) : new Date());
+    // Tiles depend on the caller's scope: private to this browser, and never reused across
+    // the sessions of two users of one browser.
     reply.header('Cache-Control', 'private, max-age=60');
+    reply.header('Vary', 'Cookie');
     if (mvt.length === 0) return reply.status(204).send();
     return reply.type('application/vnd.mapbox-vector-tile').send(Buffer.from(mvt.buffer, mvt.byteOffset, mvt.byteLength));
   });

@@ -36,11 +36,19 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const b = req.body;
     weak(b.password, 'password');
     const hash = await hashPassword(b.password);
+    if (b.unitId !== undefined && b.role !== 'unit_staff') {
+      const reason = { zh: '只有包保单位人员可关联单位', en: 'only unit staff belong to a unit' };
+      throw new AppError(422, 'UnitNotAllowed', reason, [{ field: 'unitId', reason }]);
+    }
     const id = await app.db.transaction(async (tx) => {
+      if (b.unitId !== undefined && !(await tx.query('SELECT 1 FROM units WHERE id = $1', [b.unitId])).rows.length) {
+        const reason = { zh: `单位 ${b.unitId} 不存在`, en: `unit ${b.unitId} does not exist` };
+        throw new AppError(422, 'UnknownUnit', reason, [{ field: 'unitId', reason }]);
+      }
       const { rows } = await tx.query<{ id: number }>(
-        `INSERT INTO users (username, display_name, role, password_hash, must_change_password) VALUES ($1, $2, $3, $4, true) RETURNING id`,
-        [b.username, b.displayName.trim(), b.role, hash]);
-      await setScope(tx, rows[0]!.id, b.role, b.scopeCodes);
+        `INSERT INTO users (username, display_name, role, password_hash, must_change_password, unit_id) VALUES ($1, $2, $3, $4, true, $5) RETURNING id`,
+        [b.username, b.displayName.trim(), b.role, hash, b.unitId ?? null]);
+      await setScope(tx, rows[0]!.id, b.role, b.scopeCodes, { unit: b.unitId !== undefined });
       return rows[0]!.id;
     });
     return reply.status(201).send((await app.db.query<UserSummary>(SQL_LIST, [id])).rows[0]!);
@@ -57,7 +65,10 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
         await tx.query('UPDATE users SET active = $2 WHERE id = $1', [user.id, req.body.active]);
         if (!req.body.active) await tx.query('DELETE FROM sessions WHERE user_id = $1', [user.id]);
       }
-      if (req.body.scopeCodes) await setScope(tx, user.id, user.role, req.body.scopeCodes);
+      if (req.body.scopeCodes) {
+        const { rows } = await tx.query<{ unit: boolean }>('SELECT unit_id IS NOT NULL AS unit FROM users WHERE id = $1', [user.id]);
+        await setScope(tx, user.id, user.role, req.body.scopeCodes, { unit: rows[0]?.unit ?? false });
+      }
     });
     return (await app.db.query<UserSummary>(SQL_LIST, [user.id])).rows[0]!;
   });

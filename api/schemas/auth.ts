@@ -53,6 +53,8 @@ export const UserCreate = Type.Object({
   password: Type.String({ minLength: 1, maxLength: 200 }),
   /** codes of the areas the scope is made of (streets, communities or grids) */
   scopeCodes: Type.Array(Type.String({ pattern: '^[0-9]{6,15}$' }), { maxItems: 500, default: [] }),
+  /** unit staff only: their scope follows what this unit contracts at the time */
+  unitId: Type.Optional(Type.Integer({ minimum: 1 })),
 });
 
 export const UserPatch = Type.Object({

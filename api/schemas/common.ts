@@ -4,6 +4,10 @@ import { Type, type Static } from 'typebox';
 export const ErrorDetail = Type.Object({
   /** index of the offending feature/row in the request, when the error is about one */
   index: Type.Optional(Type.Integer()),
+  /** the sheet (or CSV file) of an uploaded table the problem is in */
+  sheet: Type.Optional(Type.String()),
+  /** the row number as the user sees it in that sheet (1-based, title and header rows counted) */
+  row: Type.Optional(Type.Integer()),
   /** code or name of the offending feature, when known */
   feature: Type.Optional(Type.String()),
   /** the field or JSON path at fault */

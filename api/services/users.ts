@@ -3,14 +3,15 @@ import { AppError } from '../errors';
 import { CITY_WIDE, type Role } from '../auth/roles';
 
 /**
- * Scope areas by code for a user, inside the caller's transaction. City-wide roles take none;
- * the others need at least one (a grid leader without grids would see nothing at all).
+ * Scope areas by code for a user, inside the caller's transaction. City-wide roles take none.
+ * A supervisor needs streets; unit staff need a unit (their scope follows its contracts) or
+ * areas; grid staff may have none, since their scope follows their leader/member assignments.
  */
-export async function setScope(tx: Queryable, userId: number, role: Role, codes: string[]) {
+export async function setScope(tx: Queryable, userId: number, role: Role, codes: string[], derived = { unit: false }) {
   if (CITY_WIDE.includes(role)) {
     if (codes.length) throw new AppError(422, 'ScopeNotAllowed', { zh: '全市角色不设管辖范围', en: 'a city-wide role has no scope areas' }, [{ field: 'scopeCodes', reason: { zh: '应为空', en: 'must be empty' } }]);
-  } else if (codes.length === 0) {
-    throw new AppError(422, 'ScopeRequired', { zh: '该角色需要指定管辖区域', en: 'this role needs scope areas' }, [{ field: 'scopeCodes', reason: { zh: '至少一个区域编码', en: 'at least one area code' } }]);
+  } else if (codes.length === 0 && (role === 'supervisor' || (role === 'unit_staff' && !derived.unit))) {
+    throw new AppError(422, 'ScopeRequired', { zh: '该角色需要指定管辖区域（督查组：街道；包保单位人员：单位或区域）', en: 'this role needs a scope (supervisor: streets; unit staff: a unit or areas)' }, [{ field: 'scopeCodes', reason: { zh: '至少一个区域编码', en: 'at least one area code' } }]);
   }
   const { rows } = await tx.query<{ id: number; code: string }>('SELECT id, code FROM areas WHERE code = ANY ($1::text[])', [codes]);
   const found = new Set(rows.map((r) => r.code));

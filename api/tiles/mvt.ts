@@ -12,6 +12,8 @@ export const TILESETS = {
   // scoped: the function takes the caller's scope as a 4th argument and drops what lies outside
   areas: { fn: 'area_tile_features', scoped: true, layers: ['areas', 'area_labels'], properties: ['level', 'code', 'name', 'parent_id'] },
   basemap: { fn: 'basemap_tile_features', scoped: false, layers: ['basemap'], properties: ['kind', 'name'] },
+  // timed: the function also takes the instant (?at=) whose assignments it draws, as a 5th argument
+  zones: { fn: 'zone_tile_features', scoped: true, timed: true, layers: ['zones'], properties: ['level', 'code', 'name', 'lead_unit_id', 'lead_unit_name', 'unit_count', 'has_leader'] },
 } as const;
 export type TilesetName = keyof typeof TILESETS;
 export const EXTENT = 4096;
@@ -26,7 +28,8 @@ export async function detectMvtEncoder(db: Db): Promise<MvtEncoder> {
   }
 }
 
-const args = (name: TilesetName) => (TILESETS[name].scoped ? '$1, $2, $3, $4::text[]' : '$1, $2, $3');
+const timed = (name: TilesetName) => 'timed' in TILESETS[name];
+const args = (name: TilesetName) => (TILESETS[name].scoped ? '$1, $2, $3, $4::text[]' : '$1, $2, $3') + (timed(name) ? ', $5::timestamptz' : '');
 
 function postgisSql(name: TilesetName): string {
   const t = TILESETS[name];
@@ -79,10 +82,11 @@ export function tileEncoder(db: Db, encoder: MvtEncoder) {
   const sql = new Map<TilesetName, string>();
   for (const name of Object.keys(TILESETS) as TilesetName[]) sql.set(name, tileSql(name, encoder));
 
-  /** scope: null = the whole city; otherwise area codes (see area_visible) */
-  return async function tile(name: TilesetName, z: number, x: number, y: number, scope: string[] | null): Promise<Uint8Array> {
+  /** scope: null = the whole city; otherwise area codes (see area_visible). at: for timed tilesets */
+  return async function tile(name: TilesetName, z: number, x: number, y: number, scope: string[] | null, at: Date = new Date()): Promise<Uint8Array> {
     const text = sql.get(name)!;
-    const params = TILESETS[name].scoped ? [z, x, y, scope] : [z, x, y];
+    const params: unknown[] = TILESETS[name].scoped ? [z, x, y, scope] : [z, x, y];
+    if (timed(name)) params.push(at);
     if (encoder === 'postgis') {
       const { rows } = await db.query<{ mvt: Uint8Array }>(text, params);
       return rows[0]?.mvt ?? new Uint8Array();

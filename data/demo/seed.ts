@@ -2,6 +2,8 @@ import type { Db } from '../../api/db/types';
 import { importAreasIn } from '../../api/services/area-import';
 import { generateDemoCity, toFeatureCollection } from './generate';
 import { demoAccounts, seedAccounts, type DemoAccount } from './accounts';
+import { importRecordsIn } from '../../api/services/contracting-import';
+import { demoContracting } from './contracting';
 
 export interface SeedSummary {
   streets: number;
@@ -9,14 +11,24 @@ export interface SeedSummary {
   grids: number;
   /** demo accounts created (when the database had none) */
   accounts: DemoAccount[];
+  units: number;
+  assignments: number;
+}
+
+export interface DemoSeedOptions {
+  seed?: number;
+  grids?: number;
+  /** "today" for the assignment history (a year of it, a reshuffle ~3 months back); default now */
+  now?: Date;
 }
 
 /**
  * Seeds the demo city through the same importer users use (so every geometry is validated,
  * contained and non-overlapping), level by level, plus its offline basemap.
  */
-export async function seedDemo(db: Db, options: { seed?: number; grids?: number } = {}): Promise<SeedSummary> {
+export async function seedDemo(db: Db, options: DemoSeedOptions = {}): Promise<SeedSummary> {
   const city = generateDemoCity(options);
+  const contracting = demoContracting(city.grids.map((g) => g.properties.code), options.seed ?? 20261125, options.now ?? new Date());
   // One transaction: a crash mid-seed leaves an empty database, which the next start reseeds.
   const accounts = await db.transaction(async (tx) => {
     await importAreasIn(tx, { level: 'county', collection: toFeatureCollection([city.county]) });
@@ -29,6 +41,8 @@ export async function seedDemo(db: Db, options: { seed?: number; grids?: number 
        FROM jsonb_array_elements($1::jsonb) f`,
       [JSON.stringify(city.basemap)],
     );
+    // Units, staff and their history through the importer users use (all its checks apply).
+    await importRecordsIn(tx, contracting);
     // One account per role, unless the database already has accounts of its own.
     const { rows } = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
     if ((rows[0]?.n ?? 0) > 0) return [];
@@ -36,7 +50,7 @@ export async function seedDemo(db: Db, options: { seed?: number; grids?: number 
     await seedAccounts(tx, list);
     return list;
   });
-  return { streets: city.streets.length, communities: city.communities.length, grids: city.grids.length, accounts };
+  return { streets: city.streets.length, communities: city.communities.length, grids: city.grids.length, accounts, units: contracting.units.length, assignments: contracting.assignments.length };
 }
 
 /** The demo accounts as a table for the console on first start. */
@@ -47,7 +61,7 @@ export function formatAccounts(accounts: DemoAccount[]): string {
 }
 
 /** First start: the demo city goes into an empty database; a database with areas is left alone. */
-export async function seedDemoIfEmpty(db: Db, options: { seed?: number; grids?: number } = {}): Promise<SeedSummary | null> {
+export async function seedDemoIfEmpty(db: Db, options: DemoSeedOptions = {}): Promise<SeedSummary | null> {
   const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM areas');
   if ((rows[0]?.n ?? 0) > 0) return null;
   return seedDemo(db, options);

@@ -18,11 +18,22 @@ RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
       OR area_code = ANY (area_scope_ancestors(scope))
 $$;
 
--- The scope codes of a user: NULL for city-wide roles, else the codes of their scope areas.
+-- The scope codes of a user: NULL for city-wide roles; otherwise the areas given in user_scopes,
+-- plus, in force now, the grids/communities their unit contracts (unit staff) or the grids they
+-- are leader or member of (grid staff, through people.user_id).
 CREATE OR REPLACE FUNCTION user_scope_codes(uid integer)
 RETURNS text[] LANGUAGE sql STABLE AS $$
   SELECT CASE WHEN u.role IN ('admin', 'commander', 'planner') THEN NULL
-              ELSE coalesce((SELECT array_agg(a.code ORDER BY a.code) FROM user_scopes s JOIN areas a ON a.id = s.area_id
-                             WHERE s.user_id = u.id), '{}'::text[]) END
+              ELSE coalesce((SELECT array_agg(DISTINCT c.code ORDER BY c.code) FROM (
+                SELECT a.code FROM user_scopes s JOIN areas a ON a.id = s.area_id WHERE s.user_id = u.id
+                UNION ALL
+                SELECT a.code FROM assignments x JOIN areas a ON a.id = x.area_id
+                WHERE u.role = 'unit_staff' AND x.unit_id = u.unit_id
+                  AND assignment_in_force(x.valid_from, x.valid_to, now())
+                UNION ALL
+                SELECT a.code FROM people p JOIN assignments x ON x.person_id = p.id JOIN areas a ON a.id = x.area_id
+                WHERE u.role IN ('grid_leader', 'grid_member') AND p.user_id = u.id
+                  AND assignment_in_force(x.valid_from, x.valid_to, now())
+              ) c), '{}'::text[]) END
   FROM users u WHERE u.id = uid
 $$;

@@ -129,7 +129,7 @@ describe.each(backends())('accounts and sessions on $name', (backend) => {
 
   it('lets an admin create scoped accounts and reset a password, which must then be changed', async () => {
     const create = (payload: object) => t.app.inject({ method: 'POST', url: '/api/users', payload, headers: t.admin.headers });
-    const noScope = await create({ username: 'leader2', displayName: '网格长二', role: 'grid_leader', password: 'temp-password-1', scopeCodes: [] });
+    const noScope = await create({ username: 'super2', displayName: '督查二', role: 'supervisor', password: 'temp-password-1', scopeCodes: [] });
     expect(noScope.statusCode).toBe(422);
     const badScope = await create({ username: 'leader2', displayName: '网格长二', role: 'grid_leader', password: 'temp-password-1', scopeCodes: ['330822009009009'] });
     expect(badScope.json().message).toBe('区域编码不存在：330822009009009');
@@ -161,6 +161,8 @@ describe('login rate limit', () => {
       const codes = [];
       for (let i = 0; i < 4; i++) codes.push((await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'x-user', password: 'y' } })).statusCode);
       expect(codes).toEqual([401, 401, 401, 429]);
+      const en = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'x-user', password: 'y' }, headers: { 'accept-language': 'en' } });
+      expect(en.json()).toMatchObject({ error: 'TooManyRequests', message: expect.stringMatching(/^too many attempts: try again in \d+ s$/) });
     } finally {
       await app.close();
       await db.close();

@@ -7,6 +7,7 @@ import { appOn, backends } from './harness';
 import { loadMiniCity } from './load-mini-city';
 import { adminSession, createUser, login, type Session } from './accounts';
 import { decode, tileOf } from './mvt-decode';
+import { CONTRACTING_CASES, seedContracting, type ContractingIds } from './authz-contracting';
 
 // Scopes in the mini city (see tests/fixtures/mini-city.ts): street 1 = 330822001 (天马街道).
 const SCOPES: Record<Role, string[]> = {
@@ -31,6 +32,7 @@ interface Ctx {
   outGrid: AreaDetail;
   userId: number;
   fresh: () => Promise<Session | null>;
+  contracting: ContractingIds;
 }
 type Req = InjectOptions & { url: string };
 interface Case {
@@ -80,6 +82,7 @@ const CASES: Record<string, Case> = {
     out: (c) => ({ method: 'GET', url: tileAt(c.outGrid) }),
     leaks: (b, status) => status === 200 && decode(new Uint8Array(b)).some((f) => outside(f.properties.code)),
   },
+  ...CONTRACTING_CASES,
 };
 
 describe.each(backends())('authorization matrix on $name', (backend) => {
@@ -89,11 +92,14 @@ describe.each(backends())('authorization matrix on $name', (backend) => {
   const routes: { key: string; access: Access }[] = [];
   let areaOf: (code: string) => Promise<AreaDetail>;
   let targetUserId = 0;
+  let contracting: ContractingIds;
 
   beforeAll(async () => {
     db = await backend.open();
     app = await appOn(db, { onRoute: (r) => routes.push(r) });
-    await loadMiniCity(app, await adminSession(app, db));
+    const seedAdmin = await adminSession(app, db);
+    await loadMiniCity(app, seedAdmin);
+    contracting = await seedContracting(app, seedAdmin, [...new Set(Object.values(IN_GRID))], OUT_GRID);
     for (const role of ROLES) {
       const id = await createUser(db, `m-${role.replace('_', '')}`, role, SCOPES[role]);
       if (role === 'grid_member') targetUserId = id;
@@ -121,7 +127,7 @@ describe.each(backends())('authorization matrix on $name', (backend) => {
       const inGrid = await areaOf(IN_GRID[principal ?? 'admin']);
       const session = principal ? sessions.get(principal)! : null;
       const username = principal ? `m-${principal.replace('_', '')}` : null;
-      const ctx: Ctx = { role: principal, session, inGrid, outGrid, userId: targetUserId, fresh: async () => (username ? login(app, username) : null) };
+      const ctx: Ctx = { role: principal, session, inGrid, outGrid, userId: targetUserId, fresh: async () => (username ? login(app, username) : null), contracting };
       for (const { key, access } of routes) {
         const c = CASES[key]!;
         const send = async (r: Req) => app.inject({ ...r, headers: { ...(session?.headers ?? {}), ...(r.headers as Record<string, string> | undefined) } });

@@ -15,13 +15,14 @@ describe.each(backends())('vector tiles on $name', (backend) => {
 
   const fetchTile = async (set: string, [z, x, y]: [number, number, number]) => {
     const res = await t.app.inject({ method: 'GET', url: `/tiles/${set}/${z}/${x}/${y}.mvt`, headers: t.admin.headers });
-    return { status: res.statusCode, type: res.headers['content-type'], body: new Uint8Array(res.rawPayload) };
+    return { status: res.statusCode, type: res.headers['content-type'], vary: res.headers.vary, body: new Uint8Array(res.rawPayload) };
   };
 
   it('serves the hierarchy at z14 with properties, ids, labels and spec winding', async () => {
     const t = await fetchTile('areas', tileOf(118.505, 28.905, 14));
     expect(t.status).toBe(200);
     expect(t.type).toBe('application/vnd.mapbox-vector-tile');
+    expect(t.vary).toBe('Cookie');
     const features = decode(t.body);
     const polys = features.filter((f) => f.layer === 'areas');
     const grid = polys.find((f) => f.properties.code === '330822001001001')!;

@@ -1,0 +1,151 @@
+import type { Db, Queryable } from '../db/types';
+import { AppError, notFound, type Problem } from '../errors';
+import { formatInstant } from '../domain/instant';
+import { ROLE_LABELS, isUnitRole } from '../domain/contracting-labels';
+import type { AssignmentRole } from '../domain/contracting-sheets';
+import { ASSIGNMENT_SELECT } from '../repositories/assignments';
+import type { Assignment } from '../schemas/contracting';
+
+/** A period someone wants to write; exclude = the row being replaced (a reassignment). */
+export interface Proposed {
+  i: number;
+  areaId: number;
+  role: AssignmentRole;
+  unitId: number | null;
+  personId: number | null;
+  from: Date;
+  to: Date | null;
+}
+
+// The rows that the exclusion constraints of 003-contracting.sql would set against a proposed
+// one: same area and overlapping period, and the same exclusive role or the same holder.
+const SQL_CONFLICTS = `
+  SELECT p.i, a.id, a.role::text AS role, a.valid_from AS "from", a.valid_to AS "to", ar.code AS "areaCode",
+         coalesce(u.name, pe.name) AS holder
+  FROM jsonb_to_recordset($1::jsonb) AS p(i int, "areaId" int, role text, "unitId" int, "personId" int, "from" timestamptz, "to" timestamptz)
+  JOIN assignments a ON a.area_id = p."areaId"
+   AND tstzrange(a.valid_from, a.valid_to) && tstzrange(p."from", p."to")
+   AND ((p.role IN ('lead', 'leader') AND a.role::text = p.role) OR a.unit_id = p."unitId" OR a.person_id = p."personId")
+  JOIN areas ar ON ar.id = a.area_id
+  LEFT JOIN units u ON u.id = a.unit_id LEFT JOIN people pe ON pe.id = a.person_id
+  ORDER BY p.i, a.valid_from`;
+
+export interface Conflict {
+  i: number; id: number; role: AssignmentRole; from: Date; to: Date | null; areaCode: string; holder: string;
+}
+export async function findConflicts(q: Queryable, rows: Proposed[]): Promise<Conflict[]> {
+  if (!rows.length) return [];
+  return (await q.query<Conflict>(SQL_CONFLICTS, [JSON.stringify(rows)])).rows;
+}
+
+export const describeConflict = (c: Conflict) => {
+  const period = `${formatInstant(c.from)} — ${c.to ? formatInstant(c.to) : '今'}`;
+  return {
+    zh: `与已有分配 #${c.id} 冲突：${c.areaCode} ${ROLE_LABELS[c.role]} ${c.holder}（${period}）`,
+    en: `conflicts with assignment #${c.id}: ${c.areaCode} ${c.role} ${c.holder} (${period.replace('今', 'open')})`,
+  };
+};
+
+const isExclusion = (e: unknown) => (e as { code?: string })?.code === '23P01';
+
+/**
+ * Runs a write in one transaction; when the database refuses it for an overlapping period (a
+ * concurrent writer got there first, so no pre-check could have seen it), answers 409 naming
+ * the assignment that now holds the period, read after the rollback.
+ */
+export async function writeAssignments<T>(db: Db, proposed: () => Proposed[], fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  try {
+    return await db.transaction(fn);
+  } catch (e) {
+    if (!isExclusion(e)) throw e;
+    const conflicts = await findConflicts(db, proposed());
+    throw conflictError(conflicts.map((c) => ({ field: 'validFrom', reason: describeConflict(c) })));
+  }
+}
+
+export const conflictError = (problems: Problem[]) => new AppError(409, 'AssignmentConflict', problems.length
+  ? { zh: `时间段冲突：${problems[0]!.reason.zh}`, en: `overlapping period: ${problems[0]!.reason.en}` }
+  : { zh: '时间段与已有分配冲突', en: 'the period overlaps an existing assignment' }, problems);
+
+const ASSIGNMENT = { zh: '该分配记录', en: 'assignment' };
+
+/** Checks the area and holder of a new assignment; returns the area's level. */
+export async function checkTarget(tx: Queryable, areaId: number, role: AssignmentRole, unitId: number | null, personId: number | null): Promise<'grid' | 'community'> {
+  const unit = isUnitRole(role);
+  if (unit ? !unitId || personId : !personId || unitId) {
+    throw new AppError(422, 'BadHolder', unit
+      ? { zh: `${ROLE_LABELS[role]}需要 unitId，不能有 personId`, en: `a ${role} assignment needs unitId and no personId` }
+      : { zh: `${ROLE_LABELS[role]}需要 personId，不能有 unitId`, en: `a ${role} assignment needs personId and no unitId` }, [{ field: unit ? 'unitId' : 'personId', reason: { zh: '必填', en: 'required' } }]);
+  }
+  const area = (await tx.query<{ level: string }>('SELECT level::text AS level FROM areas WHERE id = $1', [areaId])).rows[0];
+  if (!area || (area.level !== 'grid' && area.level !== 'community')) {
+    throw new AppError(422, 'BadArea', { zh: `区域 ${areaId} 不存在或不是网格/社区`, en: `area ${areaId} does not exist or is not a grid or community` }, [{ field: 'areaId', reason: { zh: '应为网格或社区', en: 'must be a grid or community' } }]);
+  }
+  if (area.level === 'community' && !unit) {
+    throw new AppError(422, 'BadArea', { zh: '网格长、网格员只能分配到网格', en: 'grid leaders and members are assigned to grids, not communities' }, [{ field: 'areaId', reason: { zh: '应为网格', en: 'must be a grid' } }]);
+  }
+  const table = unit ? 'units' : 'people';
+  if (!(await tx.query(`SELECT 1 FROM ${table} WHERE id = $1`, [unit ? unitId : personId])).rows.length) {
+    throw new AppError(422, 'UnknownHolder', unit ? { zh: `单位 ${unitId} 不存在`, en: `unit ${unitId} does not exist` } : { zh: `人员 ${personId} 不存在`, en: `person ${personId} does not exist` }, [{ field: unit ? 'unitId' : 'personId', reason: { zh: '不存在', en: 'does not exist' } }]);
+  }
+  return area.level;
+}
+
+const SQL_INSERT = `
+  INSERT INTO assignments (area_id, area_level, role, unit_id, person_id, valid_from, valid_to)
+  VALUES ($1, $2::area_level, $3::assignment_role, $4, $5, $6, $7) RETURNING id`;
+
+export async function insertAssignment(tx: Queryable, p: Proposed, level: string): Promise<number> {
+  return (await tx.query<{ id: number }>(SQL_INSERT, [p.areaId, level, p.role, p.unitId, p.personId, p.from, p.to])).rows[0]!.id;
+}
+
+const byId = async (q: Queryable, id: number) => (await q.query<Assignment>(`${ASSIGNMENT_SELECT} WHERE a.id = $1`, [id])).rows[0]!;
+
+export async function createAssignment(db: Db, p: Omit<Proposed, 'i'>): Promise<Assignment> {
+  const proposed = { ...p, i: 0 };
+  if (p.to && p.to <= p.from) throw new AppError(422, 'BadPeriod', { zh: '结束时间必须晚于开始时间', en: 'validTo must be after validFrom' }, [{ field: 'validTo', reason: { zh: '早于或等于开始时间', en: 'not after validFrom' } }]);
+  return writeAssignments(db, () => [proposed], async (tx) => {
+    const level = await checkTarget(tx, p.areaId, p.role, p.unitId, p.personId);
+    const conflicts = await findConflicts(tx, [proposed]);
+    if (conflicts.length) throw conflictError(conflicts.map((c) => ({ field: 'validFrom', reason: describeConflict(c) })));
+    return byId(tx, await insertAssignment(tx, proposed, level));
+  });
+}
+
+// Locks the row, then ends it at $2 if $2 falls inside its period. Under READ COMMITTED a second
+// writer waits for the lock and then sees the first one's valid_to, so it changes nothing.
+const SQL_CLOSE = `
+  WITH old AS (SELECT id, valid_to FROM assignments WHERE id = $1 FOR UPDATE)
+  UPDATE assignments a SET valid_to = $2 FROM old
+  WHERE a.id = old.id AND a.valid_from < $2 AND (old.valid_to IS NULL OR old.valid_to > $2)
+  RETURNING a.area_id AS "areaId", a.area_level::text AS level, a.role::text AS role, old.valid_to AS "oldTo"`;
+
+async function closeIn(tx: Queryable, id: number, at: Date) {
+  const r = (await tx.query<{ areaId: number; level: string; role: AssignmentRole; oldTo: Date | null }>(SQL_CLOSE, [id, at])).rows[0];
+  if (r) return r;
+  const cur = (await tx.query<{ from: Date; to: Date | null }>('SELECT valid_from AS "from", valid_to AS "to" FROM assignments WHERE id = $1', [id])).rows[0];
+  if (!cur) throw notFound(ASSIGNMENT);
+  if (at <= cur.from) throw new AppError(422, 'BadPeriod', { zh: `结束时间必须晚于开始时间 ${formatInstant(cur.from)}`, en: `the end must be after the start ${cur.from.toISOString()}` }, [{ field: 'at', reason: { zh: '早于开始时间', en: 'before the start' } }]);
+  throw new AppError(409, 'AlreadyEnded', { zh: `分配 #${id} 已于 ${formatInstant(cur.to!)} 结束，可能已被他人调整，请刷新`, en: `assignment #${id} already ended at ${cur.to!.toISOString()}: someone may have changed it, reload` }, [{ field: 'at', reason: { zh: '已结束', en: 'already ended' } }]);
+}
+
+export async function closeAssignment(db: Db, id: number, at: Date): Promise<Assignment> {
+  return db.transaction(async (tx) => {
+    await closeIn(tx, id, at);
+    return byId(tx, id);
+  });
+}
+
+/** Ends assignment `id` at `at` and opens the same area and role for a new holder from `at`. */
+export async function reassignAssignment(db: Db, id: number, at: Date, holder: { unitId?: number; personId?: number }) {
+  let proposed: Proposed | null = null;
+  return writeAssignments(db, () => (proposed ? [proposed] : []), async (tx) => {
+    const old = await closeIn(tx, id, at);
+    const level = await checkTarget(tx, old.areaId, old.role, holder.unitId ?? null, holder.personId ?? null);
+    proposed = { i: 0, areaId: old.areaId, role: old.role, unitId: holder.unitId ?? null, personId: holder.personId ?? null, from: at, to: old.oldTo };
+    const conflicts = await findConflicts(tx, [proposed]);
+    if (conflicts.length) throw conflictError(conflicts.map((c) => ({ field: isUnitRole(old.role) ? 'unitId' : 'personId', reason: describeConflict(c) })));
+    const opened = await insertAssignment(tx, proposed, level);
+    return { closed: await byId(tx, id), opened: await byId(tx, opened) };
+  });
+}
