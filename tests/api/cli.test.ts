@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -79,5 +79,21 @@ describe.skipIf(!hasSharedData)('wangge command line', () => {
     const user = await wangge('user', 'add', 'boss', '--role', 'admin', '--name', '管理员');
     expect(user.code, user.err).toBe(0);
     expect(user.out).toMatch(/已创建用户 boss（admin），临时密码：\S{14}/);
+  });
+
+  it('writes the contracting template and exports the (empty) contracting tables as .xlsx', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wangge-xlsx-'));
+    try {
+      const template = await wangge('contracting', 'template', join(dir, 'template.xlsx'));
+      expect(template.code, template.err).toBe(0);
+      const exported = await wangge('contracting', 'export', join(dir, 'export.xlsx'));
+      expect(exported.code, exported.err).toBe(0);
+      for (const f of ['template.xlsx', 'export.xlsx']) {
+        const head = (await readFile(join(dir, f))).subarray(0, 2).toString();
+        expect(head, f).toBe('PK'); // an .xlsx is a zip
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

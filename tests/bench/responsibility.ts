@@ -1,7 +1,7 @@
 import type { Db } from '../../api/db/types';
 import { buildApp } from '../../api/app';
 import { hashPassword } from '../../api/auth/passwords';
-import { median, p95 } from './tiles';
+import { benchSession, median, p95 } from './tiles';
 
 type Row = (...cells: (string | number)[]) => void;
 const ms = (x: number) => x.toFixed(2);
@@ -30,12 +30,10 @@ export async function responsibilityBench(db: Db, row: Row, rounds = 3) {
   const { rows: points } = await db.query<{ lon: number; lat: number }>(
     `SELECT ST_X(label_point) AS lon, ST_Y(label_point) AS lat FROM areas WHERE level = 'grid' ORDER BY md5(code) LIMIT 200`);
 
-  await db.query(`INSERT INTO users (username, display_name, role, password_hash) VALUES ('bench', 'bench', 'planner', $1) ON CONFLICT DO NOTHING`, [await hashPassword('bench-pass-2026')]);
   const app = await buildApp({ db, loginRateLimit: 1000 });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench', password: 'bench-pass-2026' }) });
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const cookie = await benchSession(db, base, await hashPassword('bench-pass-2026'));
   const url = (p: { lon: number; lat: number }) => `${base}/api/responsibility?lon=${p.lon}&lat=${p.lat}`;
   const sql = 'SELECT * FROM responsibility_at($1, $2, now())';
 
