@@ -31,7 +31,8 @@ const tileRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const mvt = await app.tile(tileset as TilesetName, z, x, y, scopeOf(req), req.query.at ? new Date(req.query.at) : new Date());
     // Tiles depend on the caller's scope: private to this browser, and never reused across
     // the sessions of two users of one browser.
-    reply.header('Cache-Control', 'private, max-age=60');
+    // Zones of "now" change with every reassignment: revalidate them; the rest may be a minute old.
+    reply.header('Cache-Control', tileset === 'zones' && !req.query.at ? 'private, no-cache' : 'private, max-age=60');
     reply.header('Vary', 'Cookie');
     if (mvt.length === 0) return reply.status(204).send();
     return reply.type('application/vnd.mapbox-vector-tile').send(Buffer.from(mvt.buffer, mvt.byteOffset, mvt.byteLength));

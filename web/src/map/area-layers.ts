@@ -8,6 +8,8 @@ const LABELS = 'area_labels';
 /** The layer that answers "which area is here": every level, transparent unless hovered/selected. */
 export const AREAS_HIT_LAYER = 'areas-state-fill';
 export const GRIDS_FILL_LAYER = 'grids-fill';
+/** hover and selection outline: drawn over every other outline (see SLOTS) */
+export const AREAS_SELECTION_LINE = 'areas-state-line';
 
 const isLevel = (level: string): ExpressionSpecification => ['==', ['get', 'level'], level];
 const state = (key: 'hover' | 'selected'): ExpressionSpecification => ['boolean', ['feature-state', key], false];
@@ -26,8 +28,10 @@ const palette: ExpressionSpecification = [
   AREA_PALETTE[0] as string,
 ] as unknown as ExpressionSpecification;
 
-function fillLayers(): LayerSpecification[] {
-  const base = { type: 'fill', source: AREAS_SOURCE, 'source-layer': POLYGONS } as const;
+function fillLayers(showFills: boolean): LayerSpecification[] {
+  // Hidden, not removed, while the contracting zones colour the grids instead.
+  const base = { type: 'fill', source: AREAS_SOURCE, 'source-layer': POLYGONS,
+    layout: { visibility: showFills ? 'visible' : 'none' } } as const;
   return [
     // Each level fades out as the next one down appears, so every zoom shows one mosaic.
     { ...base, id: 'streets-fill', filter: isLevel('street'), maxzoom: 11,
@@ -36,7 +40,7 @@ function fillLayers(): LayerSpecification[] {
       paint: { 'fill-color': palette, 'fill-opacity': ['interpolate', ['linear'], ['zoom'], 10, 0, 10.4, 0.45, 12.2, 0.35, 12.8, 0] } },
     { ...base, id: GRIDS_FILL_LAYER, filter: isLevel('grid'), minzoom: 12,
       paint: { 'fill-color': palette, 'fill-opacity': ['interpolate', ['linear'], ['zoom'], 12, 0.25, 12.6, 0.62, 16, 0.55] } },
-    { ...base, id: AREAS_HIT_LAYER,
+    { ...base, id: AREAS_HIT_LAYER, layout: {},
       paint: {
         'fill-color': ['case', state('selected'), COLORS.selected, COLORS.hover],
         // A grid is small: a strong tint. A whole street or community under one would hide its grids.
@@ -76,7 +80,7 @@ function lineLayers(k: number, scopeCodes: string[]): LayerSpecification[] {
     { ...base, id: 'county-line', filter: isLevel('county'),
       paint: { 'line-color': COLORS.county, 'line-width': ramp(k, 8, 2, 13, 3, 16, 4.5), 'line-dasharray': [3, 1.5] } },
     ...scopeLayers(k, scopeCodes),
-    { ...base, id: 'areas-state-line',
+    { ...base, id: AREAS_SELECTION_LINE,
       paint: {
         'line-color': ['case', state('selected'), COLORS.selected, COLORS.hover],
         'line-width': ['case', state('selected'), 3.5 * k, state('hover'), 2 * k, 0],
@@ -117,8 +121,9 @@ function labelLayers(k: number): LayerSpecification[] {
 
 /**
  * All area layers, bottom to top. `k` scales text and lines for wall screens (1 on a laptop);
- * `scopeCodes` are the codes of the user's scope areas, outlined (none for city-wide users).
+ * `scopeCodes` are the codes of the user's scope areas, outlined (none for city-wide users);
+ * `showFills: false` hides the level fills (the hover/selection tint stays).
  */
-export function areaLayers(k: number, scopeCodes: string[] = []): LayerSpecification[] {
-  return [...fillLayers(), ...lineLayers(k, scopeCodes), ...labelLayers(k)];
+export function areaLayers(k: number, scopeCodes: string[] = [], showFills = true): LayerSpecification[] {
+  return [...fillLayers(showFills), ...lineLayers(k, scopeCodes), ...labelLayers(k)];
 }

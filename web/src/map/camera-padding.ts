@@ -13,7 +13,7 @@ export function cameraPadding(): PaddingOptions {
   const h = window.innerHeight;
   const p =
     w < PHONE_MAX_WIDTH
-      ? { top: 7.5 * rem, bottom: h * 0.42, left: rem, right: rem }
+      ? { top: 10.6 * rem, bottom: h * 0.42, left: rem, right: rem }
       : { top: 5 * rem, bottom: 2.5 * rem, left: 27 * rem, right: 4 * rem };
   // Never ask for more padding than the canvas has: MapLibre would refuse to fit.
   const fitX = Math.min(1, (w * 0.8) / (p.left + p.right));

@@ -41,8 +41,11 @@ export const AREA_PALETTE = ['#f5c9a9', '#f1dd9c', '#c7e2ae', '#a6d7d0', '#b7cbe
 /**
  * Layer groups, bottom to top. Each ends in an invisible anchor layer that a layer component
  * inserts before, so the stacking order does not depend on which component mounts first.
+ * Contracting zones fill under the area fills (whose hover/selection tint stays on top) and
+ * outline over the area lines (a unit's zone and the gaps must not hide under grid edges), and
+ * the selection outline goes over everything else.
  */
-export const SLOTS = ['basemap', 'area-fills', 'roads', 'area-lines', 'road-labels', 'area-labels'] as const;
+export const SLOTS = ['basemap', 'zone-fills', 'area-fills', 'roads', 'area-lines', 'zone-lines', 'area-selection', 'road-labels', 'area-labels'] as const;
 export type Slot = (typeof SLOTS)[number];
 export const slotAnchor = (slot: Slot): string => `slot-${slot}-end`;
 

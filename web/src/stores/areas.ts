@@ -14,7 +14,8 @@ export interface HomeView {
   areaM2: number;
 }
 
-function unionBBox(boxes: BBox[]): BBox {
+/** The box around all of them (the user's scope areas, a unit's grids). */
+export function unionBBox(boxes: BBox[]): BBox {
   return boxes.reduce<BBox>(
     ([w, s, e, n], [w2, s2, e2, n2]) => [Math.min(w, w2), Math.min(s, s2), Math.max(e, e2), Math.max(n, n2)],
     [Infinity, Infinity, -Infinity, -Infinity],
@@ -99,11 +100,12 @@ export const useAreasStore = defineStore('areas', () => {
     }
   }
 
-  function clear(): void {
+  /** Back to no selection; `fly: false` stays where the map is (the zone view returns to its unit, not home). */
+  function clear(opts: { fly?: boolean } = {}): void {
     selectCtl?.abort();
     selected.value = null;
     children.value = [];
-    if (home.value) flyTo(home.value.bbox);
+    if (home.value && opts.fly !== false) flyTo(home.value.bbox);
   }
 
   /** Forget everything: another user (or nobody) is next. */
