@@ -9,8 +9,10 @@ export interface DemoAccount {
   displayName: string;
   role: Role;
   password: string;
-  /** codes of the scope areas; found in the demo city by position, see below */
+  /** codes of the explicit scope areas (user_scopes); derived scopes come from assignments */
   scopeCodes: string[];
+  /** what the account sees once seeded (user_scope_codes): null = the whole city */
+  scopeNow?: string[] | null;
 }
 
 /**
@@ -46,5 +48,6 @@ export async function seedAccounts(tx: Queryable, accounts: DemoAccount[]) {
     await setScope(tx, rows[0]!.id, a.role, a.scopeCodes, { unit: unit !== null });
     const staff = a.username === 'gridleader' ? DEMO_LEADER : a.username === 'gridmember' ? DEMO_MEMBER : null;
     if (staff) await tx.query('UPDATE people SET user_id = $1 WHERE phone = $2', [rows[0]!.id, staff.phone]);
+    a.scopeNow = (await tx.query<{ scope: string[] | null }>('SELECT user_scope_codes($1) AS scope', [rows[0]!.id])).rows[0]?.scope ?? null;
   }
 }

@@ -55,7 +55,9 @@ export async function seedDemo(db: Db, options: DemoSeedOptions = {}): Promise<S
 
 /** The demo accounts as a table for the console on first start. */
 export function formatAccounts(accounts: DemoAccount[]): string {
-  const rows = accounts.map((a) => [a.username, a.password, a.role, a.displayName, a.scopeCodes.join(' ') || '全市 city-wide']);
+  const scope = (codes: string[] | null | undefined) =>
+    !codes ? '全市 city-wide' : codes.length <= 3 ? codes.join(' ') : `${codes.slice(0, 2).join(' ')} …（共 ${codes.length} 个 / ${codes.length} areas）`;
+  const rows = accounts.map((a) => [a.username, a.password, a.role, a.displayName, scope(a.scopeNow)]);
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => '  ' + r.map((c, i) => (i < 4 ? c.padEnd(widths[i]!) : c)).join('  ')).join('\n');
 }
