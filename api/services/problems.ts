@@ -1,0 +1,247 @@
+import type { Db, Queryable } from '../db/types';
+import { AppError, type Msg } from '../errors';
+import { ROLE_NAMES, type Role } from '../auth/roles';
+import type { Clock } from '../domain/clock';
+import { ACTION_LABELS, OPEN_STATES, decide, type ProblemAction, type ProblemPatch, type ProblemState } from '../domain/problem-machine';
+import { assignmentsRepository } from '../repositories/assignments';
+import {
+  SQL_AREAS_AT, SQL_AREA_UNITS, SQL_DUPLICATE_TARGET, SQL_INSERT_EVENT, SQL_INSERT_PROBLEM, SQL_LOCK, SQL_RESOLVE_NOTICES, SQL_UPDATE,
+  type DetailRow,
+} from '../repositories/problems';
+import type { ProblemDetail, ProblemSource, Routing } from '../schemas/problems';
+import { attachPhotos, preparePhotos, type PhotoInput, type PreparedPhoto } from './photos';
+import { problemDetail, toMachine, unitOf, type ProblemActor } from './problem-views';
+
+export { sweepOverdue, type SweepResult } from './problem-sweep';
+export { listProblems, nearbyOpenProblems, problemDetail, queueFor, viewerOf, type ProblemActor } from './problem-views';
+
+export interface ReportInput {
+  lon: number;
+  lat: number;
+  categoryId: number;
+  source: ProblemSource;
+  description: string;
+  address?: string | null;
+  photos?: PhotoInput[];
+  urgent?: boolean;
+  duplicateOf?: number | null;
+}
+
+export interface ActionRequest {
+  version: number;
+  comment?: string | null;
+  reason?: string | null;
+  duplicateOf?: number | null;
+  unitId?: number | null;
+  deadline?: string | Date | null;
+  holds?: boolean | null;
+  photos?: PhotoInput[];
+}
+
+const bad = (field: string, reason: Msg, code = 'BadRequest') =>
+  new AppError(400, code, { zh: `${field}：${reason.zh}`, en: `${field}: ${reason.en}` }, [{ field, reason }]);
+
+// 暗访 results come from media and inspectors, recorded by the supervision side only: units
+// and grid staff must not be able to file (and so learn of) what is hidden from them.
+const UNDERCOVER_REPORTERS: readonly Role[] = ['supervisor', 'commander', 'admin'];
+
+interface Place {
+  gridId: number | null; communityId: number | null; streetId: number | null; areaCode: string | null; streetCode: string | null;
+  leaderPersonId: number | null; leadUnitId: number | null; routing: Routing;
+}
+
+/**
+ * Routing at write time (DESIGN.md): the grid, community, street, leader and units in force at
+ * `at` are stored with the problem. Outside every grid: the deepest area containing the point
+ * and that community's units, flagged (outside_grid) as a coverage gap. Null: outside the county.
+ */
+async function route(tx: Queryable, lon: number, lat: number, at: Date): Promise<Place | null> {
+  // the usual case first: one lookup (a grid lies inside the county, checked at its import)
+  const r = await assignmentsRepository(tx).responsibility(lon, lat, at, null);
+  if (r) {
+    return {
+      gridId: r.grid.id, communityId: r.community.id, streetId: r.street.id, areaCode: r.grid.code, streetCode: r.street.code,
+      leaderPersonId: r.leader?.personId ?? null, leadUnitId: r.leadUnit?.unitId ?? null, routing: r,
+    };
+  }
+  const areas = (await tx.query<{ id: number; level: string; code: string; name: string }>(SQL_AREAS_AT, [lon, lat])).rows;
+  if (!areas.some((a) => a.level === 'county')) return null;
+  const ref = (level: string) => {
+    const a = areas.find((x) => x.level === level);
+    return a ? { id: a.id, code: a.code, name: a.name } : null;
+  };
+  const community = ref('community');
+  const street = ref('street');
+  const communityUnits = community ? (await tx.query<{ units: Routing['communityUnits'] }>(SQL_AREA_UNITS, [community.id, at])).rows[0]?.units ?? [] : [];
+  const deepest = community ?? street ?? ref('county');
+  return {
+    gridId: null, communityId: community?.id ?? null, streetId: street?.id ?? null, areaCode: deepest?.code ?? null, streetCode: street?.code ?? null,
+    leaderPersonId: null, leadUnitId: null,
+    routing: { at: at.toISOString(), grid: null, community, street, leader: null, members: [], leadUnit: null, supportUnits: [], communityUnits },
+  };
+}
+
+/** The problem a duplicate points at must exist for the caller and still be open. */
+async function checkDuplicateTarget(tx: Queryable, targetId: number, selfId: number | null, actor: ProblemActor) {
+  const why = (zh: string, en: string) => bad('duplicateOf', { zh, en });
+  if (targetId === selfId) throw why('不能标记为自身的重复', 'a problem cannot duplicate itself');
+  const t = (await tx.query<{ id: number; state: ProblemState }>(SQL_DUPLICATE_TARGET, [targetId, actor.scope, actor.role, await unitOf(tx, actor)])).rows[0];
+  if (!t) throw why(`问题 #${targetId} 不存在`, `problem #${targetId} does not exist`);
+  if (!OPEN_STATES.includes(t.state)) throw why(`问题 #${targetId} 已办结或无效，不能作为重复的原问题`, `problem #${targetId} is not open (${t.state})`);
+}
+
+async function appendEvent(tx: Queryable, problemId: number, seq: number, e: { action: string; from: ProblemState | null; to: ProblemState; comment: string | null; data: object },
+  actor: ProblemActor, unitId: number | null, at: Date): Promise<number> {
+  return (await tx.query<{ id: number }>(SQL_INSERT_EVENT, [
+    problemId, seq, e.action, e.from, e.to, actor.id, actor.displayName, actor.role, unitId, at, e.comment, JSON.stringify(e.data),
+  ])).rows[0]!.id;
+}
+
+/** Records a problem, routed at the clock's now, with its before-photos: all or nothing. */
+/**
+ * For in-process callers only (the demo seed replays thousands of fixes with a handful of
+ * photos): photos already through preparePhotos, so each is decoded and re-encoded once, not
+ * once per use (~40–80 ms each). Never taken from a request body.
+ */
+export interface PreparedPhotosOption { prepared?: PreparedPhoto[] }
+
+export async function reportProblem(db: Db, clock: Clock, actor: ProblemActor, input: ReportInput, options: PreparedPhotosOption = {}): Promise<ProblemDetail> {
+  const r = await recordProblem(db, clock, actor, input, options);
+  // the reporter sees what they filed, even outside their own scope
+  return (await problemDetail(db, r.id, { scope: null, role: actor.role, unitId: r.actorUnitId }, r.now))!;
+}
+
+/** What a report wrote, for callers that need no more (the demo seed records thousands). */
+export interface RecordResult {
+  id: number;
+  routing: Routing;
+  streetId: number | null;
+  actorUnitId: number | null;
+  now: Date;
+}
+
+/** reportProblem without reading the problem back. */
+export async function recordProblem(db: Db, clock: Clock, actor: ProblemActor, input: ReportInput, options: PreparedPhotosOption = {}): Promise<RecordResult> {
+  const description = input.description.trim();
+  if (!description) throw bad('description', { zh: '问题描述不能为空', en: 'must not be blank' });
+  if (input.source === 'undercover' && !UNDERCOVER_REPORTERS.includes(actor.role)) {
+    throw new AppError(403, 'Forbidden', { zh: `${ROLE_NAMES[actor.role].zh}不能登记暗访问题（source）`, en: `a ${ROLE_NAMES[actor.role].en} may not record undercover problems (source)` }, [{ field: 'source', reason: { zh: '暗访问题由督查组、指挥中心登记', en: 'undercover problems are recorded by supervisors and the command center' } }]);
+  }
+  // decoding and re-encoding is CPU work: done before the transaction so it holds no lock
+  const photos = options.prepared ?? (input.photos?.length ? await preparePhotos(input.photos) : []);
+  const now = clock.now();
+  const unitId = await unitOf(db, actor);
+  return db.transaction(async (tx): Promise<RecordResult> => {
+    const cat = (await tx.query<{ level: number; active: boolean }>('SELECT level, active FROM problem_categories WHERE id = $1', [input.categoryId])).rows[0];
+    if (!cat || cat.level !== 3 || !cat.active) {
+      throw bad('categoryId', !cat
+        ? { zh: `类别 ${input.categoryId} 不存在`, en: `category ${input.categoryId} does not exist` }
+        : cat.level !== 3 ? { zh: '请选择最细一级的类别（细类）', en: 'choose a leaf category (细类), not a group' } : { zh: '该类别已停用', en: 'this category is no longer in use' });
+    }
+    const place = await route(tx, input.lon, input.lat, now);
+    if (!place) {
+      const reason = { zh: '该位置不在本县（市、区）范围内', en: 'the point lies outside the county' };
+      throw new AppError(400, 'OutsideCounty', { zh: `位置（lon/lat）${input.lon}, ${input.lat} 不在辖区内`, en: `location (lon/lat) ${input.lon}, ${input.lat} is outside the county` },
+        [{ field: 'lon', reason }, { field: 'lat', reason }]);
+    }
+    if (input.duplicateOf) await checkDuplicateTarget(tx, input.duplicateOf, null, actor);
+    const state: ProblemState = input.duplicateOf ? 'duplicate' : 'reported';
+    const urgent = input.urgent ?? false;
+    const problemId = (await tx.query<{ id: number }>(SQL_INSERT_PROBLEM, [
+      place.streetCode, input.categoryId, input.source, description, input.address?.trim() || null, input.lon, input.lat, actor.id, now,
+      place.gridId, place.communityId, place.streetId, place.areaCode, place.leaderPersonId, place.leadUnitId, JSON.stringify(place.routing),
+      state, urgent, input.duplicateOf ?? null,
+    ])).rows[0]!.id;
+    const data = { source: input.source, urgent, outsideGrid: place.gridId === null, ...(input.duplicateOf ? { duplicateOf: input.duplicateOf } : {}) };
+    const eventId = await appendEvent(tx, problemId, 1, { action: 'report', from: null, to: state, comment: null, data }, actor, unitId, now);
+    await attachPhotos(tx, problemId, eventId, 'before', photos, actor.id, now);
+    return { id: problemId, routing: place.routing, streetId: place.streetId, actorUnitId: unitId, now };
+  });
+}
+
+const staleVersion = (current: number, sent: number) => new AppError(409, 'StaleVersion', {
+  zh: `该问题已被他人更新（当前版本 ${current}，您看到的是 ${sent}），请刷新后重试`,
+  en: `the problem was changed by someone else (version ${current}, you saw ${sent}): reload and try again`,
+}, [{ field: 'version', reason: { zh: `当前版本为 ${current}`, en: `the current version is ${current}` } }]);
+
+const STATE_LABELS: Record<ProblemState, Msg> = {
+  reported: { zh: '待立案', en: 'reported' }, invalid: { zh: '不予立案', en: 'invalid' }, duplicate: { zh: '重复', en: 'duplicate' },
+  verified: { zh: '已立案待交办', en: 'verified' }, assigned: { zh: '已交办', en: 'assigned' }, suspended: { zh: '挂账', en: 'suspended' },
+  fixed: { zh: '已整改待验收', en: 'fixed' }, closed: { zh: '已销号', en: 'closed' },
+};
+
+const PHOTO_KIND: Partial<Record<ProblemAction, 'after' | 'revisit'>> = { fix: 'after', revisit: 'revisit' };
+
+/** Everything the UPDATE writes: the locked row with the machine's patch over it. */
+const updateParams = (row: DetailRow, p: ProblemPatch, now: Date) => {
+  const m = { ...row, ...p };
+  return [
+    row.id, m.state, m.urgent, m.assigneeUnitId, m.verifiedAt, m.assignedAt, m.deadline, m.fixedAt, m.closedAt, m.closedOnTime,
+    m.revisitDueAt, m.revisitedAt, m.suspendedAt, m.pendingRequest ? JSON.stringify(m.pendingRequest) : null, m.duplicateOf,
+    m.reworkCount, m.relapseCount, m.returnCount, m.extensionCount, m.cycle, now, row.version,
+  ];
+};
+
+/**
+ * One step of the loop on problem `id`, in one transaction: lock the row (a concurrent writer
+ * waits, then finds the version moved: 409 StaleVersion), check visibility (null → 404), ask the
+ * machine, write the patch with version + 1, append the event (seq = new version) and photos.
+ */
+export async function transitionProblem(db: Db, clock: Clock, actor: ProblemActor, id: number, action: ProblemAction, input: ActionRequest, options: PreparedPhotosOption = {}): Promise<ProblemDetail | null> {
+  const done = await applyTransition(db, clock, actor, id, action, input, options);
+  if (!done) return null;
+  // the actor saw it a moment ago; should the step have moved it out of their reach, they still
+  // get the answer to their own write
+  const viewer = { scope: actor.scope, role: actor.role, unitId: done.actorUnitId };
+  return (await problemDetail(db, id, viewer, done.now)) ?? (await problemDetail(db, id, { ...viewer, scope: null }, done.now));
+}
+
+/** What a transition wrote, for callers that need no more (the demo seed replays thousands). */
+export interface TransitionResult {
+  version: number; state: ProblemState; assigneeUnitId: number | null; deadline: Date | null; cycle: number;
+  /** the acting user's unit (unit staff) */
+  actorUnitId: number | null;
+  now: Date;
+}
+
+/** transitionProblem without reading the problem back: null when the caller cannot see it. */
+export async function applyTransition(db: Db, clock: Clock, actor: ProblemActor, id: number, action: ProblemAction, input: ActionRequest, options: PreparedPhotosOption = {}): Promise<TransitionResult | null> {
+  const kind = PHOTO_KIND[action];
+  if ((input.photos?.length || options.prepared?.length) && !kind) throw bad('photos', { zh: `「${ACTION_LABELS[action].zh}」不附照片（整改、回头看可附）`, en: `no photos with ${action} (only fix and revisit take photos)` });
+  const photos = options.prepared ?? (input.photos?.length ? await preparePhotos(input.photos) : []);
+  const deadline = input.deadline ? new Date(input.deadline) : null;
+  if (deadline && Number.isNaN(deadline.getTime())) throw bad('deadline', { zh: '不是有效的时间', en: 'not a valid instant' });
+  const now = clock.now();
+  const unitId = await unitOf(db, actor);
+  return db.transaction(async (tx): Promise<TransitionResult | null> => {
+    const row = (await tx.query<DetailRow>(SQL_LOCK, [id, actor.scope, actor.role, unitId])).rows[0];
+    if (!row) return null;
+    if (row.version !== input.version) throw staleVersion(row.version, input.version);
+    const d = decide(toMachine(row), action, {
+      comment: input.comment, reason: input.reason, duplicateOf: input.duplicateOf, unitId: input.unitId, deadline, holds: input.holds, photoCount: photos.length,
+    }, { id: actor.id, name: actor.displayName, role: actor.role, unitId }, now, { deadlineHours: row.deadlineHours, workingDays: row.workingDays, revisitDays: row.revisitDays });
+    if (d.kind === 'Forbidden') {
+      throw new AppError(403, 'Forbidden', { zh: `${ROLE_NAMES[actor.role].zh}${d.reason.zh}`, en: `a ${ROLE_NAMES[actor.role].en} ${d.reason.en}` });
+    }
+    if (d.kind === 'IllegalTransition') {
+      const list = d.allowed.map((a) => ACTION_LABELS[a]);
+      const state = STATE_LABELS[row.state];
+      throw new AppError(409, 'IllegalTransition', {
+        zh: `问题当前为「${state.zh}」，不能「${ACTION_LABELS[action].zh}」${list.length ? `；可执行：${list.map((l) => l.zh).join('、')}` : ''}`,
+        en: `the problem is ${state.en}: cannot ${ACTION_LABELS[action].en}${list.length ? `; allowed: ${d.allowed.join(', ')}` : ''}`,
+      }, d.allowed.map((a) => ({ field: 'action', feature: a, reason: ACTION_LABELS[a] })));
+    }
+    if (d.kind === 'Invalid') throw bad(d.field, d.reason, 'InvalidInput');
+    if (action === 'mark_duplicate') await checkDuplicateTarget(tx, input.duplicateOf!, id, actor);
+    if (action === 'assign' && input.unitId && !(await tx.query('SELECT 1 FROM units WHERE id = $1', [input.unitId])).rows.length) {
+      throw bad('unitId', { zh: `单位 ${input.unitId} 不存在`, en: `unit ${input.unitId} does not exist` });
+    }
+    const updated = (await tx.query<{ version: number }>(SQL_UPDATE, updateParams(row, d.patch, now))).rows[0];
+    if (!updated) throw staleVersion(row.version + 1, input.version); // unreachable under the row lock; kept as a guard
+    const eventId = await appendEvent(tx, id, updated.version, d.event, actor, unitId, now);
+    if (kind) await attachPhotos(tx, id, eventId, kind, photos, actor.id, now);
+    if (row.state === 'assigned' && d.event.to !== 'assigned') await tx.query(SQL_RESOLVE_NOTICES, [id, now]);
+    const m = { ...row, ...d.patch };
+    return { version: updated.version, state: m.state, assigneeUnitId: m.assigneeUnitId, deadline: m.deadline, cycle: m.cycle, actorUnitId: unitId, now };
+  });
+}
