@@ -24,6 +24,15 @@ import tileRoutes from './routes/tiles';
 import { unitRoutes, peopleRoutes } from './routes/units';
 import assignmentRoutes from './routes/assignments';
 import contractingRoutes from './routes/contracting';
+import figuresRoutes from './routes/figures';
+import { rankingRoutes } from './routes/rankings';
+import { coverageGapRoutes } from './routes/coverage-gaps';
+import photoRoutes from './routes/photos';
+import problemRoutes from './routes/problems';
+import noticeRoutes from './routes/notices';
+import categoryRoutes from './routes/categories';
+import devClockRoutes from './routes/dev-clock';
+import { controllableClock, isControllable, systemClock, type Clock } from './domain/clock';
 import { contractingRepository, type ContractingRepository } from './repositories/contracting';
 import { assignmentsRepository, type AssignmentsRepository } from './repositories/assignments';
 
@@ -38,6 +47,10 @@ export interface AppOptions {
   loginRateLimit?: number;
   /** called for every guarded route with its access rule (the authorization matrix test) */
   onRoute?: (route: { key: string; access: Access }) => void;
+  /** "now" for the problem loop (default: the system clock; docs/PROBLEMS.md "Clock") */
+  clock?: Clock;
+  /** registers POST /api/dev/clock (tests, e2e); also WANGGE_CONTROLLABLE_CLOCK=1 */
+  controllableClock?: boolean;
 }
 
 declare module 'fastify' {
@@ -51,6 +64,7 @@ declare module 'fastify' {
     authCookies: ReturnType<typeof installAuth>;
     contracting: ContractingRepository;
     assignments: AssignmentsRepository;
+    clock: Clock;
   }
 }
 
@@ -72,6 +86,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('audit', auditRepository(options.db));
   app.decorate('contracting', contractingRepository(options.db));
   app.decorate('assignments', assignmentsRepository(options.db));
+  const controllable = options.controllableClock ?? process.env.WANGGE_CONTROLLABLE_CLOCK === '1';
+  const clock = options.clock ?? (controllable ? controllableClock() : systemClock);
+  if (controllable && !isControllable(clock)) throw new Error('controllableClock needs a controllable clock (domain/clock.ts)');
+  app.decorate('clock', clock);
 
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
@@ -130,6 +148,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(peopleRoutes, { prefix: '/api/people' });
   await app.register(assignmentRoutes, { prefix: '/api' });
   await app.register(contractingRoutes, { prefix: '/api/contracting' });
+  await app.register(figuresRoutes, { prefix: '/api/figures' });
+  await app.register(rankingRoutes, { prefix: '/api' });
+  await app.register(coverageGapRoutes, { prefix: '/api' });
+  await app.register(photoRoutes, { prefix: '/api/photos' });
+  await app.register(categoryRoutes, { prefix: '/api/categories' });
+  await app.register(problemRoutes, { prefix: '/api/problems' });
+  await app.register(noticeRoutes, { prefix: '/api/notices' });
+  if (controllable) await app.register(devClockRoutes, { prefix: '/api/dev/clock' });
   await app.register(tileRoutes, { prefix: '/tiles' });
 
   if (options.webRoot && existsSync(options.webRoot)) {

@@ -8,6 +8,9 @@ import { loadMiniCity } from './load-mini-city';
 import { adminSession, createUser, login, type Session } from './accounts';
 import { decode, tileOf } from './mvt-decode';
 import { CONTRACTING_CASES, seedContracting, type ContractingIds } from './authz-contracting';
+import { FIGURES_CASES } from './authz-figures';
+import { PHOTO_CASES, seedPhotos, type PhotoIds } from './authz-photos';
+import { PROBLEM_CASES, seedProblems } from './authz-problems';
 
 // Scopes in the mini city (see tests/fixtures/mini-city.ts): street 1 = 330822001 (天马街道).
 const SCOPES: Record<Role, string[]> = {
@@ -33,6 +36,7 @@ interface Ctx {
   userId: number;
   fresh: () => Promise<Session | null>;
   contracting: ContractingIds;
+  photos: PhotoIds;
 }
 type Req = InjectOptions & { url: string };
 interface Case {
@@ -83,6 +87,9 @@ const CASES: Record<string, Case> = {
     leaks: (b, status) => status === 200 && decode(new Uint8Array(b)).some((f) => outside(f.properties.code)),
   },
   ...CONTRACTING_CASES,
+  ...FIGURES_CASES,
+  ...PHOTO_CASES,
+  ...PROBLEM_CASES,
 };
 
 describe.each(backends())('authorization matrix on $name', (backend) => {
@@ -93,13 +100,16 @@ describe.each(backends())('authorization matrix on $name', (backend) => {
   let areaOf: (code: string) => Promise<AreaDetail>;
   let targetUserId = 0;
   let contracting: ContractingIds;
+  let photos: PhotoIds;
 
   beforeAll(async () => {
     db = await backend.open();
-    app = await appOn(db, { onRoute: (r) => routes.push(r) });
+    app = await appOn(db, { onRoute: (r) => routes.push(r), controllableClock: true });
     const seedAdmin = await adminSession(app, db);
     await loadMiniCity(app, seedAdmin);
     contracting = await seedContracting(app, seedAdmin, [...new Set(Object.values(IN_GRID))], OUT_GRID);
+    photos = await seedPhotos(db, [...new Set(Object.values(IN_GRID))], OUT_GRID);
+    await seedProblems(app, seedAdmin, [...new Set(Object.values(IN_GRID))], OUT_GRID);
     for (const role of ROLES) {
       const id = await createUser(db, `m-${role.replace('_', '')}`, role, SCOPES[role]);
       if (role === 'grid_member') targetUserId = id;
@@ -127,7 +137,7 @@ describe.each(backends())('authorization matrix on $name', (backend) => {
       const inGrid = await areaOf(IN_GRID[principal ?? 'admin']);
       const session = principal ? sessions.get(principal)! : null;
       const username = principal ? `m-${principal.replace('_', '')}` : null;
-      const ctx: Ctx = { role: principal, session, inGrid, outGrid, userId: targetUserId, fresh: async () => (username ? login(app, username) : null), contracting };
+      const ctx: Ctx = { role: principal, session, inGrid, outGrid, userId: targetUserId, fresh: async () => (username ? login(app, username) : null), contracting, photos };
       for (const { key, access } of routes) {
         const c = CASES[key]!;
         const send = async (r: Req) => app.inject({ ...r, headers: { ...(session?.headers ?? {}), ...(r.headers as Record<string, string> | undefined) } });

@@ -1,0 +1,162 @@
+import type { Queryable } from '../db/types';
+import { COHORT_SQL, HOURS_TO_FIX_SQL, SETS, setsFor, type Aggregates, type Kpi, type SetId } from '../domain/kpi';
+import type { Scope } from './areas';
+
+/**
+ * Figures are GROUP BYs over the ids each problem got when it was reported (grid, community,
+ * street, unit): never a live spatial join. The SQL is assembled from the KPI library's
+ * predicates, which are constants of api/domain/kpi.ts; every value travels as a $n parameter.
+ *
+ * Parameters of every query here: $1 from, $2 to, $3 asOf, $4 hide undercover (暗访 not yet
+ * assigned, for unit and grid staff), $5 scope, $6 within (an area code prefix or NULL); then
+ * the query's own. The leading `_params` CTE fixes their types even when a query does not use
+ * one of them (PostgreSQL refuses a parameter whose type it cannot infer).
+ */
+export type Level = 'grid' | 'community' | 'street' | 'unit' | 'county';
+export const LEVELS: readonly Level[] = ['county', 'street', 'community', 'grid', 'unit'];
+export type RankKind = 'unit' | 'community' | 'street';
+
+const PARAMS = `WITH _params AS (SELECT $1::timestamptz, $2::timestamptz, $3::timestamptz, $4::boolean, $5::text[], $6::text)`;
+const UNDERCOVER = `($4::boolean IS NOT TRUE OR p.source <> 'undercover' OR p.assigned_at IS NOT NULL)`;
+const AREA_FILTER = `($5::text[] IS NULL OR area_within(p.area_code, $5::text[])) AND ($6::text IS NULL OR p.area_code LIKE $6::text || '%')`;
+
+interface LevelSql {
+  /** the stored id a problem is grouped by */
+  key: string;
+  keyCast: 'int' | 'text';
+  /** entities of the level the caller may see: id, k (the key value), code, name */
+  entities: string;
+  /** extra problem filter (scope, within) that the entities' filter implies */
+  problemFilter: string;
+}
+
+const areaLevel = (level: 'grid' | 'community' | 'street'): LevelSql => ({
+  key: `p.${level}_id`,
+  keyCast: 'int',
+  entities: `SELECT a.id, a.id AS k, a.code, a.name FROM areas a
+    WHERE a.level = '${level}' AND area_within(a.code, $5::text[]) AND ($6::text IS NULL OR a.code LIKE $6::text || '%')`,
+  problemFilter: AREA_FILTER,
+});
+
+// A unit answers for a problem assigned to it, else for one routed to it as lead unit.
+// Scoped callers see the units that contract (at any time) an area inside their scope.
+const UNIT_KEY = 'coalesce(p.assignee_unit_id, p.lead_unit_id)';
+const UNITS_VISIBLE = `($5::text[] IS NULL AND $6::text IS NULL) OR EXISTS (
+  SELECT 1 FROM assignments s JOIN areas ar ON ar.id = s.area_id
+  WHERE s.unit_id = u.id AND area_within(ar.code, $5::text[]) AND ($6::text IS NULL OR ar.code LIKE $6::text || '%'))`;
+
+export const LEVEL_SQL: Record<Level, LevelSql> = {
+  grid: areaLevel('grid'),
+  community: areaLevel('community'),
+  street: areaLevel('street'),
+  county: {
+    key: 'left(p.area_code, 6)',
+    keyCast: 'text',
+    entities: `SELECT a.id, a.code AS k, a.code, a.name FROM areas a
+      WHERE a.level = 'county' AND area_within(a.code, $5::text[]) AND ($6::text IS NULL OR a.code LIKE $6::text || '%')`,
+    problemFilter: AREA_FILTER,
+  },
+  unit: {
+    key: UNIT_KEY,
+    keyCast: 'int',
+    entities: `SELECT u.id, u.id AS k, u.code, u.name FROM units u WHERE ${UNITS_VISIBLE}`,
+    problemFilter: 'TRUE',
+  },
+};
+
+/** Weighted counts (ranking): a problem counts as its source's weight ($7 jsonb), 1 if unnamed. */
+const WEIGHT = `coalesce(($7::jsonb ->> p.source::text)::numeric, 1)`;
+
+function aggregates(sets: SetId[], kpis: readonly Kpi[], weighted: boolean): string {
+  const cols = sets.map((s) => weighted
+    ? `coalesce(sum(${WEIGHT}) FILTER (WHERE ${SETS[s].sql}), 0)::float8 AS n_${s}, (count(*) FILTER (WHERE ${SETS[s].sql}))::int AS u_${s}`
+    : `(count(*) FILTER (WHERE ${SETS[s].sql}))::int AS n_${s}`);
+  if (kpis.some((k) => k.kind === 'duration' && k.stat === 'mean')) {
+    cols.push(`(avg(${HOURS_TO_FIX_SQL}) FILTER (WHERE ${SETS.fixed_timed.sql}))::float8 AS mean_hours`);
+  }
+  if (kpis.some((k) => k.kind === 'duration' && k.stat === 'p90')) {
+    cols.push(`(percentile_cont(0.9) WITHIN GROUP (ORDER BY ${HOURS_TO_FIX_SQL}) FILTER (WHERE ${SETS.fixed_timed.sql}))::float8 AS p90_hours`);
+  }
+  return cols.join(',\n    ');
+}
+
+/** One row per entity of the level (zeros included, for the map), with the sets' counts. */
+export function figuresSql(level: Level, kpis: readonly Kpi[], weighted = false): string {
+  const l = LEVEL_SQL[level];
+  const sets = setsFor(kpis);
+  return `${PARAMS}${weighted ? ', _w AS (SELECT $7::jsonb)' : ''},
+  agg AS (
+    SELECT ${l.key} AS k,
+    ${aggregates(sets, kpis, weighted)}
+    FROM problems p
+    WHERE ${COHORT_SQL} AND ${UNDERCOVER} AND ${l.problemFilter}
+    GROUP BY 1
+  )
+  SELECT e.id, e.code, e.name, agg.* FROM (${l.entities}) e LEFT JOIN agg ON agg.k = e.k
+  ORDER BY e.code`;
+}
+
+/** The problems behind one part of a figure: the same cohort and predicate, one entity ($7). */
+export function problemsSql(level: Level, predicate: string): string {
+  const l = LEVEL_SQL[level];
+  return `${PARAMS}
+  SELECT p.id, p.state::text AS state, p.source::text AS source, p.category_id AS "categoryId", c.code AS "categoryCode",
+         c.name_zh AS "categoryName", left(p.description, 200) AS description, p.address,
+         ST_X(p.location) AS lon, ST_Y(p.location) AS lat,
+         p.grid_id AS "gridId", g.code AS "gridCode", g.name AS "gridName",
+         ${UNIT_KEY} AS "unitId", un.name AS "unitName", p.urgent,
+         p.reported_at AS "reportedAt", p.deadline, p.fixed_at AS "fixedAt", p.closed_at AS "closedAt", p.closed_on_time AS "closedOnTime",
+         p.rework_count AS "reworkCount", p.relapse_count AS "relapseCount", p.return_count AS "returnCount",
+         p.supervision_count AS "supervisionCount", p.accountability_count AS "accountabilityCount",
+         CASE WHEN ${SETS.fixed_timed.sql} THEN round((${HOURS_TO_FIX_SQL})::numeric, 2)::float8 END AS "hoursToFix",
+         count(*) OVER ()::int AS total
+  FROM problems p
+  JOIN problem_categories c ON c.id = p.category_id
+  LEFT JOIN areas g ON g.id = p.grid_id
+  LEFT JOIN units un ON un.id = ${UNIT_KEY}
+  WHERE ${COHORT_SQL} AND ${UNDERCOVER} AND ${l.key} = $7::${l.keyCast} AND (${predicate})
+  ORDER BY p.reported_at DESC, p.id DESC
+  LIMIT $8 OFFSET $9`;
+}
+
+/** One entity of a level if the caller may see it: its key for problemsSql. */
+export function entitySql(level: Level): string {
+  return `${PARAMS} SELECT e.id, e.k::text AS k, e.code, e.name FROM (${LEVEL_SQL[level].entities}) e WHERE e.id = $7::int`;
+}
+
+export interface FigureQuery {
+  from: Date;
+  to: Date;
+  asOf: Date;
+  hideUndercover: boolean;
+  scope: Scope;
+  within: string | null;
+}
+const base = (q: FigureQuery) => [q.from, q.to, q.asOf, q.hideUndercover, q.scope, q.within];
+
+export type EntityAggregates = Aggregates & { id: number; code: string; name: string };
+
+export interface ProblemRow {
+  id: number; state: string; source: string; categoryId: number; categoryCode: string; categoryName: string;
+  description: string; address: string | null; lon: number; lat: number;
+  gridId: number | null; gridCode: string | null; gridName: string | null; unitId: number | null; unitName: string | null; urgent: boolean;
+  reportedAt: Date; deadline: Date | null; fixedAt: Date | null; closedAt: Date | null; closedOnTime: boolean | null;
+  reworkCount: number; relapseCount: number; returnCount: number; supervisionCount: number; accountabilityCount: number;
+  hoursToFix: number | null; total: number;
+}
+
+export function figuresRepository(db: Queryable) {
+  return {
+    async aggregates(level: Level, kpis: readonly Kpi[], q: FigureQuery, weights?: Record<string, number>): Promise<EntityAggregates[]> {
+      const params = weights ? [...base(q), JSON.stringify(weights)] : base(q);
+      return (await db.query<EntityAggregates>(figuresSql(level, kpis, !!weights), params)).rows;
+    },
+    async entity(level: Level, id: number, q: FigureQuery) {
+      return (await db.query<{ id: number; k: string; code: string; name: string }>(entitySql(level), [...base(q), id])).rows[0] ?? null;
+    },
+    async problems(level: Level, predicate: string, key: string, q: FigureQuery, limit: number, offset: number) {
+      return (await db.query<ProblemRow>(problemsSql(level, predicate), [...base(q), key, limit, offset])).rows;
+    },
+  };
+}
+export type FiguresRepository = ReturnType<typeof figuresRepository>;
