@@ -54,9 +54,12 @@ export interface RunningServer {
  * seeds the demo city, so it can take tens of seconds. Started in its own process group so
  * that stopping it also stops the node process tsx spawns.
  */
-export async function startServer(timeoutMs = 240_000): Promise<RunningServer> {
+export async function startServer(timeoutMs = 240_000, extraEnv: Record<string, string> = {}): Promise<RunningServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'wangge-e2e-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', WANGGE_DATA_DIR: dataDir };
+  // extraEnv: e.g. WANGGE_CONTROLLABLE_CLOCK=1 for a test that moves the app clock
+  // No demo problems unless a test asks (WANGGE_DEMO_PROBLEMS in extraEnv): replaying 5,000
+  // through the services would add minutes to every first start.
+  const env: NodeJS.ProcessEnv = { ...process.env, WANGGE_DEMO_PROBLEMS: '0', ...extraEnv, PORT: '0', HOST: '127.0.0.1', WANGGE_DATA_DIR: dataDir };
   delete env.DATABASE_URL;
   const child = spawn('npx', ['tsx', 'api/server.ts'], {
     cwd: ROOT,
