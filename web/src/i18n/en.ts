@@ -1,4 +1,6 @@
 import type { Messages } from './zh-CN';
+import problemsEn from './problems-en';
+import figuresEn from './figures-en';
 
 /** English. Typed against zh-CN so that a missing or extra key fails the type check. */
 const en: Messages = {
@@ -128,6 +130,10 @@ const en: Messages = {
     zones: 'Contracting zones',
     areasShort: 'Areas',
     zonesShort: 'Zones',
+    problems: 'Problems',
+    problemsShort: 'Problems',
+    figures: 'Figures',
+    figuresShort: 'Figures',
   },
   time: {
     label: 'Date shown',
@@ -226,6 +232,8 @@ const en: Messages = {
     dismiss: 'Dismiss',
     network: 'Cannot reach the server. Check the network and try again.',
   },
+  ...problemsEn,
+  ...figuresEn,
 };
 
 export default en;

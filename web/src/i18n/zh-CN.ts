@@ -1,3 +1,6 @@
+import problemsZhCN from './problems-zh-CN';
+import figuresZhCN from './figures-zh-CN';
+
 /** Simplified Chinese, the default. Every other language must have exactly these keys (see en.ts). */
 const zhCN = {
   app: {
@@ -126,6 +129,10 @@ const zhCN = {
     zones: '包保责任区',
     areasShort: '区域',
     zonesShort: '包保',
+    problems: '问题闭环',
+    problemsShort: '问题',
+    figures: '数据分析',
+    figuresShort: '数据',
   },
   time: {
     label: '查看日期',
@@ -224,6 +231,10 @@ const zhCN = {
     dismiss: '关闭提示',
     network: '无法连接服务器，请检查网络后重试。',
   },
+  // the problem loop (issue 4), kept in its own file
+  ...problemsZhCN,
+  // figures, rankings, campaigns, gaps (issue 5), kept in their own file
+  ...figuresZhCN,
 };
 
 export type Messages = typeof zhCN;

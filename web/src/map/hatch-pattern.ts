@@ -8,7 +8,7 @@ export const HATCH_IMAGE = 'zones-hatch';
  * sprite (no internet). Drawn at the device pixel ratio so the stripes stay crisp on a phone,
  * and `k` (the UI scale) keeps them as visible on a wall as on a laptop.
  */
-export function addHatchImage(map: MlMap, k: number): void {
+export function addHatchImage(map: MlMap, k: number, id: string = HATCH_IMAGE): void {
   const ratio = Math.max(1, Math.round(window.devicePixelRatio || 1));
   const size = Math.round(12 * k) * ratio;
   const canvas = document.createElement('canvas');
@@ -28,10 +28,11 @@ export function addHatchImage(map: MlMap, k: number): void {
     ctx.lineTo(o + size, 0);
   }
   ctx.stroke();
-  if (map.hasImage(HATCH_IMAGE)) map.removeImage(HATCH_IMAGE);
-  map.addImage(HATCH_IMAGE, ctx.getImageData(0, 0, size, size), { pixelRatio: ratio });
+  if (map.hasImage(id)) map.removeImage(id);
+  map.addImage(id, ctx.getImageData(0, 0, size, size), { pixelRatio: ratio });
 }
 
-export function removeHatchImage(map: MlMap): void {
-  if (map.style && map.hasImage(HATCH_IMAGE)) map.removeImage(HATCH_IMAGE);
+/** `id`: another view's copy (the figures' gap layer) lives and dies with its own layers. */
+export function removeHatchImage(map: MlMap, id: string = HATCH_IMAGE): void {
+  if (map.style && map.hasImage(id)) map.removeImage(id);
 }

@@ -8,7 +8,8 @@ import { unionBBox, useAreasStore } from './areas';
 import { useReportError } from './report-error';
 import { beijingToday, endOfDay } from './zone-day';
 
-export type MapView = 'areas' | 'zones';
+/** The map's views: the area hierarchy, the contracting zones, the problem loop (stores/problems.ts), the figures (stores/figures.ts). */
+export type MapView = 'areas' | 'zones' | 'problems' | 'figures';
 
 /** A unit whose grids are drawn in the current view, as the map reports it (for the legend). */
 export interface VisibleUnit {
