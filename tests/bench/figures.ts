@@ -18,12 +18,12 @@ const TARGET = Number(process.env.BENCH_PROBLEMS ?? 1_000_000);
  * areas) in the same run; then coverage gaps uncached and cached.
  *
  * Takes a database holding the demo city. When it holds fewer than BENCH_PROBLEMS problems and
- * data/demo/problems.ts exports bulkInsertProblems(db, { count, from, to, seed }), it is filled
+ * data/demo/problems-bulk.ts exports bulkInsertProblems(db, { count, from, to, seed }), it is filled
  * through that writer first (the demo's own code path); otherwise the problems already there are
  * used, and the table says how many there were.
  */
 export async function figuresBench(db: Db, row: Row, rounds = 5) {
-  await fillProblems(db);
+  await fillProblems(db, row);
   // Problems arrive in time order in production, so a period's rows sit together on disk. A bulk
   // writer that shuffles them would measure random I/O instead: restore arrival order (said so).
   await db.query('ANALYZE problems');
@@ -116,15 +116,17 @@ export function naiveSql(level: Level, kpis: readonly Kpi[], weighted = false): 
     .replace('FROM problems p', `FROM problems p JOIN areas a ON a.level = '${level}' AND ST_Intersects(a.geom, p.location)`);
 }
 
-async function fillProblems(db: Db) {
+async function fillProblems(db: Db, row: Row) {
   const { rows: [n] } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM problems');
   if (n!.n >= TARGET) return;
-  const mod = (await import('../../data/demo/problems')) as Record<string, unknown>;
+  const mod = (await import('../../data/demo/problems-bulk')) as Record<string, unknown>;
   const bulk = mod.bulkInsertProblems as ((db: Db, o: { count: number; from: Date; to: Date; seed: number }) => Promise<unknown>) | undefined;
   if (!bulk) {
-    console.warn(`figures bench: ${n!.n} problems and no bulkInsertProblems in data/demo/problems.ts: measuring what is there`);
+    console.warn(`figures bench: ${n!.n} problems and no bulkInsertProblems in data/demo/problems-bulk.ts: measuring what is there`);
     return;
   }
   const to = new Date();
+  const t = performance.now();
   await bulk(db, { count: TARGET - n!.n, from: new Date(to.getTime() - 365 * 86400_000), to, seed: 20261125 });
+  row(`write ${(TARGET - n!.n).toLocaleString('en')} problems over a year via the demo's bulk writer (native, routing, events, notices)`, '', '', ms((performance.now() - t) / 1000) + ' s', '', '');
 }

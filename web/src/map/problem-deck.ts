@@ -85,7 +85,7 @@ export function problemLayers(s: ProblemLayerState): Layer[] {
       maxZoom: 16,
       // Parsed on the main thread: MVTLayer's default loader (MVTWorkerLoader) would fetch its
       // worker script from a CDN, and there is no internet. Problem tiles are small (clusters
-      // below z13, a few hundred points above).
+      // by area below z13, pins and clusters of 64-unit cells to z15, pins from z16).
       loaders: LOADERS,
       loadOptions: LOAD_OPTIONS,
       pickable: true,
