@@ -9,6 +9,8 @@ export interface Config {
   /** seed the demo city when the database has no areas */
   demo: boolean;
   demoGrids: number;
+  /** problems the demo city gets on first start (0: none) */
+  demoProblems: number;
   webRoot: string;
   logLevel: string;
   /** mark the session cookie Secure (serve behind HTTPS) */
@@ -37,6 +39,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: resolve(env.WANGGE_DATA_DIR || '.wangge/data'),
     demo: demo === '1',
     demoGrids: int('WANGGE_DEMO_GRIDS', 300, 10, 200_000),
+    demoProblems: int('WANGGE_DEMO_PROBLEMS', 5000, 0, 100_000),
     webRoot: resolve(env.WANGGE_WEB_ROOT || 'dist/web'),
     logLevel: env.LOG_LEVEL || 'warn',
     secureCookies: env.WANGGE_SECURE_COOKIES === '1',

@@ -9,6 +9,8 @@ import { importAreas } from '../api/services/area-import';
 import { AREA_LEVELS, type AreaLevel } from '../api/schemas/areas';
 import { generateDemoCity, toFeatureCollection } from './demo/generate';
 import { seedDemo } from './demo/seed';
+import { seedDemoProblemsFor } from './demo/problems-seed';
+import { bulkInsertProblems } from './demo/problems-bulk';
 import { exportWorkbook, importFiles, writeTemplate } from './contracting-template';
 import { randomBytes } from 'node:crypto';
 import { ROLES, type Role } from '../api/auth/roles';
@@ -27,6 +29,10 @@ const USAGE = `Wangge command line (database: DATABASE_URL, or the embedded one 
       Write the demo city as GeoJSON files (county, streets, communities, grids, basemap).
   npm run wangge -- demo seed [--grids N] [--seed S]
       Seed the demo city into an empty database.
+  npm run wangge -- demo problems [--count 5000] [--days 90] [--seed S] [--bulk]
+      Problems over the last DAYS days for the city in the database, each step replayed through
+      the services users use (routing, state machine, overdue sweep). --bulk: the same plans
+      written with set-based SQL instead (benchmarks: a million in minutes on PostgreSQL).
   npm run wangge -- user add USERNAME --role ROLE --name 显示名 [--scope CODE,CODE]
       Create an account (the first admin of a deployment); prints a temporary password that
       must be changed at first login. Roles: ${ROLES.join(', ')}.
@@ -58,6 +64,9 @@ async function main(argv: string[]): Promise<number> {
       scope: { type: 'string' },
       grids: { type: 'string' },
       seed: { type: 'string' },
+      count: { type: 'string' },
+      days: { type: 'string' },
+      bulk: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -86,6 +95,13 @@ async function main(argv: string[]): Promise<number> {
   }
 
   // Usage errors are answered before the database is opened.
+  let problemArgs: { count: number; days: number } | null = null;
+  if (cmd === 'demo' && sub === 'problems') {
+    const count = num('count', values.count) ?? 5000, days = num('days', values.days) ?? 90;
+    if (!Number.isInteger(count) || count < 1 || count > 10_000_000) throw new UsageError('--count must be an integer from 1 to 10000000');
+    if (!(days > 0 && days <= 3650)) throw new UsageError('--days must be more than 0 and at most 3650');
+    problemArgs = { count, days };
+  }
   let importArgs: { level: AreaLevel; collection: unknown } | null = null;
   if (cmd === 'import' && sub === 'areas') {
     if (!arg) throw new UsageError('import areas needs a GeoJSON file');
@@ -123,6 +139,21 @@ async function main(argv: string[]): Promise<number> {
     if (cmd === 'demo' && sub === 'seed') {
       const s = await seedDemo(db, demoOpts);
       console.log(`seeded ${s.grids} grids, ${s.communities} communities, ${s.streets} streets`);
+      return 0;
+    }
+    if (cmd === 'demo' && sub === 'problems') {
+      const count = problemArgs!.count, days = problemArgs!.days, seed = demoOpts.seed ?? 20261125;
+      const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM areas WHERE level = 'grid'`);
+      if (!rows[0]?.n) throw new AppError(409, 'NoCity', { zh: '数据库中没有网格：请先 demo seed 或导入区域', en: 'the database has no grids: run demo seed (or import areas) first' });
+      const now = new Date();
+      if (values.bulk) {
+        const r = await bulkInsertProblems(db, { count, from: now.getTime() - days * 86400_000, to: now, seed,
+          onProgress: (done, total) => { if (done % 100_000 === 0 || done === total) console.log(`${done} / ${total}`); } });
+        console.log(`wrote ${r.problems} problems, ${r.events} events, ${r.notices} notices in ${(r.ms.total / 1000).toFixed(1)} s (plan and replay ${(r.ms.js / 1000).toFixed(1)} s, routing ${(r.ms.routing / 1000).toFixed(1)} s, inserts ${(r.ms.insert / 1000).toFixed(1)} s)`);
+      } else {
+        const r = await seedDemoProblemsFor(db, { count, days, seed, now });
+        console.log(`seeded ${r.problems} problems (${Object.entries(r.states).map(([k, n]) => `${k} ${n}`).join(', ')}), ${r.notices.supervision} supervision and ${r.notices.accountability} accountability notices, in ${(r.ms / 1000).toFixed(1)} s`);
+      }
       return 0;
     }
     if (importArgs) {

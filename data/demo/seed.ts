@@ -4,6 +4,7 @@ import { generateDemoCity, toFeatureCollection } from './generate';
 import { demoAccounts, seedAccounts, type DemoAccount } from './accounts';
 import { importRecordsIn } from '../../api/services/contracting-import';
 import { demoContracting } from './contracting';
+import { seedDemoProblemsFor, type DemoProblemsSummary } from './problems-seed';
 
 export interface SeedSummary {
   streets: number;
@@ -67,6 +68,18 @@ export async function seedDemoIfEmpty(db: Db, options: DemoSeedOptions = {}): Pr
   const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM areas');
   if ((rows[0]?.n ?? 0) > 0) return null;
   return seedDemo(db, options);
+}
+
+/**
+ * First start, right after the city: ~5,000 problems over the 90 days before now, written
+ * through the services users use (data/demo/problems-seed.ts). Only into a database that has
+ * none, so a deployment's own problems are never mixed with demo ones.
+ */
+export async function seedDemoProblemsIfNone(db: Db, options: { count: number; now?: Date; seed?: number; onProgress?: (done: number, total: number) => void }): Promise<DemoProblemsSummary | null> {
+  if (options.count <= 0) return null;
+  const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM problems');
+  if ((rows[0]?.n ?? 0) > 0) return null;
+  return seedDemoProblemsFor(db, options);
 }
 
 /** A demo database from before accounts existed gets its demo accounts on the next start. */

@@ -2,12 +2,15 @@
  * npm run bench — prints the performance table for docs/BENCHMARKS.md.
  * Native part (needs BENCH_DATABASE_URL, TEST_DATABASE_URL or DATABASE_URL pointing at a
  * PostgreSQL + PostGIS server whose user may create databases): a 10,000-grid demo city,
- * area tiles at z10/z12/z14 through the HTTP API vs the same SQL run directly (the floor).
+ * area tiles at z10/z12/z14 through the HTTP API vs the same SQL run directly (the floor), the
+ * responsibility lookup, problem reports per second (issue 4), figures and rankings over
+ * BENCH_PROBLEMS problems (default 1,000,000, written by the demo's bulk writer; issue 5) and
+ * problem tiles z10–z16 over the same problems (issue 4).
  * Embedded part: time from starting the server to ready on PGlite, first and warm start.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir, cpus, totalmem } from 'node:os';
+import { tmpdir, cpus, totalmem, loadavg } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { openPgDb } from '../../api/db/pg';
@@ -18,6 +21,9 @@ import { seedDemo } from '../../data/demo/seed';
 import { benchSession, median, p95, tilesCovering } from './tiles';
 import { hashPassword } from '../../api/auth/passwords';
 import { responsibilityBench } from './responsibility';
+import { reportsBench } from './reports';
+import { figuresBench } from './figures';
+import { problemTilesBench } from './problems-tiles';
 
 const GRIDS = Number(process.env.BENCH_GRIDS ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -70,6 +76,11 @@ async function nativeBench(url: string) {
   }
   await app.close();
   await responsibilityBench(db, row);
+  // problems: reports through the API first (a few thousand), then figures fill the table up to
+  // BENCH_PROBLEMS through the demo's bulk writer, and the tiles are drawn over the same problems
+  await reportsBench(db, row, { label: 'native' });
+  await figuresBench(db, row);
+  await problemTilesBench(db, row);
   await db.close();
 }
 
@@ -99,7 +110,7 @@ async function startupBench() {
   const dir = await mkdtemp(join(tmpdir(), 'wangge-bench-'));
   try {
     const first = await startServer(dir);
-    row('server start → ready, PGlite first start (unpack, migrate, seed 300 grids)', '', '', ms(first / 1000) + ' s', '', '');
+    row(`server start → ready, PGlite first start (unpack, migrate, seed 300 grids, ${process.env.WANGGE_DEMO_PROBLEMS ?? 5000} demo problems through the services)`, '', '', ms(first / 1000) + ' s', '', '');
     const warm: number[] = [];
     for (let i = 0; i < 3; i++) warm.push(await startServer(dir));
     row('server start → ready, PGlite warm start (median of 3)', '', '', ms(median(warm) / 1000) + ' s', '', '');
@@ -110,6 +121,7 @@ async function startupBench() {
   }
 }
 
+const loadAtStart = loadavg();
 const url = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
 if (url) await nativeBench(url);
 else console.warn('native PostGIS part skipped: set BENCH_DATABASE_URL (or TEST_DATABASE_URL) to a PostgreSQL + PostGIS server');
@@ -118,7 +130,9 @@ await startupBench();
 const head = ['what', 'API median ms', 'API p95 ms', 'SQL floor median ms / total', 'API ÷ floor', 'max tile'];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-console.log(`\nWangge bench — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`);
+// the load average says how much else ran on the machine meanwhile (the timings are not alone)
+const load = `load average at start ${loadAtStart.map((l) => l.toFixed(2)).join(' / ')}, at end ${loadavg().map((l) => l.toFixed(2)).join(' / ')} (1 / 5 / 15 min)`;
+console.log(`\nWangge bench — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${load}\n`);
 console.log(line(head));
 console.log(line(widths.map((w) => '-'.repeat(w))));
 for (const r of rows) console.log(line(r));
