@@ -77,14 +77,17 @@ export function installAuth(app: FastifyInstance, options: { secureCookies: bool
     }
   });
 
-  app.addHook('onResponse', async (req, reply) => {
-    if (req.audited || !WRITE.has(req.method) || !req.routeOptions.url?.startsWith('/api')) return;
+  // onSend, not onResponse: the audit row is written before the client has its answer, so a
+  // caller that reads the audit log right after a write sees it (onResponse raced with that).
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (req.audited || !WRITE.has(req.method) || !req.routeOptions.url?.startsWith('/api')) return payload;
     await audit(app, req, {
       action: `${req.method} ${req.routeOptions.url}`,
       target: JSON.stringify(req.params ?? {}),
       outcome: reply.statusCode < 400 ? 'ok' : 'failed',
       status: reply.statusCode,
     }).catch((err: unknown) => req.log.error({ err }, 'audit write failed'));
+    return payload;
   });
 
   return {
