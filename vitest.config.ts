@@ -29,6 +29,8 @@ export default defineConfig({
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           environment: 'node',
+          // one seeded embedded database per run, copied by each file's server
+          globalSetup: ['tests/e2e/global-setup.ts'],
           testTimeout: 240_000,
           hookTimeout: 300_000,
           fileParallelism: false,

@@ -17,6 +17,10 @@ export interface Config {
   secureCookies: boolean;
   /** login attempts per minute per address */
   loginRateLimit: number;
+  /** the app clock starts here and ticks on (tests, demos, e2e); null: the system clock */
+  clockStart: Date | null;
+  /** POST /api/dev/clock may move the app clock (tests and e2e only, never in production) */
+  controllableClock: boolean;
 }
 
 /** Reads and checks the environment once at boot; a bad value stops the server with its name. */
@@ -32,6 +36,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new Error('DATABASE_URL must start with postgres:// or postgresql://');
   const demo = env.WANGGE_DEMO ?? '1';
   if (!['0', '1'].includes(demo)) throw new Error(`WANGGE_DEMO must be 0 or 1, got "${demo}"`);
+  const clockRaw = env.WANGGE_CLOCK_START?.trim() || '';
+  // an explicit offset is required: "2026-11-18T10:00" would be read in the server's time zone
+  if (clockRaw && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(clockRaw)) {
+    throw new Error(`WANGGE_CLOCK_START must be an ISO date-time with an offset (2026-11-18T10:00:00+08:00), got "${clockRaw}"`);
+  }
+  const controllable = env.WANGGE_CONTROLLABLE_CLOCK ?? '0';
+  if (!['0', '1'].includes(controllable)) throw new Error(`WANGGE_CONTROLLABLE_CLOCK must be 0 or 1, got "${controllable}"`);
   return {
     host: env.HOST || '127.0.0.1',
     port: int('PORT', 8080, 0, 65535),
@@ -44,5 +55,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'warn',
     secureCookies: env.WANGGE_SECURE_COOKIES === '1',
     loginRateLimit: int('WANGGE_LOGIN_RATE_LIMIT', 10, 1, 100_000),
+    clockStart: clockRaw ? new Date(clockRaw) : null,
+    controllableClock: controllable === '1',
   };
 }

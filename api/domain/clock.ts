@@ -21,9 +21,11 @@ export interface ControllableClock extends Clock {
  * Without one, it follows the system clock plus an offset that advance/set change, so a running
  * server (the e2e run) still ticks between clock moves and events keep their order in time.
  */
-export function controllableClock(start?: Date): ControllableClock {
-  let fixed: number | null = start ? start.getTime() : null;
-  let offset = 0;
+export function controllableClock(start?: Date, opts: { ticking?: boolean } = {}): ControllableClock {
+  // ticking: starts at `start` and then follows the system clock (WANGGE_CLOCK_START, e2e runs)
+  const ticking = opts.ticking === true && start !== undefined;
+  let fixed: number | null = start && !ticking ? start.getTime() : null;
+  let offset = ticking ? start.getTime() - Date.now() : 0;
   return {
     controllable: true,
     now: () => new Date(fixed ?? Date.now() + offset),
@@ -39,6 +41,16 @@ export function controllableClock(start?: Date): ControllableClock {
       else offset = date.getTime() - Date.now();
     },
   };
+}
+
+/**
+ * The app clock a process runs on: the system clock, or (WANGGE_CLOCK_START, tests and demos)
+ * one that starts at a fixed instant and ticks from there, so a run does not depend on the day
+ * it happens to be run; controllable when the dev clock routes are on.
+ */
+export function appClock(opts: { start?: Date | null; controllable?: boolean }): Clock {
+  if (opts.start) return controllableClock(opts.start, { ticking: true });
+  return opts.controllable ? controllableClock() : systemClock;
 }
 
 export const isControllable = (c: Clock): c is ControllableClock => (c as Partial<ControllableClock>).controllable === true;

@@ -52,7 +52,7 @@ const assignmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Responsibility, 400: ErrorBody, 404: ErrorBody },
     },
   }, async (req) => {
-    const r = await app.assignments.responsibility(req.query.lon, req.query.lat, atOf(req.query), scopeOf(req));
+    const r = await app.assignments.responsibility(req.query.lon, req.query.lat, atOf(req.query, app.clock), scopeOf(req));
     if (!r) throw notFound({ zh: '包含该位置的网格', en: 'grid containing this point' });
     return r;
   });
@@ -64,6 +64,6 @@ const assignmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: Type.Object({ at: Type.Optional(Instant) }),
       response: { 200: ResponsibilityCoverage, 400: ErrorBody },
     },
-  }, async (req) => app.assignments.coverage(atOf(req.query), scopeOf(req)));
+  }, async (req) => app.assignments.coverage(atOf(req.query, app.clock), scopeOf(req)));
 };
 export default assignmentRoutes;

@@ -42,7 +42,7 @@ const tileRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const problems = tileset === 'problems';
     // Problems are drawn as they are now: overdue against the app clock (movable in tests); ?at=
     // is for zones.
-    const at = problems ? app.clock.now() : req.query.at ? new Date(req.query.at) : new Date();
+    const at = problems ? app.clock.now() : req.query.at ? new Date(req.query.at) : app.clock.now();
     const ctx = problems ? { role: req.user?.role ?? null, filters: problemTileFilters(req.query) } : {};
     const mvt = await app.tile(tileset as TilesetName, z, x, y, scopeOf(req), at, ctx);
     // Tiles depend on the caller's scope: private to this browser, and never reused across

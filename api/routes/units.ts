@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ANY_USER, only } from '../auth/roles';
+import type { Clock } from '../domain/clock';
 import { AppError, notFound } from '../errors';
 import { normalizePhone, PHONE_RULE } from '../domain/phone';
 import { ErrorBody } from '../schemas/common';
@@ -15,7 +16,8 @@ const READ = { access: ANY_USER };
 const writeErrors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
 const UNIT = { zh: '该单位', en: 'unit' };
 const PERSON = { zh: '该人员', en: 'person' };
-export const atOf = (q: { at?: string }) => (q.at ? new Date(q.at) : new Date());
+/** The instant asked for, or the app clock's now (never the bare system clock: tests move it). */
+export const atOf = (q: { at?: string }, clock: Clock) => (q.at ? new Date(q.at) : clock.now());
 
 /** Stored phones are normalised; anything else is refused naming the field. */
 export function phoneField(raw: string | null | undefined, field: string): string | null | undefined {
@@ -35,14 +37,14 @@ export const unitRoutes: FastifyPluginAsyncTypebox = async (app) => {
   };
 
   app.get('', { config: READ, schema: { tags, summary: 'Contracting units with their grid counts at a time (default now)', querystring: AtQuery, response: { 200: Type.Array(Unit), 400: ErrorBody } } },
-    async (req) => app.contracting.units(scopeOf(req), atOf(req.query)));
+    async (req) => app.contracting.units(scopeOf(req), atOf(req.query, app.clock)));
 
   app.post('', { config: WRITE, schema: { tags, summary: 'Create a unit', body: UnitCreate, response: { 201: Unit, ...writeErrors } } }, async (req, reply) => {
     const b = req.body;
     await premisesProblem(b.premises);
     const contactPhone = phoneField(b.contactPhone, 'contactPhone');
     const id = await app.db.transaction((tx) => insertUnit(tx, { ...b, name: b.name.trim(), contactPhone }));
-    return reply.status(201).send((await app.contracting.units(null, new Date(), id))[0]!);
+    return reply.status(201).send((await app.contracting.units(null, app.clock.now(), id))[0]!);
   });
 
   app.patch('/:id', { config: WRITE, schema: { tags, summary: 'Change a unit (only the fields given)', params: IdParams, body: UnitPatch, response: { 200: Unit, ...writeErrors } } }, async (req) => {
@@ -50,14 +52,14 @@ export const unitRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const contactPhone = phoneField(req.body.contactPhone, 'contactPhone');
     const found = await app.db.transaction((tx) => updateUnit(tx, req.params.id, { ...req.body, ...(contactPhone !== undefined ? { contactPhone } : {}) }));
     if (!found) throw notFound(UNIT);
-    return (await app.contracting.units(null, new Date(), req.params.id))[0]!;
+    return (await app.contracting.units(null, app.clock.now(), req.params.id))[0]!;
   });
 
   app.get('/:id/grids', {
     config: READ,
     schema: { tags, summary: "A unit's grids and communities at a time (default now), with the grids' total area", params: IdParams, querystring: AtQuery, response: { 200: UnitGrids, 400: ErrorBody, 404: ErrorBody } },
   }, async (req) => {
-    const at = atOf(req.query);
+    const at = atOf(req.query, app.clock);
     const [unit] = await app.contracting.units(scopeOf(req), at, req.params.id);
     if (!unit) throw notFound(UNIT);
     return { unit, at: at.toISOString(), ...(await app.assignments.unitZones(unit.id, at, scopeOf(req))) };
@@ -74,18 +76,18 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: Type.Object({ q: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })), limit: Type.Integer({ minimum: 1, maximum: 1000, default: 200 }), at: Type.Optional(Instant) }),
       response: { 200: Type.Array(Person), 400: ErrorBody },
     },
-  }, async (req) => app.contracting.people(scopeOf(req), atOf(req.query), { q: req.query.q?.trim(), limit: req.query.limit }));
+  }, async (req) => app.contracting.people(scopeOf(req), atOf(req.query, app.clock), { q: req.query.q?.trim(), limit: req.query.limit }));
 
   app.post('', { config: WRITE, schema: { tags, summary: 'Register a person (unique by phone)', body: PersonCreate, response: { 201: Person, ...writeErrors } } }, async (req, reply) => {
     const phone = phoneField(req.body.phone, 'phone')!;
     const id = await app.db.transaction((tx) => insertPerson(tx, { ...req.body, name: req.body.name.trim(), phone }));
-    return reply.status(201).send((await app.contracting.people(null, new Date(), { id }))[0]!);
+    return reply.status(201).send((await app.contracting.people(null, app.clock.now(), { id }))[0]!);
   });
 
   app.patch('/:id', { config: WRITE, schema: { tags, summary: 'Change a person (only the fields given)', params: IdParams, body: PersonPatch, response: { 200: Person, ...writeErrors } } }, async (req) => {
     const phone = phoneField(req.body.phone, 'phone') ?? undefined;
     const found = await app.db.transaction((tx) => updatePerson(tx, req.params.id, { ...req.body, phone }));
     if (!found) throw notFound(PERSON);
-    return (await app.contracting.people(null, new Date(), { id: req.params.id }))[0]!;
+    return (await app.contracting.people(null, app.clock.now(), { id: req.params.id }))[0]!;
   });
 };

@@ -4,7 +4,7 @@ import { chromium, type Browser, type BrowserContext, type BrowserContextOptions
 import type { AreaDetail, AreaTree } from '../../api/schemas/areas';
 import type { Assignment, Responsibility, ResponsibilityCoverage, Unit, UnitGrids } from '../../api/schemas/contracting';
 import {
-  buildWeb, CHROMIUM, CHROMIUM_ARGS, collectErrors, hasChromium, logIn, mapIdle, renderedIds, SHOTS, startServer,
+  buildWeb, CHROMIUM, CHROMIUM_ARGS, collectErrors, E2E_CLOCK_START, e2eDay, hasChromium, logIn, mapIdle, renderedIds, SHOTS, startServer,
   type RunningServer,
 } from './harness';
 
@@ -19,8 +19,8 @@ const ZONES_FILL = 'zones-fill';
 const ZONES_UNIT_FILL = 'zones-unit-fill';
 const ZONES_HATCH = 'zones-unassigned-hatch';
 
-/** A Beijing calendar day `days` before today, as the date field takes it. */
-const daysAgo = (days: number) => new Date(Date.now() + 8 * 3600_000 - days * 86400_000).toISOString().slice(0, 10);
+/** A Beijing calendar day `days` before the server's today (its fixed e2e clock), as the date field takes it. */
+const daysAgo = (days: number) => e2eDay(-days);
 
 /** id → lead unit id (null: none) of the zones drawn now. */
 function renderedLeads(page: Page): Promise<Record<number, number | null>> {
@@ -184,7 +184,7 @@ describe.skipIf(skip)('contracting zones on the map', () => {
     const at = Date.parse(`${day}T23:59:59+08:00`);
     const leadAt = (t: number) => history.find((a) => a.role === 'lead' && Date.parse(a.validFrom) <= t && (!a.validTo || t < Date.parse(a.validTo)));
     expect(leadAt(at)?.unitId).toBe(past[gridId]);
-    expect(leadAt(Date.now())?.unitId).toBe(today[gridId]);
+    expect(leadAt(Date.parse(E2E_CLOCK_START))?.unitId).toBe(today[gridId]);
 
     // Open that grid from the map: its leader with a phone to call, and the lead unit of that day.
     const grid = await api<AreaDetail>(`/api/areas/${gridId}`);

@@ -21,9 +21,12 @@ const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isM
 const FILL = 'figures-fill';
 const RATE = 'rectification_rate';
 
-/** This month in Beijing, as the view's default period (本月) asks for it. */
+/** Today in Beijing by the server's clock, read once the fixture has moved it. */
+let serverToday = '';
+
+/** This month in Beijing by the server's clock (fixed, harness.ts), as the view's default period (本月) asks for it. */
 function thisMonth(): { from: string; to: string } {
-  const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  const today = serverToday;
   const tomorrow = new Date(Date.parse(`${today}T00:00:00Z`) + 86400_000).toISOString().slice(0, 10);
   return { from: `${today.slice(0, 8)}01T00:00:00+08:00`, to: `${tomorrow}T00:00:00+08:00` };
 }
@@ -44,7 +47,7 @@ describe.skipIf(skip)('figures, rankings and gaps on the map', () => {
   let browser: Browser | undefined;
   let context: BrowserContext | undefined;
   let errors: string[] = [];
-  /** The command center's session (city-wide, read-only), logged in once through the login screen. */
+  /** The command center's session (city-wide; dispatches problems, edits no areas or accounts), logged in once through the login screen. */
   let commander: StorageState | undefined;
   let admin: ApiSession | undefined;
   let viewer: ApiSession | undefined;
@@ -75,6 +78,8 @@ describe.skipIf(skip)('figures, rankings and gaps on the map', () => {
     admin = await apiLogin(server.url, 'admin', demoPassword('admin'));
     // The demo city may come without problems: then a few are made through the API.
     if ((await problemCount(admin)) === 0) await seedFigureProblems(admin);
+    // "today" as the server sees it (its clock is fixed and was moved by the fixture)
+    serverToday = new Date(Date.parse((await get<{ now: string }>(admin, '/api/dev/clock')).now) + 8 * 3600_000).toISOString().slice(0, 10);
   }, 600_000);
 
   afterAll(async () => {
@@ -181,7 +186,7 @@ describe.skipIf(skip)('figures, rankings and gaps on the map', () => {
     const page = await openFigures();
     await page.getByRole('tab', { name: '周排名' }).click();
     await page.getByTestId('ranking').locator('[data-week=this]').click();
-    const week = await get<RankingResult>(viewer!, `/api/rankings?kind=street&week=${new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)}`);
+    const week = await get<RankingResult>(viewer!, `/api/rankings?kind=street&week=${serverToday}`);
     const rows = page.getByTestId('ranking-row');
     await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(week.entries.length);
     await expect.poll(() => page.getByTestId('ranking').textContent(), { timeout: 15_000 }).toContain('本周未结束');

@@ -1,9 +1,10 @@
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
+import { inject } from 'vitest';
 
 export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 export const SHOTS = join(ROOT, 'test-results', 'e2e');
@@ -44,22 +45,50 @@ export function buildWeb(): void {
   mkdirSync(SHOTS, { recursive: true });
 }
 
+/**
+ * The app clock of every e2e server: a Wednesday morning, Beijing time, ticking from there. The
+ * tests move it forward by hours or days; from a Wednesday that never crosses into another week
+ * or month, so no test depends on the day it is run (issue 10: a Saturday-night run failed).
+ */
+export const E2E_CLOCK_START = '2026-11-18T10:00:00+08:00';
+
+/** A Beijing calendar day relative to the e2e clock's start (0: the start day). */
+export function e2eDay(offsetDays = 0): string {
+  return new Date(Date.parse(E2E_CLOCK_START) + 8 * 3600_000 + offsetDays * 86400_000).toISOString().slice(0, 10);
+}
+
 export interface RunningServer {
   url: string;
   stop(): Promise<void>;
 }
 
+/** The seeded template folder of this run (global-setup.ts), or null outside the e2e project. */
+function templateDir(): string | null {
+  try {
+    return inject('e2eTemplate') ?? null;
+  } catch {
+    return null; // not inside a vitest worker of the e2e project
+  }
+}
+
 /**
- * The real server on an embedded database in a fresh folder: first start unpacks PostGIS and
- * seeds the demo city, so it can take tens of seconds. Started in its own process group so
- * that stopping it also stops the node process tsx spawns.
+ * The real server on an embedded database in a fresh folder: a copy of the run's seeded template
+ * (global-setup.ts) when there is one, else a cold first start that unpacks PostGIS and seeds the
+ * demo city (tens of seconds). Started in its own process group so that stopping it also stops
+ * the node process tsx spawns. `place.dataDir` + `keep`: the global setup making the template.
  */
-export async function startServer(timeoutMs = 240_000, extraEnv: Record<string, string> = {}): Promise<RunningServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'wangge-e2e-'));
+export async function startServer(
+  timeoutMs = 240_000,
+  extraEnv: Record<string, string> = {},
+  place: { dataDir?: string; keep?: boolean } = {},
+): Promise<RunningServer> {
+  const dataDir = place.dataDir ?? mkdtempSync(join(tmpdir(), 'wangge-e2e-'));
+  const template = place.dataDir ? null : templateDir();
+  if (template) cpSync(template, dataDir, { recursive: true });
   // extraEnv: e.g. WANGGE_CONTROLLABLE_CLOCK=1 for a test that moves the app clock
   // No demo problems unless a test asks (WANGGE_DEMO_PROBLEMS in extraEnv): replaying 5,000
   // through the services would add minutes to every first start.
-  const env: NodeJS.ProcessEnv = { ...process.env, WANGGE_DEMO_PROBLEMS: '0', ...extraEnv, PORT: '0', HOST: '127.0.0.1', WANGGE_DATA_DIR: dataDir };
+  const env: NodeJS.ProcessEnv = { ...process.env, WANGGE_DEMO_PROBLEMS: '0', WANGGE_CLOCK_START: E2E_CLOCK_START, ...extraEnv, PORT: '0', HOST: '127.0.0.1', WANGGE_DATA_DIR: dataDir };
   delete env.DATABASE_URL;
   const child = spawn('npx', ['tsx', 'api/server.ts'], {
     cwd: ROOT,
@@ -85,10 +114,10 @@ export async function startServer(timeoutMs = 240_000, extraEnv: Record<string, 
       fail(new Error(`server exited (${code}) before listening:\n${output}`));
     });
   });
-  return { url, stop: () => stopServer(child, dataDir) };
+  return { url, stop: () => stopServer(child, place.keep ? null : dataDir) };
 }
 
-async function stopServer(child: ChildProcess, dataDir: string): Promise<void> {
+async function stopServer(child: ChildProcess, dataDir: string | null): Promise<void> {
   if (child.exitCode === null && child.pid !== undefined) {
     const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
     try {
@@ -106,7 +135,7 @@ async function stopServer(child: ChildProcess, dataDir: string): Promise<void> {
     await exited;
     clearTimeout(timer);
   }
-  rmSync(dataDir, { recursive: true, force: true });
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }
 
 /**

@@ -20,7 +20,7 @@ const LEADER_GRID = '330822001001001';
 const OTHER_GRID = '330822001001002';
 /** 市容环境 → 乱摆乱放 → 店外乱摆乱放 (24 h) */
 const CATEGORY = ['01', '0101', '010101'];
-/** RGB of the pins (web/src/map/problem-layers.ts) */
+/** RGB of the pins (web/src/features/problems/map/problem-layers.ts) */
 const REPORTED = [0x6b, 0x84, 0xa3];
 const CLOSED = [0x1f, 0x9d, 0x4c];
 const OVERDUE = [0xdc, 0x26, 0x26];
