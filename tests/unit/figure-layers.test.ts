@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   choroplethLayers, classBreaks, classColors, classOf, figureClasses, FIGURES_FILL_LAYER, JENKS_MAX, NO_DATA_COLOR, RAMP, sampleSorted,
-} from '../../web/src/map/figure-layers';
-import { gapFeatures, gapLayers, GAP_LAYERS, geometryBBox, hotspotFeatures } from '../../web/src/map/gap-layers';
+} from '../../web/src/features/figures/map/figure-layers';
+import { gapFeatures, gapLayers, GAP_LAYERS, geometryBBox, hotspotFeatures } from '../../web/src/features/figures/map/gap-layers';
 import type { CoverageGaps, HotspotsResult } from '../../api/schemas/figures';
 import type { SlottedLayer } from '../../web/src/map/use-map-layers';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, mondayOf, periodDays, periodRange } from '../../web/src/stores/figure-period';
+import { addDays, mondayOf, periodDays, periodRange } from '../../web/src/features/figures/period';
 
 describe('figure periods (Beijing days)', () => {
   it('start weeks on Monday', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACTION_FORMS, actionBody, missingField, type ActionValues } from '../../web/src/components/problems/action-forms';
+import { ACTION_FORMS, actionBody, missingField, type ActionValues } from '../../web/src/features/problems/action-forms';
 
 const empty: ActionValues = { comment: '', reason: '', deadline: null, unitId: null, photos: [], holds: null, duplicateOf: null };
 const photo = { name: 'after.jpg', dataBase64: '/9j/4AAQ' };

@@ -3,8 +3,8 @@ import {
   clusterCoreRadius, clusterLabel, clusterRadius, coreRadius, featureFill, featureLineWidth, featureRadius, featureText,
   flag, haloRadius, hexToRgba, hidden, isCluster, LABEL_CHARACTERS, OVERDUE_COLOR, pinFill, pinLine, pinLineWidth, pinRadius,
   STATE_COLORS, underRadius, type Look,
-} from '../../web/src/map/problem-layers';
-import { beijingInput, periodFrom, toBeijingInput } from '../../web/src/stores/problem-period';
+} from '../../web/src/features/problems/map/problem-layers';
+import { beijingInput, periodFrom, toBeijingInput } from '../../web/src/features/problems/period';
 
 const all: Look = { k: 1, overdueOnly: false };
 const overdueOnly: Look = { k: 1, overdueOnly: true };

@@ -1,7 +1,7 @@
 import { createApp } from 'vue';
 import { createPinia } from 'pinia';
 import App from './App.vue';
-import { currentLocale, i18n } from './i18n';
+import { currentLocale, i18n } from './i18n/index';
 import { setRequestLanguage } from './api/client';
 
 // The API answers error messages in the language of the UI.

@@ -1,4 +1,5 @@
-import type { ErrorBody } from '../../../api/schemas/common';
+import type { ErrorBody } from '@schemas/common';
+import { noteServerTime } from './server-time';
 
 /** An error answered by the API in its one error shape, or a network failure (status 0). */
 export class ApiError extends Error {
@@ -72,6 +73,7 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
     if (e instanceof DOMException && e.name === 'AbortError') throw e;
     throw new ApiError(0, 'network', e instanceof Error ? e.message : String(e));
   }
+  noteServerTime(res.headers.get('X-Server-Time'));
   const text = await res.text();
   let body: unknown = undefined;
   try {

@@ -1,7 +1,12 @@
-import problemsZhCN from './problems-zh-CN';
-import figuresZhCN from './figures-zh-CN';
+import areasZhCN from '../features/areas/i18n/zh-CN';
+import zonesZhCN from '../features/zones/i18n/zh-CN';
+import problemsZhCN from '../features/problems/i18n/zh-CN';
+import figuresZhCN from '../features/figures/i18n/zh-CN';
 
-/** Simplified Chinese, the default. Every other language must have exactly these keys (see en.ts). */
+/**
+ * Simplified Chinese, the default: the app's own messages (shell, session, views, notices) here,
+ * each feature's from its i18n/ folder. Every other language must have exactly these keys (see en.ts).
+ */
 const zhCN = {
   app: {
     title: '网格化管理',
@@ -12,62 +17,10 @@ const zhCN = {
     zh: '中文',
     en: 'English',
   },
-  search: {
-    label: '搜索区域',
-    placeholder: '名称或编码，如 文峰 / 330822',
-    noResults: '没有匹配的区域',
-    results: '搜索结果',
-    clear: '清除搜索',
-  },
-  level: {
-    county: '县（市、区）',
-    street: '街道',
-    community: '社区',
-    grid: '网格',
-  },
-  children: {
-    county: '下辖街道',
-    street: '下辖社区',
-    community: '下辖网格',
-    grid: '下级',
-  },
-  detail: {
-    code: '编码',
-    area: '面积',
-    chain: '所属',
-    close: '返回总览',
-    zoomTo: '定位到地图',
-    none: '无',
-    loading: '加载中…',
-  },
-  area: {
-    m2: '{v} 平方米',
-    km2: '{v} 平方公里',
-    mu: '{v} 亩',
-  },
-  breadcrumb: {
-    label: '当前位置',
-  },
-  tree: {
-    title: '辖区总览',
-    hint: '点击地图上的网格，或在下面逐级选择。',
-    loading: '正在加载辖区…',
-    count: '{n} 个社区',
-    streets: '街道',
-    communities: '社区',
-    grids: '网格',
-  },
   panel: {
     label: '区域信息',
     expand: '展开面板',
     collapse: '收起面板',
-  },
-  legend: {
-    title: '图例',
-    county: '县界',
-    street: '街道界',
-    community: '社区界',
-    grid: '网格',
   },
   map: {
     label: '网格地图',
@@ -118,11 +71,6 @@ const zhCN = {
     cancel: '取消',
     done: '密码已修改。',
   },
-  scope: {
-    mine: '我的管辖：',
-    none: '尚未分配管辖区域，请联系系统管理员。',
-    legend: '我的管辖',
-  },
   view: {
     label: '地图内容',
     areas: '区域层级',
@@ -134,106 +82,16 @@ const zhCN = {
     figures: '数据分析',
     figuresShort: '数据',
   },
-  time: {
-    label: '查看日期',
-    quick: '快捷日期',
-    today: '今天',
-    monthsAgo: '{n}个月前',
-    yearAgo: '一年前',
-    now: '当前包保关系',
-    past: '{day} 日终的包保关系',
-    history: '历史',
-  },
-  zones: {
-    title: '包保责任区',
-    hint: '网格按牵头单位着色；选择单位可单独查看其责任区。',
-    pick: '按单位查看',
-    search: '查找单位',
-    searchPlaceholder: '单位名称、类型或负责人',
-    noMatch: '没有匹配的单位',
-    count: '共 {n} 个单位',
-    grids: '{n} 个网格',
-    noGrid: '无网格',
-    loading: '加载中…',
-    allUnits: '显示全部单位',
-  },
-  unit: {
-    type: '单位类型',
-    leader: '单位负责人',
-    contact: '联系人',
-    phone: '联系电话',
-    grids: '包保网格',
-    communities: '挂联社区',
-    totalArea: '网格总面积',
-    none: '该日没有包保网格',
-    zoomTo: '定位到责任区',
-  },
-  unitType: {
-    prefecture: '市直单位',
-    county: '县直单位',
-    central_provincial_local: '驻县单位',
-    township: '乡镇街道',
-    enterprise: '企业',
-    other: '其他',
-  },
-  assignmentRole: {
-    lead: '牵头单位',
-    support: '协助单位',
-    leader: '网格长',
-    member: '网格员',
-  },
-  grid: {
-    responsibility: '责任人',
-    leader: '网格长',
-    members: '网格员',
-    leadUnit: '牵头单位',
-    supportUnits: '协助单位',
-    communityUnits: '社区挂联单位',
-    contact: '联系人',
-    noLeader: '未配备网格长',
-    noLeadUnit: '未落实牵头单位',
-    noMembers: '暂无网格员',
-    history: '包保历史',
-    historyEmpty: '暂无记录',
-    since: '{from} 起',
-    period: '{from} 至 {to}',
-    inForce: '有效',
-    ended: '已结束',
-    back: '返回',
-    showUnit: '查看该单位',
-  },
-  coverage: {
-    title: '空白点',
-    total: '共 {n} 个网格',
-    withoutLead: '无牵头单位的网格',
-    withoutLeader: '无网格长的网格',
-    unitsIdle: '未包保网格的单位',
-    communities: '挂联 {n} 个社区',
-    none: '无',
-  },
-  export: {
-    title: '导出包保数据',
-    xlsx: 'Excel 工作簿',
-    units: '单位 CSV',
-    people: '人员 CSV',
-    assignments: '包保关系 CSV',
-  },
-  zoneLegend: {
-    title: '牵头单位（视野内）',
-    more: '另有 {n} 个单位',
-    less: '收起',
-    unassigned: '未落实牵头单位',
-    noLeader: '无网格长',
-    empty: '放大地图以查看网格',
-  },
   notice: {
     region: '系统提示',
     dismiss: '关闭提示',
     network: '无法连接服务器，请检查网络后重试。',
   },
-  // the problem loop (issue 4), kept in its own file
+  ...areasZhCN,
+  ...zonesZhCN,
+  // the problem loop (issue 4)
   ...problemsZhCN,
-  // figures, rankings, campaigns, gaps (issue 5), kept in their own file
+  // figures, rankings, campaigns, gaps (issue 5)
   ...figuresZhCN,
 };
 
