@@ -4,6 +4,7 @@ import { AppError, type Msg } from '../errors';
 import { allows, ROLE_NAMES, type Access } from '../auth/roles';
 import type { SessionUser } from '../repositories/accounts';
 import type { AuditEntry } from '../repositories/audit';
+import { auditBudget } from '../auth/audit-budget';
 
 export const SESSION_COOKIE = 'wangge_session';
 const WRITE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -41,6 +42,15 @@ export async function audit(app: FastifyInstance, req: FastifyRequest, e: Omit<A
 export function installAuth(app: FastifyInstance, options: { secureCookies: boolean }) {
   app.decorateRequest('user', null);
   app.decorateRequest('audited', false);
+  // Refusals of requests without a session: anyone can cause them, so each address gets a few
+  // rows a minute and the rest are counted into its next row (issue 10, finding 9).
+  const anonymous = auditBudget({ perWindow: 10, windowMs: 60_000, maxAddresses: 10_000 });
+  const auditRefusal = async (req: FastifyRequest, e: Parameters<typeof audit>[2]) => {
+    if (req.user) return audit(app, req, e);
+    req.audited = true;
+    const { write, suppressed } = anonymous.take(req.ip, app.clock.now().getTime());
+    if (write) await audit(app, req, suppressed ? { ...e, detail: { ...e.detail, suppressed } } : e);
+  };
 
   app.addHook('onRoute', (route) => {
     const guarded = route.url.startsWith('/api') || route.url.startsWith('/tiles');
@@ -56,7 +66,7 @@ export function installAuth(app: FastifyInstance, options: { secureCookies: bool
     if (!access || 'public' in access) return;
     const action = `${req.method} ${req.routeOptions.url}`;
     const refuse = async (status: number, code: string, msg: Msg, reason: string) => {
-      await audit(app, req, { action, target: req.url, outcome: 'denied', status, detail: { reason } });
+      await auditRefusal(req, { action, target: req.url, outcome: 'denied', status, detail: { reason } });
       throw new AppError(status, code, msg);
     };
     if (!req.user) {
@@ -81,7 +91,7 @@ export function installAuth(app: FastifyInstance, options: { secureCookies: bool
   // caller that reads the audit log right after a write sees it (onResponse raced with that).
   app.addHook('onSend', async (req, reply, payload) => {
     if (req.audited || !WRITE.has(req.method) || !req.routeOptions.url?.startsWith('/api')) return payload;
-    await audit(app, req, {
+    await auditRefusal(req, {
       action: `${req.method} ${req.routeOptions.url}`,
       target: JSON.stringify(req.params ?? {}),
       outcome: reply.statusCode < 400 ? 'ok' : 'failed',

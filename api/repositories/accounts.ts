@@ -9,8 +9,6 @@ export interface UserRow {
   role: Role;
   active: boolean;
   passwordHash: string;
-  failedLogins: number;
-  lockedUntil: Date | null;
   mustChangePassword: boolean;
 }
 
@@ -27,12 +25,10 @@ export interface SessionUser {
 }
 
 const USER_COLS = `id, username, display_name AS "displayName", role::text AS role, active, password_hash AS "passwordHash",
-  failed_logins AS "failedLogins", locked_until AS "lockedUntil", must_change_password AS "mustChangePassword"`;
+  must_change_password AS "mustChangePassword"`;
 
 export const SESSION_IDLE_MS = 8 * 3600_000; // a working day without activity
 export const SESSION_MAX_MS = 7 * 24 * 3600_000; // then a fresh login, whatever the activity
-export const LOCK_AFTER = 5;
-export const LOCK_MS = 15 * 60_000;
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -46,20 +42,10 @@ export function accountsRepository(db: Queryable) {
       const { rows } = await db.query<UserRow>(`SELECT ${USER_COLS} FROM users WHERE id = $1`, [id]);
       return rows[0] ?? null;
     },
-    /** Counts a failed login and locks the account after LOCK_AFTER in a row; returns the lock end. */
-    async recordFailure(id: number): Promise<Date | null> {
-      const { rows } = await db.query<{ lockedUntil: Date | null }>(
-        `UPDATE users SET failed_logins = failed_logins + 1,
-                locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + $3 * interval '1 millisecond' ELSE locked_until END
-         WHERE id = $1 RETURNING locked_until AS "lockedUntil"`, [id, LOCK_AFTER, LOCK_MS]);
-      return rows[0]?.lockedUntil ?? null;
-    },
-    async clearFailures(id: number) {
-      await db.query('UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1', [id]);
-    },
+    // Failed logins are counted per name and address in login_failures (login-failures.ts).
     async setPassword(id: number, passwordHash: string, mustChange: boolean) {
       await db.query(
-        `UPDATE users SET password_hash = $2, must_change_password = $3, password_changed_at = now(), failed_logins = 0, locked_until = NULL WHERE id = $1`,
+        `UPDATE users SET password_hash = $2, must_change_password = $3, password_changed_at = now() WHERE id = $1`,
         [id, passwordHash, mustChange]);
     },
 

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/types';
+import { auditTarget } from '../auth/audit-budget';
 
 export interface AuditEntry {
   userId: number | null;
@@ -24,12 +25,20 @@ export interface AuditRow {
   detail: Record<string, unknown> | null;
 }
 
+export const TARGET_MAX = 512;
+// A URL is kept as its path and parameter names: query values can be anything (15 KB each).
+const cleanTarget = (t: string | null | undefined) => {
+  if (t == null) return null;
+  if (t.startsWith('/')) return auditTarget(t, TARGET_MAX);
+  return t.length > TARGET_MAX ? `${t.slice(0, TARGET_MAX - 1)}…` : t;
+};
+
 export function auditRepository(db: Queryable) {
   return {
     async append(e: AuditEntry) {
       await db.query(
         `INSERT INTO audit_log (user_id, username, action, target, outcome, status, ip, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [e.userId, e.username, e.action, e.target ?? null, e.outcome, e.status ?? null, e.ip, e.detail ? JSON.stringify(e.detail) : null]);
+        [e.userId, e.username, e.action, cleanTarget(e.target), e.outcome, e.status ?? null, e.ip, e.detail ? JSON.stringify(e.detail) : null]);
     },
     async list(q: { limit: number; before?: number; username?: string; outcome?: string }) {
       const { rows } = await db.query<AuditRow>(

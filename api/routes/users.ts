@@ -6,6 +6,8 @@ import { AppError, notFound } from '../errors';
 import { AuditRecord, PasswordReset, UserCreate, UserPatch, UserSummary } from '../schemas/auth';
 import { ErrorBody } from '../schemas/common';
 import { setScope } from '../services/users';
+import { loginFailuresRepository } from '../repositories/login-failures';
+import { ACCOUNT_CEILING, FORGET_AFTER_MS } from '../auth/login-throttle';
 
 const tags = ['users'];
 const ADMIN = only('admin');
@@ -14,7 +16,10 @@ const USER = { zh: '该用户', en: 'user' };
 
 const SQL_LIST = `
   SELECT u.id, u.username, u.display_name AS "displayName", u.role::text AS role, u.active,
-         coalesce(u.locked_until > now(), false) AS locked,
+         -- "locked": past the whole-name ceiling of failed logins (auth/login-throttle.ts); only
+         -- addresses that failed on it are refused then, the owner's clean address is not
+         EXISTS (SELECT 1 FROM login_failures f WHERE f.account = lower(u.username) AND f.address = '*'
+                 AND f.failures >= ${ACCOUNT_CEILING} AND f.last_failure_at > now() - interval '${FORGET_AFTER_MS} milliseconds') AS locked,
          coalesce((SELECT json_agg(json_build_object('id', a.id, 'code', a.code, 'name', a.name, 'level', a.level) ORDER BY a.code)
                    FROM user_scopes s JOIN areas a ON a.id = s.area_id WHERE s.user_id = u.id), '[]'::json) AS scope
   FROM users u WHERE ($1::int IS NULL OR u.id = $1) ORDER BY u.id`;
@@ -82,7 +87,8 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     weak(req.body.password, 'password');
     const hash = await hashPassword(req.body.password);
     await app.db.transaction(async (tx) => {
-      await tx.query(`UPDATE users SET password_hash = $2, must_change_password = true, password_changed_at = now(), failed_logins = 0, locked_until = NULL WHERE id = $1`, [user.id, hash]);
+      await tx.query(`UPDATE users SET password_hash = $2, must_change_password = true, password_changed_at = now() WHERE id = $1`, [user.id, hash]);
+      await loginFailuresRepository(tx).clearAll(user.username);
       await tx.query('DELETE FROM sessions WHERE user_id = $1', [user.id]);
     });
     return reply.status(204).send(null);
