@@ -38,26 +38,36 @@ export interface ContractingRecords {
   people: PersonRecord[];
   assignments: AssignmentRecord[];
 }
+/**
+ * Units and people whose own rows were refused: assignments naming them are not reported again
+ * as "unknown" (the row's own problem already is), while every other check still runs.
+ */
+export interface RefusedHolders {
+  unitNames: Set<string>;
+  unitCodes: Set<string>;
+  phones: Set<string>;
+}
 
-export function validateTables(tables: ParsedTable[]): { records: ContractingRecords; problems: Problem[] } {
+export function validateTables(tables: ParsedTable[]): { records: ContractingRecords; problems: Problem[]; refused: RefusedHolders } {
   const problems: Problem[] = [];
   const records: ContractingRecords = { units: [], people: [], assignments: [] };
+  const refused: RefusedHolders = { unitNames: new Set(), unitCodes: new Set(), phones: new Set() };
   for (const t of tables) {
-    const ctx = new RowCheck(t.sheet, problems);
+    const ctx = new RowCheck(t.sheet, problems, refused);
     for (const r of t.rows) {
       if (t.kind === 'units') ctx.unit(r, records.units);
       else if (t.kind === 'people') ctx.person(r, records.people);
       else ctx.assignment(r, t.impliedRole, records.assignments);
     }
   }
-  return { records, problems };
+  return { records, problems, refused };
 }
 
 const msg = (zh: string, en: string): Msg => ({ zh, en });
 
 class RowCheck {
   private readonly seen = new Map<string, number>();
-  constructor(private readonly sheet: string, private readonly problems: Problem[]) {}
+  constructor(private readonly sheet: string, private readonly problems: Problem[], private readonly refused: RefusedHolders) {}
 
   private fail(r: TableRow, field: string, reason: Msg) {
     this.problems.push({ sheet: this.sheet, row: r.row, field, reason });
@@ -114,6 +124,10 @@ class RowCheck {
       if (d !== null) this.fail(r, '单位编码', msg(`单位编码 ${code} 与第 ${d} 行重复`, `unit code ${code} duplicates row ${d}`));
     }
     if (this.problems.length === before) out.push({ sheet: this.sheet, row: r.row, code, name: name!, type: type!, leaderName, contactName, contactPhone: contactPhone ?? null, premises });
+    else {
+      if (name) this.refused.unitNames.add(name);
+      if (code) this.refused.unitCodes.add(code);
+    }
   }
 
   person(r: TableRow, out: PersonRecord[]) {
@@ -126,6 +140,7 @@ class RowCheck {
       if (d !== null) this.fail(r, '手机号', msg(`人员重复：手机号 ${phone} 已在第 ${d} 行出现`, `duplicate person: phone ${phone} is already on row ${d}`));
     }
     if (this.problems.length === before) out.push({ sheet: this.sheet, row: r.row, name: name!, phone: phone!, username });
+    else if (phone) this.refused.phones.add(phone);
   }
 
   assignment(r: TableRow, implied: AssignmentRole | undefined, out: AssignmentRecord[]) {

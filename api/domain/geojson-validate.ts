@@ -1,5 +1,6 @@
 import { CODE_LENGTH, type AreaLevel } from '../schemas/areas';
 import type { Problem } from '../errors';
+import type { CodeLookup } from './area-codes';
 
 /** A feature that passed the structural checks, ready for the database. */
 export interface CleanAreaFeature {
@@ -29,7 +30,10 @@ export interface FieldNames {
   name?: string;
 }
 
-export function validateAreaCollection(input: unknown, level: AreaLevel, fields: FieldNames = {}): { features: CleanAreaFeature[]; problems: Problem[] } {
+/** name → code for features that have a name but no code (area-codes.ts); absent: codes are required */
+export type NameToCode = (name: string) => CodeLookup;
+
+export function validateAreaCollection(input: unknown, level: AreaLevel, fields: FieldNames = {}, codeFor?: NameToCode): { features: CleanAreaFeature[]; problems: Problem[] } {
   const codeKey = fields.code || 'code';
   const nameKey = fields.name || 'name';
   const problems: Problem[] = [];
@@ -52,14 +56,23 @@ export function validateAreaCollection(input: unknown, level: AreaLevel, fields:
     const f = raw as { type?: unknown; geometry?: { type?: unknown; coordinates?: unknown } | null; properties?: Record<string, unknown> | null };
     const props = f?.properties ?? {};
     const rawCode = props[codeKey];
-    const code = typeof rawCode === 'number' ? String(rawCode) : rawCode;
+    let code = typeof rawCode === 'number' ? String(rawCode) : rawCode;
     const rawName = props[nameKey];
-    const name = typeof rawName === 'string' ? rawName.trim() : '';
+    let name = typeof rawName === 'string' ? rawName.trim() : '';
+    const noCode = code === undefined || code === null || code === '';
+    // A name-only file: the code (and the table's name for it) come from the code table.
+    const looked = noCode && name && codeFor ? codeFor(name) : null;
+    if (looked && 'code' in looked) ({ code, name } = looked);
     const label = typeof code === 'string' && code ? code : name || `#${index + 1}`;
     const add = (field: string, zh: string, en: string) => problems.push({ index, feature: label, field, reason: { zh, en } });
     if (typeof f !== 'object' || f === null || f.type !== 'Feature') return add('type', '不是 GeoJSON Feature', 'not a GeoJSON Feature');
     const want = CODE_LENGTH[level];
-    if (typeof code !== 'string' || !new RegExp(`^[0-9]{${want}}$`).test(code)) {
+    if (looked && 'problem' in looked) add(`properties.${codeKey}`, looked.problem.zh, looked.problem.en);
+    else if (noCode && !codeFor) {
+      add(`properties.${codeKey}`,
+        `编码应为 ${want} 位数字（${levelZh(level)}），实际缺少；文件只有名称时，可用名称→编码对照表补全：命令行 --codes 文件.csv，接口 codes 字段（两列 name,code）`,
+        `code must be ${want} digits for a ${level}, but it is missing; for a file with names only, give a name→code table: --codes FILE.csv on the command line, the codes field in the API (columns name,code)`);
+    } else if (typeof code !== 'string' || !new RegExp(`^[0-9]{${want}}$`).test(code)) {
       add(`properties.${codeKey}`, `编码应为 ${want} 位数字（${levelZh(level)}），实际为 ${JSON.stringify(code ?? null)}`, `code must be ${want} digits for a ${level}, got ${JSON.stringify(code ?? null)}`);
     }
     if (!name) add(`properties.${nameKey}`, '缺少名称', 'name is missing');
@@ -103,6 +116,7 @@ export function checkGeometry(g: unknown): { zh: string; en: string } | null {
       if (!Array.isArray(ring) || ring.length < 4) return { zh: `${where.zh}少于 4 个点`, en: `${where.en} has fewer than 4 positions` };
       for (const p of ring as unknown[]) {
         const bad = checkPosition(p);
+        if (bad === OUT_OF_RANGE) return outOfRange(p as Pos, polygons, where);
         if (bad) return { zh: `${where.zh}：${bad.zh}`, en: `${where.en}: ${bad.en}` };
       }
       const a = ring[0] as Pos, b = ring[ring.length - 1] as Pos;
@@ -112,18 +126,36 @@ export function checkGeometry(g: unknown): { zh: string; en: string } | null {
   return null;
 }
 
+const OUT_OF_RANGE = { zh: '', en: '' };
+
 function checkPosition(p: unknown): { zh: string; en: string } | null {
   if (!Array.isArray(p) || p.length < 2 || !p.every((v) => typeof v === 'number' && Number.isFinite(v))) {
     return { zh: `坐标 ${JSON.stringify(p)} 不是数字对`, en: `position ${JSON.stringify(p)} is not a pair of numbers` };
   }
   const [x, y] = p as [number, number];
-  if (Math.abs(x) > 180 || Math.abs(y) > 90) {
+  return Math.abs(x) > 180 || Math.abs(y) > 90 ? OUT_OF_RANGE : null;
+}
+
+/** China's longitudes: a second coordinate in this range and a first within ±90 is lat, lon. */
+const CHINA_LON = [73, 136];
+
+/**
+ * A position outside lon/lat: latitude and longitude swapped (every position reads as
+ * (≤ 90, a Chinese longitude)), or projected metres (EPSG:3857, Gauss-Krüger).
+ */
+function outOfRange([x, y]: Pos, polygons: unknown[], where: { zh: string; en: string }): { zh: string; en: string } {
+  const all = (polygons as unknown[][][]).flat(2) as Pos[];
+  const swapped = all.every((q) => Array.isArray(q) && Math.abs(q[0]!) <= 90 && q[1]! >= CHINA_LON[0]! && q[1]! <= CHINA_LON[1]!);
+  if (swapped) {
     return {
-      zh: `坐标 (${x}, ${y}) 超出经纬度范围，看起来是投影坐标（如 EPSG:3857 或 CGCS2000 高斯-克吕格），请转换为 EPSG:4326`,
-      en: `position (${x}, ${y}) is outside lon/lat range: it looks projected (e.g. EPSG:3857 or CGCS2000 Gauss-Krüger); convert to EPSG:4326`,
+      zh: `${where.zh}：坐标 (${x}, ${y}) 的经纬度顺序颠倒了（纬度在前）：GeoJSON 要求经度在前、纬度在后，请交换两者`,
+      en: `${where.en}: position (${x}, ${y}) has latitude and longitude swapped (latitude first): GeoJSON wants longitude, latitude; swap them`,
     };
   }
-  return null;
+  return {
+    zh: `${where.zh}：坐标 (${x}, ${y}) 超出经纬度范围，看起来是投影坐标（如 EPSG:3857 或 CGCS2000 高斯-克吕格），请转换为 EPSG:4326`,
+    en: `${where.en}: position (${x}, ${y}) is outside lon/lat range: it looks projected (e.g. EPSG:3857 or CGCS2000 Gauss-Krüger); convert to EPSG:4326`,
+  };
 }
 
 /** PostGIS ST_IsValidReason text → both languages, keeping the location it names. */

@@ -1,7 +1,10 @@
 import type { Db, Queryable } from '../db/types';
-import { AppError, type Problem } from '../errors';
+import type { Problem } from '../errors';
 import { AREA_LEVELS, CODE_LENGTH, type AreaImportResult, type AreaLevel } from '../schemas/areas';
-import { explainInvalid, levelZh, validateAreaCollection, type CleanAreaFeature, type FieldNames } from '../domain/geojson-validate';
+import { explainInvalid, levelZh, validateAreaCollection, type CleanAreaFeature, type FieldNames, type NameToCode } from '../domain/geojson-validate';
+import { lookupCode, parseCodeTable, type CodeTable } from '../domain/area-codes';
+import { importRefused } from '../domain/problem-list';
+import { crsMismatchHint } from './area-crs-hint';
 
 export interface AreaImportOptions {
   level: AreaLevel;
@@ -12,6 +15,8 @@ export interface AreaImportOptions {
   overlapToleranceM2?: number;
   /** property names of code and name in the file, when they are not "code" and "name" */
   fields?: FieldNames;
+  /** name → code table (CSV text with name and code columns, or a map) for features without a code */
+  codes?: string | Record<string, string>;
 }
 
 // A MultiPolygon is judged whole (parts sharing an edge make it invalid); the parts of a merged
@@ -41,14 +46,14 @@ const SQL_INSERT = `
 
 const CHUNK = 2000;
 
-const fail = (problems: Problem[]) =>
-  new AppError(422, 'InvalidAreas', { zh: `导入被拒绝：${problems.length} 处问题，未写入任何数据`, en: `import refused: ${problems.length} problem(s), nothing was written` }, problems);
+const fail = (problems: Problem[]) => importRefused('InvalidAreas', problems);
 
 /**
  * Imports one level of areas from GeoJSON, all or nothing: structure, coordinates and CRS are
  * checked in JS, geometry validity by PostGIS, then everything is inserted in one transaction
- * and containment in the parent and overlap with siblings are checked over the new rows; any
- * problem rolls the whole import back and every problem is reported.
+ * and containment in the parent and overlap with siblings are checked over the new rows. Each
+ * stage runs on what passed the earlier ones, whatever they found, so every problem is reported
+ * at once; any problem rolls the whole import back.
  */
 export function importAreas(db: Db, opts: AreaImportOptions): Promise<AreaImportResult> {
   return db.transaction((tx) => importAreasIn(tx, opts));
@@ -58,19 +63,24 @@ export function importAreas(db: Db, opts: AreaImportOptions): Promise<AreaImport
 export async function importAreasIn(tx: Queryable, opts: AreaImportOptions): Promise<AreaImportResult> {
   const { level } = opts;
   const tolerance = opts.toleranceM ?? 0.5;
-  const { features, problems } = validateAreaCollection(opts.collection, level, opts.fields);
-  if (problems.length) throw fail(problems);
+  const { codeFor, problems } = await codeLookup(tx, level, opts.codes);
+  const checked = validateAreaCollection(opts.collection, level, opts.fields, codeFor);
+  problems.push(...checked.problems);
+  const { features } = checked;
 
   const label = (f: CleanAreaFeature) => `${f.code} ${f.name}`;
-  const invalid = await tx.query<{ i: number; reason: string }>(SQL_VALIDITY, [JSON.stringify(features.map((f) => f.geometry))]);
-  for (const r of invalid.rows) {
-    const f = features[r.i]!;
-    problems.push({ index: f.indexes[0]!, feature: label(f), field: 'geometry', reason: explainInvalid(r.reason) });
+  const invalid = new Set<string>();
+  if (features.length) {
+    for (const r of (await tx.query<{ i: number; reason: string }>(SQL_VALIDITY, [JSON.stringify(features.map((f) => f.geometry))])).rows) {
+      const f = features[r.i]!;
+      invalid.add(f.code);
+      problems.push({ index: f.indexes[0]!, feature: label(f), field: 'geometry', reason: explainInvalid(r.reason) });
+    }
   }
-  if (problems.length) throw fail(problems);
 
-  const rows = await resolveParents(tx, level, features, problems);
-  if (problems.length) throw fail(problems);
+  // Invalid geometry never reaches an overlay (PGlite would hide a GEOS exception): those are
+  // left out of the insert, everything else is checked against its parent and siblings.
+  const rows = (await resolveParents(tx, level, features, problems)).filter((r) => !invalid.has(r.code));
   const ids = new Map<number, CleanAreaFeature>();
   const byCode = new Map(features.map((f) => [f.code, f]));
   for (let i = 0; i < rows.length; i += CHUNK) {
@@ -78,9 +88,24 @@ export async function importAreasIn(tx: Queryable, opts: AreaImportOptions): Pro
     const inserted = await tx.query<{ id: number; code: string }>(SQL_INSERT, [level, JSON.stringify(chunk)]);
     for (const r of inserted.rows) ids.set(r.id, byCode.get(r.code)!);
   }
-  await checkTopology(tx, level, ids, tolerance, opts.overlapToleranceM2 ?? 1, problems);
+  if (ids.size) await checkTopology(tx, level, ids, tolerance, opts.overlapToleranceM2 ?? 1, problems);
   if (problems.length) throw fail(problems);
   return { level, imported: features.length, codes: features.map((f) => f.code) };
+}
+
+/** The name → code lookup of opts.codes, narrowing a name with several codes to stored parents. */
+async function codeLookup(tx: Queryable, level: AreaLevel, codes: AreaImportOptions['codes']): Promise<{ codeFor?: NameToCode; problems: Problem[] }> {
+  if (codes === undefined) return { problems: [] };
+  const { table, problems } = parseCodeTable(codes);
+  const parentLevel: AreaLevel | undefined = AREA_LEVELS[AREA_LEVELS.indexOf(level) - 1];
+  const known = parentLevel ? await storedParents(tx, table, level, parentLevel) : null;
+  return { problems, codeFor: (name) => lookupCode(table, name, level, known ? (c) => known.has(c.slice(0, CODE_LENGTH[parentLevel!])) : undefined) };
+}
+
+async function storedParents(tx: Queryable, table: CodeTable, level: AreaLevel, parentLevel: AreaLevel): Promise<Set<string>> {
+  const prefixes = [...new Set([...table.nameOf.keys()].filter((c) => c.length === CODE_LENGTH[level]).map((c) => c.slice(0, CODE_LENGTH[parentLevel])))];
+  const { rows } = await tx.query<{ code: string }>('SELECT code FROM areas WHERE code = ANY ($1::text[]) AND level = $2::area_level', [prefixes, parentLevel]);
+  return new Set(rows.map((r) => r.code));
 }
 
 interface InsertRow {
@@ -125,6 +150,10 @@ async function checkTopology(tx: Queryable, level: AreaLevel, ids: Map<number, C
     const out = await tx.query<{ id: number; parent_id: number; outside_m2: number; outside_max_m: number }>(
       'SELECT * FROM area_containment_violations($1::int[], $2)', [idList, toleranceM]);
     const n = await names(out.rows.map((r) => r.parent_id));
+    const hint = out.rows.length
+      ? await crsMismatchHint(tx, out.rows.map((r) => ({ id: r.id, parentId: r.parent_id, maxM: r.outside_max_m, m2: r.outside_m2 })), n.get(out.rows[0]!.parent_id) ?? '')
+      : null;
+    if (hint) problems.push(hint);
     for (const r of out.rows) {
       const f = ids.get(r.id)!;
       const m = Math.round(r.outside_max_m * 10) / 10, a = Math.round(r.outside_m2);

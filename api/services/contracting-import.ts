@@ -1,7 +1,8 @@
 import type { Db, Queryable } from '../db/types';
-import { AppError, type Problem } from '../errors';
+import type { Problem } from '../errors';
 import { readSheets } from '../domain/contracting-sheets';
-import { validateTables, type AssignmentRecord, type ContractingRecords } from '../domain/contracting-rows';
+import { validateTables, type AssignmentRecord, type ContractingRecords, type RefusedHolders } from '../domain/contracting-rows';
+import { importRefused } from '../domain/problem-list';
 import { isUnitRole, ROLE_LABELS } from '../domain/contracting-labels';
 import { findOverlaps } from '../domain/periods';
 import type { ContractingImportResult } from '../schemas/contracting';
@@ -9,21 +10,20 @@ import { insertUnit, updateUnit } from '../repositories/contracting';
 import { describeConflict, findConflicts, writeAssignments, type Proposed } from './assignments';
 import { readFiles } from './contracting-files';
 
-export const refused = (problems: Problem[]) => new AppError(422, 'ImportRefused',
-  { zh: `导入被拒绝：${problems.length} 处问题，未写入任何数据`, en: `import refused: ${problems.length} problem(s), nothing was written` }, problems);
+export const refused = (problems: Problem[]) => importRefused('ImportRefused', problems);
 
 /**
  * Units, people and assignments from .xlsx/.csv files, all or nothing: tables are found by
- * their headers, rows checked one by one (pure, before any database work), then resolved and
- * written in one transaction; every problem is reported with its sheet, row and column.
+ * their headers, rows checked one by one (pure), then the rows that passed are resolved and
+ * written in one transaction. Every stage runs whatever an earlier one found, so every problem
+ * is reported at once, with its sheet, row and column; any problem rolls everything back.
  */
 export async function importContracting(db: Db, files: { name: string; content: Uint8Array }[]): Promise<ContractingImportResult> {
   const { tables, problems } = readSheets(await readFiles(files));
-  if (problems.length) throw refused(problems);
-  const { records, problems: rowProblems } = validateTables(tables);
-  if (rowProblems.length) throw refused(rowProblems);
+  const { records, problems: rowProblems, refused: refusedHolders } = validateTables(tables);
+  const earlier = { problems: [...problems, ...rowProblems], refused: refusedHolders };
   let proposed: Proposed[] = [];
-  return writeAssignments(db, () => proposed, (tx) => importRecordsIn(tx, records, (p) => { proposed = p; }));
+  return writeAssignments(db, () => proposed, (tx) => importRecordsIn(tx, records, (p) => { proposed = p; }, earlier));
 }
 
 const SQL_UPSERT_PEOPLE = `
@@ -44,11 +44,13 @@ const SQL_INSERT_ASSIGNMENTS = `
 const at = (r: { sheet: string; row: number }) => ({ sheet: r.sheet, row: r.row });
 
 /** The import inside a caller's transaction (the demo seeds through this too). */
-export async function importRecordsIn(tx: Queryable, records: ContractingRecords, onProposed: (p: Proposed[]) => void = () => {}): Promise<ContractingImportResult> {
-  const problems: Problem[] = [];
+export async function importRecordsIn(tx: Queryable, records: ContractingRecords, onProposed: (p: Proposed[]) => void = () => {},
+  earlier: { problems: Problem[]; refused?: RefusedHolders } = { problems: [] }): Promise<ContractingImportResult> {
+  const problems: Problem[] = [...earlier.problems];
+  const skip = earlier.refused ?? { unitNames: new Set<string>(), unitCodes: new Set<string>(), phones: new Set<string>() };
   const result: ContractingImportResult = { units: { created: 0, updated: 0 }, people: { created: 0, updated: 0 }, assignments: { created: 0, unchanged: 0 } };
   await writeUnits(tx, records, problems, result);
-  const phones = await writePeople(tx, records, problems, result);
+  const phones = await writePeople(tx, records, problems, result, skip.phones);
 
   // Resolve the assignment rows against the stored areas and units.
   const as = records.assignments;
@@ -64,6 +66,8 @@ export async function importRecordsIn(tx: Queryable, records: ContractingRecords
     let unitId: number | null = null, personId: number | null = null;
     if (isUnitRole(rec.role)) {
       const byCode = rec.unitCode ? unitByCode.get(rec.unitCode) : undefined, byName = rec.unitName ? unitByName.get(rec.unitName) : undefined;
+      // a unit whose own row was refused: that row's problem says it already
+      if ((rec.unitCode && !byCode && skip.unitCodes.has(rec.unitCode)) || (rec.unitName && !byName && skip.unitNames.has(rec.unitName))) return;
       if (rec.unitCode && !byCode) return fail('单位编码', `单位编码 ${rec.unitCode} 不存在`, `unknown unit code ${rec.unitCode}`);
       if (rec.unitName && !byName) return fail('单位名称', `单位「${rec.unitName}」不存在（请先在包保单位表中列出）`, `unknown unit "${rec.unitName}" (list it in the units sheet first)`);
       if (byCode && byName && byCode.id !== byName.id) return fail('单位名称', `单位编码 ${rec.unitCode} 是「${byCode.name}」，不是「${rec.unitName}」`, `unit code ${rec.unitCode} is "${byCode.name}", not "${rec.unitName}"`);
@@ -131,7 +135,7 @@ async function writeUnits(tx: Queryable, records: ContractingRecords, problems: 
 }
 
 /** People from the people sheet, and those named only in assignment rows; phone → id. */
-async function writePeople(tx: Queryable, records: ContractingRecords, problems: Problem[], result: ContractingImportResult): Promise<Map<string, number>> {
+async function writePeople(tx: Queryable, records: ContractingRecords, problems: Problem[], result: ContractingImportResult, refusedPhones: Set<string>): Promise<Map<string, number>> {
   const usernames = [...new Set(records.people.flatMap((p) => (p.username ? [p.username.toLowerCase()] : [])))];
   const users = new Map((await tx.query<{ id: number; username: string }>('SELECT id, lower(username) AS username FROM users WHERE lower(username) = ANY ($1::text[])', [usernames])).rows.map((u) => [u.username, u.id]));
   const stored = new Map((await tx.query<{ phone: string; name: string }>('SELECT phone, name FROM people WHERE phone = ANY ($1::text[])', [[...new Set([...records.people.map((p) => p.phone), ...records.assignments.flatMap((a) => (a.phone ? [a.phone] : []))])]])).rows.map((p) => [p.phone, p.name]));
@@ -144,6 +148,7 @@ async function writePeople(tx: Queryable, records: ContractingRecords, problems:
   for (const a of records.assignments) {
     if (!a.phone) continue;
     const known = upsert.get(a.phone)?.name ?? stored.get(a.phone);
+    if (known === undefined && refusedPhones.has(a.phone)) continue; // the person's own row was refused
     if (known === undefined && !a.personName) {
       problems.push({ ...at(a), field: '姓名', reason: { zh: `手机号 ${a.phone} 未登记，请填写姓名`, en: `phone ${a.phone} is not registered: give the name` } });
     } else if (known === undefined) {

@@ -62,7 +62,13 @@ describe.skipIf(!hasSharedData)('wangge command line', () => {
     expect(refused.code).toBe(1);
     expect(refused.err).toContain('导入被拒绝');
     // the raw file has names only, no codes: every feature is reported, none written
-    expect(refused.err).toMatch(/#1 .*\[properties\.code\]: 编码应为 9 位数字/);
+    expect(refused.err).toMatch(/#1 .*\[properties\.code\]: 编码应为 9 位数字.*--codes 文件\.csv/);
+    // --codes: the office's name → code table fills 14 of the 15 (新昌乡上/下 → 新昌乡); the
+    // source's misspelt 灰埠镇 is the one problem left (all other checks passed), nothing written
+    const coded = await wangge('import', 'areas', townships, '--level', 'street', '--codes', `${SHARED_DATA}township-codes.csv`, '--tolerance', '600', '--overlap-tolerance', '2000');
+    expect(coded.code).toBe(1);
+    expect(coded.err).toContain('导入被拒绝：1 处问题');
+    expect(coded.err).toContain('#11 灰埠镇 [properties.code]: 编码表中没有「灰埠镇」的 9 位编码');
     const clean = `${SHARED_DATA}changshan-330822/townships.geojson`;
     const tight = await wangge('import', 'areas', clean, '--level', 'street');
     expect(tight.code).toBe(1);

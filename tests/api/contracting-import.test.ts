@@ -110,7 +110,7 @@ describe.each(backends())('contracting import/export on $name', (backend) => {
     expect(missing[0]).toMatchObject({ sheet: '单位', field: '单位类型' });
     const notXlsx = await post([{ name: 'n.xlsx', content: csv('not a zip') }]);
     expect(notXlsx.statusCode).toBe(422);
-    expect(notXlsx.body).toMatch(/不是有效的 .xlsx 文件/);
+    expect(notXlsx.body).toMatch(/这是文本文件而不是 \.xlsx：如果是 CSV，请把扩展名改为 \.csv/);
     expect((await post([{ name: 'n.txt', content: csv('x') }])).statusCode).toBe(400);
   });
 

@@ -5,6 +5,7 @@ import type { Assignment, Responsibility, ResponsibilityCoverage, Unit, UnitGrid
 import type { AreaDetail } from '../../api/schemas/areas';
 import { tileEncoder } from '../../api/tiles/mvt';
 import { seedDemo } from '../../data/demo/seed';
+import { templateWorkbook } from '../../data/contracting-template';
 import { appOn, backends } from './harness';
 import { login, type Session } from './accounts';
 import { decode, tileOf } from './mvt-decode';
@@ -114,5 +115,13 @@ describe.each(backends())('demo contracting data on $name', (backend) => {
       expect(a.length).toBeGreaterThan(0);
       expect(decode(await native('zones', zoom, x, y, null, NOW))).toEqual(a);
     }
+  });
+  // Issue 10 finding 15: the example workbook must import where it is meant to be tried out.
+  // Last: it adds units, people and assignments to the demo.
+  it('imports the workbook `contracting template` writes into the demo city', async () => {
+    const files = [{ name: '挂联包保模板.xlsx', content: (await templateWorkbook()).toString('base64') }];
+    const res = await app.inject({ method: 'POST', url: '/api/contracting/import', headers: admin.headers, payload: { files } });
+    expect(res.statusCode, res.body.slice(0, 500)).toBe(201);
+    expect(res.json()).toEqual({ units: { created: 3, updated: 0 }, people: { created: 2, updated: 1 }, assignments: { created: 7, unchanged: 0 } });
   });
 });

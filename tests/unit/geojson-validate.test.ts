@@ -67,6 +67,13 @@ describe('checkGeometry', () => {
     expect(r?.zh).toContain('投影坐标');
   });
 
+  it('says latitude and longitude are swapped when every position reads as (lat, Chinese lon)', () => {
+    const r = checkGeometry({ type: 'Polygon', coordinates: [[[28.9, 118.5], [28.9, 118.51], [28.91, 118.51], [28.9, 118.5]]] });
+    expect(r?.zh).toContain('经纬度顺序颠倒了（纬度在前）');
+    expect(r?.zh).not.toContain('投影');
+    expect(r?.en).toMatch(/latitude and longitude swapped/);
+  });
+
   it('passes a valid multipolygon with a hole', () => {
     const withHole = { type: 'MultiPolygon', coordinates: [[[[0, 0], [4, 0], [4, 4], [0, 4], [0, 0]], [[1, 1], [1, 2], [2, 2], [2, 1], [1, 1]]]] };
     expect(checkGeometry(withHole)).toBeNull();
