@@ -112,21 +112,34 @@ export async function createAssignment(db: Db, p: Omit<Proposed, 'i'>): Promise<
   });
 }
 
-// Locks the row, then ends it at $2 if $2 falls inside its period. Under READ COMMITTED a second
-// writer waits for the lock and then sees the first one's valid_to, so it changes nothing.
-const SQL_CLOSE = `
-  WITH old AS (SELECT id, valid_to FROM assignments WHERE id = $1 FOR UPDATE)
-  UPDATE assignments a SET valid_to = $2 FROM old
-  WHERE a.id = old.id AND a.valid_from < $2 AND (old.valid_to IS NULL OR old.valid_to > $2)
-  RETURNING a.area_id AS "areaId", a.area_level::text AS level, a.role::text AS role, old.valid_to AS "oldTo"`;
+// The row a close or reassignment ends, locked: a concurrent step waits here for the first one's
+// commit and then reads its end (READ COMMITTED re-reads a row it waited for).
+const SQL_LOCK_FOR_END = `
+  SELECT area_id AS "areaId", area_level::text AS level, role::text AS role, valid_from AS "from", valid_to AS "to", ended
+  FROM assignments WHERE id = $1 FOR UPDATE`;
+const SQL_END = 'UPDATE assignments SET valid_to = $2, ended = true WHERE id = $1 AND NOT ended';
 
+/**
+ * Ends assignment `id` at `at`, once (sql/migrations/012): an assignment that a close or a
+ * reassignment has already ended is not ended again, whatever the instant, so of concurrent
+ * close/reassign steps exactly one wins and a later, earlier-dated one cannot open a gap
+ * behind a successor (ISSUES #10 finding 10).
+ */
 async function closeIn(tx: Queryable, id: number, at: Date) {
-  const r = (await tx.query<{ areaId: number; level: string; role: AssignmentRole; oldTo: Date | null }>(SQL_CLOSE, [id, at])).rows[0];
-  if (r) return r;
-  const cur = (await tx.query<{ from: Date; to: Date | null }>('SELECT valid_from AS "from", valid_to AS "to" FROM assignments WHERE id = $1', [id])).rows[0];
+  const cur = (await tx.query<{ areaId: number; level: string; role: AssignmentRole; from: Date; to: Date | null; ended: boolean }>(SQL_LOCK_FOR_END, [id])).rows[0];
   if (!cur) throw notFound(ASSIGNMENT);
+  if (cur.ended) {
+    throw new AppError(409, 'AlreadyEnded', {
+      zh: `分配 #${id} 已于 ${formatInstant(cur.to!)} 结束（已被关闭或改派，可能是他人刚刚操作），不能再次结束或改派，请刷新后查看`,
+      en: `assignment #${id} already ended at ${cur.to!.toISOString()} (closed or reassigned, perhaps by someone else just now): it cannot be ended or reassigned again; reload`,
+    }, [{ field: 'at', reason: { zh: '该分配已结束', en: 'the assignment has already ended' } }]);
+  }
   if (at <= cur.from) throw new AppError(422, 'BadPeriod', { zh: `结束时间必须晚于开始时间 ${formatInstant(cur.from)}`, en: `the end must be after the start ${cur.from.toISOString()}` }, [{ field: 'at', reason: { zh: '早于开始时间', en: 'before the start' } }]);
-  throw new AppError(409, 'AlreadyEnded', { zh: `分配 #${id} 已于 ${formatInstant(cur.to!)} 结束，可能已被他人调整，请刷新`, en: `assignment #${id} already ended at ${cur.to!.toISOString()}: someone may have changed it, reload` }, [{ field: 'at', reason: { zh: '已结束', en: 'already ended' } }]);
+  if (cur.to && at >= cur.to) {
+    throw new AppError(422, 'BadPeriod', { zh: `分配 #${id} 的期限到 ${formatInstant(cur.to)} 为止，结束时间（at）必须早于它`, en: `assignment #${id} runs until ${cur.to.toISOString()}: the end (at) must be before it` }, [{ field: 'at', reason: { zh: '不早于原定结束时间', en: 'not before the planned end' } }]);
+  }
+  await tx.query(SQL_END, [id, at]);
+  return { areaId: cur.areaId, level: cur.level, role: cur.role, oldTo: cur.to };
 }
 
 export async function closeAssignment(db: Db, id: number, at: Date): Promise<Assignment> {

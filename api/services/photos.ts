@@ -15,10 +15,17 @@ export const MAX_PHOTOS = 6;
 export const PHOTO_MAX_EDGE = 2048;
 export const THUMB_MAX_EDGE = 320;
 /**
- * Decoded pixels allowed per input: a 48 MP phone photo (8000 × 6000) passes, a small file that
- * claims 100 000 × 100 000 px (a decompression bomb) is refused before its pixels are allocated.
+ * Pixels allowed per input: a 48/50 MP phone photo (8000 × 6000, 8160 × 6120) passes, a small
+ * file that claims 100 000 × 100 000 px (a decompression bomb) is refused from its header,
+ * before any pixel is decoded.
  */
-export const MAX_INPUT_PIXELS = 64_000_000;
+export const MAX_INPUT_PIXELS = 50_000_000;
+/**
+ * Decoded bytes allowed per input (pixels × channels × bytes per sample, what libvips holds):
+ * an 8-bit RGBA image at the pixel cap. A 16-bit PNG of 8000 × 8000 (384 MB decoded, ~2 s each)
+ * is refused from its header; phone cameras write 8 bits per sample.
+ */
+export const MAX_DECODED_BYTES = MAX_INPUT_PIXELS * 4;
 /**
  * Body limit a route taking photos needs: base64 is 4/3 of the bytes, plus the rest of the body.
  * (Fastify's default of 1 MiB would refuse a single phone photo.)
@@ -64,7 +71,14 @@ function decodeBase64(s: unknown): Buffer | Msg {
   return Buffer.from(text, 'base64');
 }
 
-async function prepareOne(bytes: Buffer, field: string, index: number): Promise<PreparedPhoto> {
+/** A photo whose encoding, size, type and header passed: what decodePhotos takes. */
+export interface CheckedPhoto { bytes: Buffer; field: string; index: number }
+
+const BYTES_PER_SAMPLE: Record<string, number> = { uchar: 1, char: 1, ushort: 2, short: 2, uint: 4, int: 4, float: 4, complex: 8, double: 8, dpcomplex: 16 };
+const corrupt = (field: string, index: number) => refuse(field, { zh: '图片已损坏，无法解码', en: 'the image is corrupt and cannot be decoded' }, index);
+
+/** Everything that can be known without decoding a pixel: bytes, type, and the header's size. */
+async function checkOne(bytes: Buffer, field: string, index: number): Promise<CheckedPhoto> {
   if (bytes.length === 0) throw refuse(field, { zh: '照片为空', en: 'the photo is empty' }, index);
   if (bytes.length > MAX_PHOTO_BYTES) {
     throw refuse(field, { zh: `照片过大，单张不能超过 ${MB} MB`, en: `the photo is too large: at most ${MB} MB each` }, index);
@@ -79,25 +93,38 @@ async function prepareOne(bytes: Buffer, field: string, index: number): Promise<
   if (kind === 'unknown') {
     throw refuse(field, { zh: `不是图片：只接受 ${ACCEPTED}`, en: `not an image: only ${ACCEPTED_EN} are accepted` }, index);
   }
-  const open = () => sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' });
   let meta: sharp.Metadata;
   try {
-    // The header only (no pixels are decoded), without the limit, so that a bomb is named as such.
+    // metadata() reads the header only (no pixel is decoded), without the limit, so that a
+    // bomb is named as such rather than as a corrupt file.
     meta = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch {
-    throw refuse(field, { zh: '图片已损坏，无法解码', en: 'the image is corrupt and cannot be decoded' }, index);
+    throw corrupt(field, index);
   }
-  // metadata() reads the header only: refuse a bomb by what it claims before decoding any pixel.
-  if (!meta.width || !meta.height || meta.width * meta.height > MAX_INPUT_PIXELS) {
+  const { width, height } = meta;
+  if (!width || !height || width * height > MAX_INPUT_PIXELS) {
     throw refuse(field, {
-      zh: `图片像素过多（${meta.width ?? '?'} × ${meta.height ?? '?'}），最多 ${MAX_INPUT_PIXELS / 1e6} 百万像素`,
-      en: `the image has too many pixels (${meta.width ?? '?'} × ${meta.height ?? '?'}): at most ${MAX_INPUT_PIXELS / 1e6} megapixels`,
+      zh: `图片像素过多（${width ?? '?'} × ${height ?? '?'}），最多 ${MAX_INPUT_PIXELS / 1e6} 百万像素`,
+      en: `the image has too many pixels (${width ?? '?'} × ${height ?? '?'}): at most ${MAX_INPUT_PIXELS / 1e6} megapixels`,
     }, index);
   }
+  const sample = BYTES_PER_SAMPLE[meta.depth ?? 'uchar'] ?? 8;
+  const decoded = width * height * (meta.channels ?? 4) * sample;
+  if (decoded > MAX_DECODED_BYTES) {
+    const mb = (n: number) => Math.round(n / 1024 / 1024);
+    throw refuse(field, {
+      zh: `图片解码后过大（${width} × ${height}，每通道 ${sample * 8} 位，约 ${mb(decoded)} MB），最多 ${mb(MAX_DECODED_BYTES)} MB：请导出为 8 位色深或缩小尺寸`,
+      en: `the image is too large once decoded (${width} × ${height}, ${sample * 8} bits per sample, about ${mb(decoded)} MB): at most ${mb(MAX_DECODED_BYTES)} MB; export it with 8 bits per sample or smaller`,
+    }, index);
+  }
+  return { bytes, field, index };
+}
+
+async function decodeOne({ bytes, field, index }: CheckedPhoto): Promise<PreparedPhoto> {
   try {
     // rotate() with no angle applies the EXIF orientation; no withMetadata(), so EXIF (GPS,
     // device, owner) and ICC are dropped and the pixels converted to sRGB.
-    const { data, info } = await open()
+    const { data, info } = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' })
       .rotate()
       .resize({ width: PHOTO_MAX_EDGE, height: PHOTO_MAX_EDGE, fit: 'inside', withoutEnlargement: true })
       .flatten({ background: '#ffffff' })
@@ -112,17 +139,17 @@ async function prepareOne(bytes: Buffer, field: string, index: number): Promise<
       mime: 'image/jpeg', width: info.width, height: info.height, bytes: data, thumb,
     };
   } catch {
-    throw refuse(field, { zh: '图片已损坏，无法解码', en: 'the image is corrupt and cannot be decoded' }, index);
+    throw corrupt(field, index);
   }
 }
 
 /**
- * Decodes, checks the type by magic bytes and the size (≤ 8 MB each, ≤ 6 per request), and
- * re-encodes to JPEG (EXIF stripped, auto-rotated, ≤ 2048 px long edge) with a ≤ 320 px thumb.
- * Throws AppError 400 naming `${field}[i]` and why. Nothing is written: call attachPhotos
- * inside the transaction afterwards (decoding happens outside it, so it holds no locks).
+ * The cheap half of preparePhotos: count, base64, size (≤ 8 MB each, ≤ 6), type by magic bytes
+ * and the header's pixels and bit depth. Throws AppError 400 naming `${field}[i]` and why.
+ * Callers run it with the other cheap checks (category, place, permission) and decode only
+ * once all have passed (ISSUES #10 finding 7: a report outside the county decoded six photos).
  */
-export async function preparePhotos(inputs: PhotoInput[], field = 'photos'): Promise<PreparedPhoto[]> {
+export async function checkPhotos(inputs: PhotoInput[], field = 'photos'): Promise<CheckedPhoto[]> {
   if (!Array.isArray(inputs)) throw refuse(field, { zh: '必须是照片数组', en: 'must be an array of photos' });
   if (inputs.length > MAX_PHOTOS) {
     throw refuse(field, {
@@ -131,16 +158,32 @@ export async function preparePhotos(inputs: PhotoInput[], field = 'photos'): Pro
     });
   }
   // Every input's encoding and size first, so that a bad sixth photo is reported before five
-  // good ones have been decoded.
+  // good ones have been looked at.
   const buffers = inputs.map((p, i) => {
     const b = decodeBase64(p?.dataBase64);
     if (!Buffer.isBuffer(b)) throw refuse(`${field}[${i}]`, b, i);
     return b;
   });
+  const out: CheckedPhoto[] = [];
+  for (const [i, b] of buffers.entries()) out.push(await checkOne(b, `${field}[${i}]`, i));
+  return out;
+}
+
+/**
+ * The costly half: decodes and re-encodes to JPEG (EXIF stripped, auto-rotated, ≤ 2048 px long
+ * edge) with a ≤ 320 px thumb. Nothing is written: call attachPhotos inside the transaction
+ * afterwards (decoding happens outside it, so it holds no locks).
+ */
+export async function decodePhotos(checked: CheckedPhoto[]): Promise<PreparedPhoto[]> {
   const out: PreparedPhoto[] = [];
   // One at a time: decoded images are large, and libvips already uses several threads per image.
-  for (const [i, b] of buffers.entries()) out.push(await prepareOne(b, `${field}[${i}]`, i));
+  for (const c of checked) out.push(await decodeOne(c));
   return out;
+}
+
+/** checkPhotos then decodePhotos, for callers with no other checks to run in between. */
+export async function preparePhotos(inputs: PhotoInput[], field = 'photos'): Promise<PreparedPhoto[]> {
+  return decodePhotos(await checkPhotos(inputs, field));
 }
 
 /**

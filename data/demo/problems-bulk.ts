@@ -21,6 +21,10 @@ const HOUR = 3600_000;
 
 export interface BulkOptions {
   count: number;
+  /**
+   * The window, as given: a plan is a function of (seed, from, to), so a demo's caller ends it
+   * at demoNow (today 00:00 Beijing time, data/demo/day.ts), not at the wall clock's minute.
+   */
   from: Date | number;
   to: Date | number;
   seed: number;

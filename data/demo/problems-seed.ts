@@ -6,6 +6,7 @@ import { AppError } from '../../api/errors';
 import type { PreparedPhoto } from '../../api/services/photos';
 import { applyTransition, recordProblem, sweepOverdue, type ActionRequest, type ProblemActor, type TransitionResult } from '../../api/services/problems';
 import type { Routing } from '../../api/schemas/problems';
+import { demoNow } from './day';
 import { demoPhoto } from './photos';
 import {
   PLAN_PHOTOS, planProblems, type PlanCategory, type PlanCity, type PlanPolygon, type PlannedProblem, type PlanStep, type ProblemPlan,
@@ -52,7 +53,10 @@ export async function loadPlanCategories(q: Queryable): Promise<(PlanCategory & 
 
 export interface DemoProblemOptions {
   seed?: number;
-  /** the window's end ("now"); default the system clock */
+  /**
+   * "now": the window ends at the start of its Beijing day (demoNow), so any instant of one day
+   * plans the same problems; default the system clock
+   */
   now?: Date;
   /** days of history before `now`, default 90 */
   days?: number;
@@ -62,9 +66,9 @@ export interface DemoProblemOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** The plan for the city in the database: ~5,000 problems over the 90 days before `now`. */
+/** The plan for the city in the database: ~5,000 problems over the 90 days before `now`'s day. */
 export async function planDemoProblems(q: Queryable, options: DemoProblemOptions = {}): Promise<ProblemPlan> {
-  const now = (options.now ?? new Date()).getTime();
+  const now = demoNow(options.now ?? new Date()).getTime();
   const [city, categories] = [await loadPlanCity(q), await loadPlanCategories(q)];
   return planProblems(city, categories, { seed: options.seed ?? 20261125, from: now - (options.days ?? 90) * DAY, to: now, count: options.count ?? 5000 });
 }

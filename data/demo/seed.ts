@@ -5,6 +5,7 @@ import { demoAccounts, seedAccounts, type DemoAccount } from './accounts';
 import { importRecordsIn } from '../../api/services/contracting-import';
 import { demoContracting } from './contracting';
 import { seedDemoProblemsFor, type DemoProblemsSummary } from './problems-seed';
+import { demoNow } from './day';
 
 export interface SeedSummary {
   streets: number;
@@ -19,7 +20,10 @@ export interface SeedSummary {
 export interface DemoSeedOptions {
   seed?: number;
   grids?: number;
-  /** "today" for the assignment history (a year of it, a reshuffle ~3 months back); default now */
+  /**
+   * "today" for the assignment history (a year of it, a reshuffle ~3 months back), taken as the
+   * start of its Beijing day (demoNow); default the system clock
+   */
   now?: Date;
 }
 
@@ -29,7 +33,7 @@ export interface DemoSeedOptions {
  */
 export async function seedDemo(db: Db, options: DemoSeedOptions = {}): Promise<SeedSummary> {
   const city = generateDemoCity(options);
-  const contracting = demoContracting(city.grids.map((g) => g.properties.code), options.seed ?? 20261125, options.now ?? new Date());
+  const contracting = demoContracting(city.grids.map((g) => g.properties.code), options.seed ?? 20261125, demoNow(options.now ?? new Date()));
   // One transaction: a crash mid-seed leaves an empty database, which the next start reseeds.
   const accounts = await db.transaction(async (tx) => {
     await importAreasIn(tx, { level: 'county', collection: toFeatureCollection([city.county]) });
@@ -71,7 +75,8 @@ export async function seedDemoIfEmpty(db: Db, options: DemoSeedOptions = {}): Pr
 }
 
 /**
- * First start, right after the city: ~5,000 problems over the 90 days before now, written
+ * First start, right after the city: ~5,000 problems over the 90 days before today (00:00
+ * Beijing time, demoNow), written
  * through the services users use (data/demo/problems-seed.ts). Only into a database that has
  * none, so a deployment's own problems are never mixed with demo ones.
  */

@@ -98,6 +98,20 @@ describe.each(backends())('demo problems on $name', (backend) => {
     await bulkDb?.close();
   });
 
+  // ISSUES #10 finding 14: two first starts 18 minutes apart seeded different problems.
+  it('plans the same problems at any instant of one Beijing day, and one day later the next day', async () => {
+    const at = (iso: string) => planDemoProblems(db, { seed: SEED, now: new Date(iso), days: 90, count: 400 });
+    const [early, late, next] = [await at('2026-05-20T00:00:00+08:00'), await at('2026-05-20T23:59:59.999+08:00'), await at('2026-05-21T00:18:00+08:00')];
+    expect(early.to).toBe(Date.parse('2026-05-20T00:00:00+08:00'));
+    expect(late).toEqual(early);
+    // the next day: the whole window moves by exactly one day, and nothing lies past its end
+    expect([next.from - early.from, next.to - early.to]).toEqual([DAY, DAY]);
+    const instants = next.problems.flatMap((p) => p.steps.map((s) => s.at));
+    expect(Math.min(...instants)).toBeGreaterThanOrEqual(next.from);
+    expect(Math.max(...instants)).toBeLessThanOrEqual(next.to);
+    expect(await at('2026-05-21T23:00:00+08:00')).toEqual(next);
+  });
+
   it('replays the plan through the services: every state, source and step, timelines intact', async () => {
     expect(seeded.problems).toBe(plan.problems.length);
     expect(seeded.steps).toBe(plan.problems.reduce((n, p) => n + p.steps.length, 0));
