@@ -1,24 +1,31 @@
 import type { Queryable } from '../db/types';
 import { COHORT_SQL, HOURS_TO_FIX_SQL, SETS, setsFor, type Aggregates, type Kpi, type SetId } from '../domain/kpi';
+import type { Role } from '../auth/roles';
 import type { Scope } from './areas';
+import { VISIBLE } from './problems';
 
 /**
  * Figures are GROUP BYs over the ids each problem got when it was reported (grid, community,
  * street, unit): never a live spatial join. The SQL is assembled from the KPI library's
  * predicates, which are constants of api/domain/kpi.ts; every value travels as a $n parameter.
  *
- * Parameters of every query here: $1 from, $2 to, $3 asOf, $4 hide undercover (暗访 not yet
- * assigned, for unit and grid staff), $5 scope, $6 within (an area code prefix or NULL); then
- * the query's own. The leading `_params` CTE fixes their types even when a query does not use
- * one of them (PostgreSQL refuses a parameter whose type it cannot infer).
+ * Parameters of every query here: $1 from, $2 to, $3 asOf, $4 the caller's role, $5 scope, $6
+ * within (an area code prefix or NULL), $7 the caller's user id (their unit, for unit staff);
+ * then the query's own. The leading `_params` CTE fixes their types even when a query does not
+ * use one of them (PostgreSQL refuses a parameter whose type it cannot infer).
+ *
+ * A figure counts, and its drill-down lists, only problems the caller could open by id: the one
+ * rule of GET /api/problems/:id (VISIBLE: problem_visible, widened to a unit's own assignments).
  */
 export type Level = 'grid' | 'community' | 'street' | 'unit' | 'county';
 export const LEVELS: readonly Level[] = ['county', 'street', 'community', 'grid', 'unit'];
 export type RankKind = 'unit' | 'community' | 'street';
 
-const PARAMS = `WITH _params AS (SELECT $1::timestamptz, $2::timestamptz, $3::timestamptz, $4::boolean, $5::text[], $6::text)`;
-const UNDERCOVER = `($4::boolean IS NOT TRUE OR p.source <> 'undercover' OR p.assigned_at IS NOT NULL)`;
-const AREA_FILTER = `($5::text[] IS NULL OR area_within(p.area_code, $5::text[])) AND ($6::text IS NULL OR p.area_code LIKE $6::text || '%')`;
+export const PARAMS = `WITH _params AS (SELECT $1::timestamptz, $2::timestamptz, $3::timestamptz, $4::text, $5::text[], $6::text, $7::int)`;
+/** The caller's unit (unit staff; NULL for everyone else, users_unit_only_for_unit_staff). */
+export const UNIT_OF_USER = (user: string) => `(SELECT uu.unit_id FROM users uu WHERE uu.id = ${user}::int)`;
+const READABLE = VISIBLE('$5', '$4::text', UNIT_OF_USER('$7'));
+const WITHIN = `($6::text IS NULL OR p.area_code LIKE $6::text || '%')`;
 
 interface LevelSql {
   /** the stored id a problem is grouped by */
@@ -26,7 +33,7 @@ interface LevelSql {
   keyCast: 'int' | 'text';
   /** entities of the level the caller may see: id, k (the key value), code, name */
   entities: string;
-  /** extra problem filter (scope, within) that the entities' filter implies */
+  /** extra problem filter (within) that the entities' filter implies; scope is READABLE's */
   problemFilter: string;
 }
 
@@ -35,7 +42,7 @@ const areaLevel = (level: 'grid' | 'community' | 'street'): LevelSql => ({
   keyCast: 'int',
   entities: `SELECT a.id, a.id AS k, a.code, a.name FROM areas a
     WHERE a.level = '${level}' AND area_within(a.code, $5::text[]) AND ($6::text IS NULL OR a.code LIKE $6::text || '%')`,
-  problemFilter: AREA_FILTER,
+  problemFilter: WITHIN,
 });
 
 // A unit answers for a problem assigned to it, else for one routed to it as lead unit.
@@ -54,18 +61,19 @@ export const LEVEL_SQL: Record<Level, LevelSql> = {
     keyCast: 'text',
     entities: `SELECT a.id, a.code AS k, a.code, a.name FROM areas a
       WHERE a.level = 'county' AND area_within(a.code, $5::text[]) AND ($6::text IS NULL OR a.code LIKE $6::text || '%')`,
-    problemFilter: AREA_FILTER,
+    problemFilter: WITHIN,
   },
   unit: {
     key: UNIT_KEY,
     keyCast: 'int',
     entities: `SELECT u.id, u.id AS k, u.code, u.name FROM units u WHERE ${UNITS_VISIBLE}`,
-    problemFilter: 'TRUE',
+    // not 'TRUE': a unit's problems lie in many scopes, and READABLE keeps the caller's only
+    problemFilter: WITHIN,
   },
 };
 
-/** Weighted counts (ranking): a problem counts as its source's weight ($7 jsonb), 1 if unnamed. */
-const WEIGHT = `coalesce(($7::jsonb ->> p.source::text)::numeric, 1)`;
+/** Weighted counts (ranking): a problem counts as its source's weight ($8 jsonb), 1 if unnamed. */
+const WEIGHT = `coalesce(($8::jsonb ->> p.source::text)::numeric, 1)`;
 
 function aggregates(sets: SetId[], kpis: readonly Kpi[], weighted: boolean): string {
   const cols = sets.map((s) => weighted
@@ -84,19 +92,19 @@ function aggregates(sets: SetId[], kpis: readonly Kpi[], weighted: boolean): str
 export function figuresSql(level: Level, kpis: readonly Kpi[], weighted = false): string {
   const l = LEVEL_SQL[level];
   const sets = setsFor(kpis);
-  return `${PARAMS}${weighted ? ', _w AS (SELECT $7::jsonb)' : ''},
+  return `${PARAMS}${weighted ? ', _w AS (SELECT $8::jsonb)' : ''},
   agg AS (
     SELECT ${l.key} AS k,
     ${aggregates(sets, kpis, weighted)}
     FROM problems p
-    WHERE ${COHORT_SQL} AND ${UNDERCOVER} AND ${l.problemFilter}
+    WHERE ${COHORT_SQL} AND ${READABLE} AND ${l.problemFilter}
     GROUP BY 1
   )
   SELECT e.id, e.code, e.name, agg.* FROM (${l.entities}) e LEFT JOIN agg ON agg.k = e.k
   ORDER BY e.code`;
 }
 
-/** The problems behind one part of a figure: the same cohort and predicate, one entity ($7). */
+/** The problems behind one part of a figure: the same cohort and predicate, one entity ($8). */
 export function problemsSql(level: Level, predicate: string): string {
   const l = LEVEL_SQL[level];
   return `${PARAMS}
@@ -114,25 +122,35 @@ export function problemsSql(level: Level, predicate: string): string {
   JOIN problem_categories c ON c.id = p.category_id
   LEFT JOIN areas g ON g.id = p.grid_id
   LEFT JOIN units un ON un.id = ${UNIT_KEY}
-  WHERE ${COHORT_SQL} AND ${UNDERCOVER} AND ${l.key} = $7::${l.keyCast} AND (${predicate})
+  WHERE ${COHORT_SQL} AND ${READABLE} AND ${l.problemFilter} AND ${l.key} = $8::${l.keyCast} AND (${predicate})
   ORDER BY p.reported_at DESC, p.id DESC
-  LIMIT $8 OFFSET $9`;
+  LIMIT $9 OFFSET $10`;
 }
 
 /** One entity of a level if the caller may see it: its key for problemsSql. */
 export function entitySql(level: Level): string {
-  return `${PARAMS} SELECT e.id, e.k::text AS k, e.code, e.name FROM (${LEVEL_SQL[level].entities}) e WHERE e.id = $7::int`;
+  return `${PARAMS} SELECT e.id, e.k::text AS k, e.code, e.name FROM (${LEVEL_SQL[level].entities}) e WHERE e.id = $8::int`;
 }
+
+/** Who reads: the same three facts GET /api/problems/:id judges by (userId → unit for unit staff). */
+export interface FigureViewer {
+  scope: Scope;
+  role: Role;
+  userId: number | null;
+}
+/** Rankings are scored over everyone (scope only filters which entities are shown). */
+export const CITY_WIDE_VIEWER: FigureViewer = { scope: null, role: 'admin', userId: null };
 
 export interface FigureQuery {
   from: Date;
   to: Date;
   asOf: Date;
-  hideUndercover: boolean;
-  scope: Scope;
+  viewer: FigureViewer;
   within: string | null;
 }
-const base = (q: FigureQuery) => [q.from, q.to, q.asOf, q.hideUndercover, q.scope, q.within];
+export const baseParams = (q: Pick<FigureQuery, 'from' | 'to' | 'asOf' | 'viewer' | 'within'>) =>
+  [q.from, q.to, q.asOf, q.viewer.role, q.viewer.scope, q.within, q.viewer.userId];
+const base = baseParams;
 
 export type EntityAggregates = Aggregates & { id: number; code: string; name: string };
 

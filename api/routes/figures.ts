@@ -16,15 +16,12 @@ const tags = ['figures'];
 const READ = { access: ANY_USER };
 const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody };
 
-/** "Now" from the app's clock when the problem loop installed one (docs/PROBLEMS.md), else the system's. */
-export function nowOf(app: FastifyInstance): Date {
-  const clock = (app as unknown as { clock?: { now(): Date } }).clock;
-  return clock ? clock.now() : new Date();
-}
+/** "Now" is the app clock's (docs/PROBLEMS.md "Clock"). */
+export const nowOf = (app: FastifyInstance): Date => app.clock.now();
 
 export function callerOf(req: FastifyRequest): Caller {
   const scope = scopeOf(req);
-  return { scope, role: req.user!.role };
+  return { scope, role: req.user!.role, userId: req.user!.id };
 }
 
 /** Out of scope is the same 404 as absent, but a scoped caller's attempt on a real entity is audited. */

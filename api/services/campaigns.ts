@@ -4,7 +4,7 @@ import { figureOf, kpiById } from '../domain/kpi';
 import { dueInstant, gapOf, statusOf, targetsAt, type Target } from '../domain/campaign';
 import { figuresRepository } from '../repositories/figures';
 import type { Campaign, CampaignProgress } from '../schemas/figures';
-import { hidesUndercover, type Caller } from './figures';
+import type { Caller } from './figures';
 
 // Campaigns with their dated targets; dates come out as YYYY-MM-DD whatever the session zone is.
 const SQL_CAMPAIGNS = `
@@ -36,7 +36,7 @@ export async function campaignProgress(db: Queryable, id: number, p: { kind: 'st
   const to = p.at < end ? p.at : end;
   const targets = campaign.targets as Target[];
   const { current, next } = targetsAt(targets, indicator, p.at);
-  const rows = await figuresRepository(db).aggregates(p.kind, [k], { from, to, asOf: p.at, hideUndercover: hidesUndercover(caller.role), scope: caller.scope, within: null });
+  const rows = await figuresRepository(db).aggregates(p.kind, [k], { from, to, asOf: p.at, viewer: caller, within: null });
   const out = rows.map((r) => {
     const f = figureOf(k, r);
     return { id: r.id, code: r.code, name: r.name, value: f.value, numerator: f.numerator ?? 0, denominator: f.denominator ?? 0, status: statusOf(f.value, current, next), gap: gapOf(f.value, current, next) };

@@ -2,7 +2,9 @@ import type { Queryable } from '../db/types';
 import type { Scope } from '../repositories/areas';
 import { assignmentsRepository } from '../repositories/assignments';
 import type { CoverageGaps } from '../schemas/figures';
-import { hidesUndercover, type Caller } from './figures';
+import { UNIT_OF_USER } from '../repositories/figures';
+import { VISIBLE } from '../repositories/problems';
+import type { Caller } from './figures';
 
 /**
  * Coverage gaps. The overlays (uncovered area, overlapping grids) are city-wide, cached in
@@ -49,7 +51,7 @@ const SQL_OUTSIDE = `
          p.reported_at AS "reportedAt", p.area_code AS "areaCode", count(*) OVER ()::int AS total
   FROM problems p JOIN problem_categories c ON c.id = p.category_id
   WHERE p.grid_id IS NULL AND p.reported_at >= $1 AND p.reported_at < $2 AND p.state NOT IN ('invalid', 'duplicate')
-    AND area_within(p.area_code, $3::text[]) AND ($4::boolean IS NOT TRUE OR p.source <> 'undercover' OR p.assigned_at IS NOT NULL)
+    AND ${VISIBLE('$3', '$4::text', UNIT_OF_USER('$5'))}
   ORDER BY p.reported_at DESC, p.id DESC LIMIT 1000`;
 
 export async function coverageGaps(db: Queryable, p: { at: Date; minM2: number; days: number }, caller: Caller): Promise<CoverageGaps> {
@@ -59,7 +61,7 @@ export async function coverageGaps(db: Queryable, p: { at: Date; minM2: number; 
   const responsibility = await assignmentsRepository(db).coverage(p.at, caller.scope);
   const notVisited = (await db.query<CoverageGaps['gridsNotVisited']['grids'][number]>(SQL_NOT_VISITED, [p.at, p.days, caller.scope])).rows;
   const from = new Date(p.at.getTime() - 30 * 86400_000);
-  const outside = (await db.query<CoverageGaps['problemsOutsideGrids']['problems'][number] & { total: number }>(SQL_OUTSIDE, [from, p.at, caller.scope, hidesUndercover(caller.role)])).rows;
+  const outside = (await db.query<CoverageGaps['problemsOutsideGrids']['problems'][number] & { total: number }>(SQL_OUTSIDE, [from, p.at, caller.scope, caller.role, caller.userId])).rows;
   const ref = (r: { id: number; code: string; name: string }) => ({ id: r.id, code: r.code, name: r.name });
   return {
     at: p.at.toISOString(), areasVersion: Number(g.geometry.areasVersion), cached: g.cached, computedAt: g.computedAt.toISOString(), computeMs: g.millis, minM2: p.minM2,

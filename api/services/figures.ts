@@ -2,17 +2,20 @@ import type { Role } from '../auth/roles';
 import type { Queryable } from '../db/types';
 import { AppError, notFound, type Msg } from '../errors';
 import { COHORT, KPIS, describe, figureOf, isKpiId, kpiById, partSql, type Kpi, type Part } from '../domain/kpi';
-import { figuresRepository, type FigureQuery, type Level } from '../repositories/figures';
+import { figuresRepository, type FigureQuery, type FigureViewer, type Level } from '../repositories/figures';
 import type { Scope } from '../repositories/areas';
 import type { FiguresResult, Indicator, ProblemsBehind } from '../schemas/figures';
 
-/** Who asks: scope (SQL) and role (暗访 problems stay hidden from unit and grid staff until assigned). */
-export interface Caller {
+/**
+ * Who asks: scope, role and user (for unit staff, their unit). Every problem counted or listed
+ * for them passes the rule of GET /api/problems/:id (problem_visible, in SQL): scope, and 暗访
+ * hidden from unit and grid staff until assigned.
+ */
+export interface Caller extends FigureViewer {
   scope: Scope;
   role: Role;
+  userId: number | null;
 }
-
-export const hidesUndercover = (role: Role) => role === 'unit_staff' || role === 'grid_leader' || role === 'grid_member';
 
 const MAX_SPAN_DAYS = 3 * 366;
 const bad = (field: string, reason: Msg) =>
@@ -46,7 +49,7 @@ export function indicatorDef(k: Kpi): Indicator {
 }
 
 export const figureQuery = (period: Pick<FigureQuery, 'from' | 'to' | 'asOf'>, caller: Caller, within: string | null = null): FigureQuery =>
-  ({ ...period, hideUndercover: hidesUndercover(caller.role), scope: caller.scope, within });
+  ({ ...period, viewer: { scope: caller.scope, role: caller.role, userId: caller.userId }, within });
 
 export async function computeFigures(db: Queryable, level: Level, kpis: Kpi[], q: FigureQuery): Promise<FiguresResult> {
   const rows = await figuresRepository(db).aggregates(level, kpis, q);

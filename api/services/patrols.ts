@@ -1,5 +1,6 @@
 import type { Db, Queryable } from '../db/types';
 import { AppError, notFound } from '../errors';
+import type { Role } from '../auth/roles';
 import type { Scope } from '../repositories/areas';
 import type { Patrol, PatrolCreate } from '../schemas/figures';
 
@@ -17,7 +18,12 @@ const SELECT = `
 const bad = (status: number, code: string, field: string, zh: string, en: string) =>
   new AppError(status, code, { zh: `${field} 无效：${zh}`, en: `invalid ${field}: ${en}` }, [{ field, reason: { zh, en } }]);
 
-export async function logPatrol(db: Db, b: PatrolCreate, user: { id: number; scope: Scope }, now: Date): Promise<Patrol> {
+/**
+ * A visit is evidence that someone walked a grid, so it is logged as the caller's own: personId,
+ * when given, must be the caller's person record. Only an admin (correcting the log) may name
+ * someone else; a supervisor checks visits but does not log them for others (docs/FIGURES.md).
+ */
+export async function logPatrol(db: Db, b: PatrolCreate, user: { id: number; scope: Scope; role: Role }, now: Date): Promise<Patrol> {
   const started = new Date(b.startedAt), ended = new Date(b.endedAt);
   if (ended < started) throw bad(400, 'BadPeriod', 'endedAt', '结束时间早于开始时间', 'before startedAt');
   if (ended.getTime() - started.getTime() > 24 * 3600_000) throw bad(400, 'BadPeriod', 'endedAt', '一次巡查不超过 24 小时', 'a visit lasts at most 24 hours');
@@ -25,11 +31,15 @@ export async function logPatrol(db: Db, b: PatrolCreate, user: { id: number; sco
   return db.transaction(async (tx) => {
     const grid = (await tx.query<{ id: number }>(`SELECT id FROM areas WHERE id = $1 AND level = 'grid' AND area_within(code, $2::text[])`, [b.gridId, user.scope])).rows[0];
     if (!grid) throw notFound({ zh: '该网格', en: 'grid' });
-    let personId = b.personId ?? null;
-    if (personId !== null && !(await tx.query('SELECT 1 FROM people WHERE id = $1', [personId])).rows.length) {
+    const own = (await tx.query<{ id: number }>('SELECT id FROM people WHERE user_id = $1', [user.id])).rows[0]?.id ?? null;
+    const personId = b.personId ?? own;
+    if (personId !== own && user.role !== 'admin') {
+      // the same answer whether that person exists or not: no probe of the people table
+      throw bad(403, 'Forbidden', 'personId', '只能登记本人的巡查（仅管理员可代他人登记）', 'you may log only your own patrol (only an admin may log one for someone else)');
+    }
+    if (personId !== null && personId !== own && !(await tx.query('SELECT 1 FROM people WHERE id = $1', [personId])).rows.length) {
       throw bad(422, 'UnknownPerson', 'personId', `人员 ${personId} 不存在`, `person ${personId} does not exist`);
     }
-    personId ??= (await tx.query<{ id: number }>('SELECT id FROM people WHERE user_id = $1', [user.id])).rows[0]?.id ?? null;
     const track = b.track ? JSON.stringify(b.track) : null;
     if (track) {
       // Validity first: an invalid geometry must never reach a GEOS call (PGlite would answer nothing).

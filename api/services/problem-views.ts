@@ -3,6 +3,7 @@ import type { Role } from '../auth/roles';
 import type { Scope } from '../repositories/areas';
 import { problemsRepository, type DetailRow, type ProblemFilter, type ProblemSortKey, type Viewer } from '../repositories/problems';
 import { allowedActions, isOverdue, type MachineProblem } from '../domain/problem-machine';
+import { withinReach } from '../domain/problem-reach';
 import type { ProblemDetail, Queue, QueueKey } from '../schemas/problems';
 
 /** Who acts or reads: a session user, or a demo/CLI account. unitId: looked up when omitted. */
@@ -40,8 +41,12 @@ const photoRef = (p: { id: number; kind: 'before' | 'after' | 'revisit' }) => ({
 /** The caller as a reader: scope, role and (unit staff) unit. */
 export const viewerOf = async (q: Queryable, actor: ProblemActor): Promise<Viewer> => ({ scope: actor.scope, role: actor.role, unitId: await unitOf(q, actor) });
 
-/** One problem with its routing, timeline (events + photos), notices and the caller's actions. */
-export async function problemDetail(q: Queryable, id: number, viewer: Viewer, now: Date): Promise<ProblemDetail | null> {
+/**
+ * One problem with its routing, timeline (events + photos), notices and the caller's actions,
+ * its contacts cut to what the caller may read (domain/problem-reach.ts). `ownWriteBy`: the
+ * caller's own scope when `viewer` was widened to answer their own write (a report, a step).
+ */
+export async function problemDetail(q: Queryable, id: number, viewer: Viewer, now: Date, ownWriteBy?: Scope): Promise<ProblemDetail | null> {
   const repo = problemsRepository(q);
   const row = await repo.detailRow(id, viewer);
   if (!row) return null;
@@ -60,7 +65,7 @@ export async function problemDetail(q: Queryable, id: number, viewer: Viewer, no
     now,
   };
   // instants are Date here; the response schema writes them as ISO strings
-  return detail as unknown as ProblemDetail;
+  return withinReach(detail as unknown as ProblemDetail, ownWriteBy === undefined ? viewer.scope : ownWriteBy, ownWriteBy !== undefined);
 }
 
 const SUPERVISE: readonly Role[] = ['supervisor', 'commander', 'admin'];

@@ -3,7 +3,7 @@ import { AppError, notFound, type Lang } from '../errors';
 import { figureOf, kpiById, type Kpi } from '../domain/kpi';
 import { rankEntities, rulesIndicators, rulesProblems, withHistory, type RankEntry, type RankingRules } from '../domain/ranking';
 import { beijingDay } from '../domain/campaign';
-import { figuresRepository, LEVEL_SQL, type RankKind } from '../repositories/figures';
+import { CITY_WIDE_VIEWER, figuresRepository, LEVEL_SQL, PARAMS, type RankKind } from '../repositories/figures';
 import type { RankingResult, RankingScheme } from '../schemas/figures';
 import type { Caller } from './figures';
 
@@ -55,7 +55,7 @@ async function computeWeek(db: Queryable, rules: RankingRules, kind: RankKind, f
   const kpis = rulesIndicators(rules).map((id) => kpiById(id)!) as Kpi[];
   const min = kpiById(rules.minProblems.indicator)!;
   const minSet = min.kind === 'count' ? min.set : 'found';
-  const rows = await figuresRepository(db).aggregates(kind, kpis, { from, to, asOf, hideUndercover: false, scope: null, within: null }, rules.sourceWeights);
+  const rows = await figuresRepository(db).aggregates(kind, kpis, { from, to, asOf, viewer: CITY_WIDE_VIEWER, within: null }, rules.sourceWeights);
   return rankEntities(rules, rows.map((r) => ({
     entityId: r.id, code: r.code, name: r.name,
     figures: Object.fromEntries(kpis.map((k) => [k.id, figureOf(k, r)])),
@@ -109,7 +109,7 @@ export async function weeklyRanking(db: Queryable, p: { kind: RankKind; week?: s
 /** Entities of a kind inside the caller's scope (null: all). */
 async function visibleIds(db: Queryable, kind: RankKind, caller: Caller): Promise<Set<number> | null> {
   if (caller.scope === null) return null;
-  const sql = `WITH _params AS (SELECT $1::timestamptz, $2::timestamptz, $3::timestamptz, $4::boolean, $5::text[], $6::text) SELECT e.id FROM (${LEVEL_SQL[kind].entities}) e`;
-  const { rows } = await db.query<{ id: number }>(sql, [null, null, null, false, caller.scope, null]);
+  const sql = `${PARAMS} SELECT e.id FROM (${LEVEL_SQL[kind].entities}) e`;
+  const { rows } = await db.query<{ id: number }>(sql, [null, null, null, caller.role, caller.scope, null, caller.userId]);
   return new Set(rows.map((r) => r.id));
 }

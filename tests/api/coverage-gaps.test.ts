@@ -101,6 +101,40 @@ describe.each(backends())('coverage gaps, patrols and hotspots on $name', (backe
     expect((await get('/api/patrols')).json()).toHaveLength(2);
   });
 
+  it('logs a patrol only as the caller: naming another person is 403 for all but an admin (issue 10, finding 8)', async () => {
+    const grid = await id(LEADER_GRID);
+    const user = (await t.db.query<{ id: number }>(`SELECT id FROM users WHERE username = 'c-leader'`)).rows[0]!.id;
+    const person = async (name: string, phone: string, userId: number | null) =>
+      (await t.db.query<{ id: number }>('INSERT INTO people (name, phone, user_id) VALUES ($1, $2, $3) RETURNING id', [name, phone, userId])).rows[0]!.id;
+    const mine = await person('巡查本人', '13700000001', user);
+    const other = await person('他街网格长', '13700000002', null);
+    const now = t.app.clock.now().getTime();
+    const visit = (personId?: number) => ({ gridId: grid, startedAt: new Date(now - 3 * 3600_000).toISOString(), endedAt: new Date(now - 2 * 3600_000).toISOString(), ...(personId ? { personId } : {}) });
+    const post = (who: Session, personId?: number) => t.app.inject({ method: 'POST', url: '/api/patrols', headers: who.headers, payload: visit(personId) });
+    const count = async () => (await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM patrol_visits')).rows[0]!.n;
+
+    const before = await count();
+    // another person (or one that does not exist: the same answer), for a grid leader and a supervisor of that street
+    for (const [who, personId] of [[s.leader, other], [s.super1, other], [s.super1, mine], [s.leader, 999_999]] as const) {
+      const res = await post(who, personId);
+      expect(res.statusCode, res.body).toBe(403);
+      expect(res.json().details?.[0]?.field).toBe('personId');
+    }
+    const en = await t.app.inject({ method: 'POST', url: '/api/patrols', headers: { ...s.leader.headers, 'accept-language': 'en' }, payload: visit(other) });
+    expect(en.json().message).toMatch(/only your own patrol/);
+    expect(await count()).toBe(before); // the refused ones wrote nothing
+
+    // one's own, named or not, is logged as oneself; an admin may correct the log for anyone
+    for (const personId of [mine, undefined]) {
+      const res = await post(s.leader, personId);
+      expect(res.statusCode, res.body).toBe(201);
+      expect(res.json()).toMatchObject({ personId: mine, personName: '巡查本人', username: 'c-leader' });
+    }
+    const byAdmin = await post(t.admin, other);
+    expect(byAdmin.statusCode, byAdmin.body).toBe(201);
+    expect(byAdmin.json()).toMatchObject({ personId: other, personName: '他街网格长' });
+  });
+
   it('lists problems that fell outside every grid, in scope', async () => {
     await insertProblems(t.db, [{ grid: null, at: [118.535, 28.915], state: 'reported', reportedAt: new Date(Date.now() - 86400_000) }]);
     const all = await gaps();

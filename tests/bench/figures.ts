@@ -55,7 +55,7 @@ export async function figuresBench(db: Db, row: Row, rounds = 5) {
   const end = new Date(new Date(c!.last).getTime() + 1);
   for (const [label, days] of [['week', 7], ['month', 30], ['year', 365]] as const) {
     const from = new Date(end.getTime() - days * 86400_000);
-    const params = [from, end, end, false, null, null];
+    const params = [from, end, end, 'admin', null, null, null];
     const url = `/api/figures?level=grid&indicators=found&from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(end.toISOString())}&asOf=${encodeURIComponent(end.toISOString())}`;
     const api: number[] = [], floor: number[] = [];
     for (let r = 0; r < rounds; r++) {
@@ -72,7 +72,7 @@ export async function figuresBench(db: Db, row: Row, rounds = 5) {
   const scheme = await latestScheme(db, 'weekly');
   const kpis = rulesIndicators(scheme.rules).map((id) => kpiById(id)!) as Kpi[];
   const week = weekOf(undefined, end);
-  const wparams = [week.from, week.to, week.to, false, null, null, JSON.stringify(scheme.rules.sourceWeights)];
+  const wparams = [week.from, week.to, week.to, 'admin', null, null, null, JSON.stringify(scheme.rules.sourceWeights)];
   const kinds = ['unit', 'community', 'street'] as const;
   const api: number[] = [], floor: number[] = [];
   for (const k of kinds) await fetchOk(`/api/rankings?kind=${k}&week=${week.weekStart}`); // keeps last week, as in use
