@@ -10,7 +10,8 @@ import { existsSync } from 'node:fs';
 import type { Db } from './db/types';
 import { areasRepository, type AreasRepository } from './repositories/areas';
 import { detectMvtEncoder, tileEncoder, type MvtEncoder } from './tiles/mvt';
-import { errorHandler, notFoundHandler } from './plugins/errors';
+import { errorHandler, frameworkErrors, notFoundHandler } from './plugins/errors';
+import { REQUEST_AJV } from './schemas/hardening';
 import { AppError } from './errors';
 import { installAuth } from './plugins/auth';
 import { accountsRepository, type AccountsRepository } from './repositories/accounts';
@@ -32,9 +33,12 @@ import problemRoutes from './routes/problems';
 import noticeRoutes from './routes/notices';
 import categoryRoutes from './routes/categories';
 import devClockRoutes from './routes/dev-clock';
-import { controllableClock, isControllable, systemClock, type Clock } from './domain/clock';
+import { appClock, isControllable, type Clock } from './domain/clock';
 import { contractingRepository, type ContractingRepository } from './repositories/contracting';
 import { assignmentsRepository, type AssignmentsRepository } from './repositories/assignments';
+
+/** Body limit of every route that does not set its own (issue 10, finding 5). */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 export interface AppOptions {
   db: Db;
@@ -49,7 +53,7 @@ export interface AppOptions {
   onRoute?: (route: { key: string; access: Access }) => void;
   /** "now" for the problem loop (default: the system clock; docs/PROBLEMS.md "Clock") */
   clock?: Clock;
-  /** registers POST /api/dev/clock (tests, e2e); also WANGGE_CONTROLLABLE_CLOCK=1 */
+  /** registers POST /api/dev/clock (tests, e2e; the server passes WANGGE_CONTROLLABLE_CLOCK=1) */
   controllableClock?: boolean;
 }
 
@@ -72,8 +76,13 @@ declare module 'fastify' {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
-    bodyLimit: 64 * 1024 * 1024, // area imports carry whole GeoJSON files
-    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: true } },
+    // Small by default: a body is parsed before any handler runs, unauthenticated ones too
+    // (a 35 MB login body took 3.8 s). Routes that take files raise it on themselves (imports,
+    // photos); login and password change lower it to 4 KB.
+    bodyLimit: DEFAULT_BODY_LIMIT,
+    ajv: REQUEST_AJV, // every request schema hardened (finding 6); refusals in words (finding 12)
+    // a bad %-encoding or too long a parameter in the URL, in the same format and language
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const encoder = await detectMvtEncoder(options.db);
@@ -86,10 +95,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('audit', auditRepository(options.db));
   app.decorate('contracting', contractingRepository(options.db));
   app.decorate('assignments', assignmentsRepository(options.db));
-  const controllable = options.controllableClock ?? process.env.WANGGE_CONTROLLABLE_CLOCK === '1';
-  const clock = options.clock ?? (controllable ? controllableClock() : systemClock);
+  const controllable = options.controllableClock ?? false;
+  const clock = options.clock ?? appClock({ controllable });
   if (controllable && !isControllable(clock)) throw new Error('controllableClock needs a controllable clock (domain/clock.ts)');
   app.decorate('clock', clock);
+  // Every API answer carries the app clock: the web judges "today", "this week" and countdowns
+  // by the server's time, not by the browser's (office PCs' clocks drift; tests move the app clock).
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (req.url.startsWith('/api/')) reply.header('x-server-time', clock.now().toISOString());
+    return payload;
+  });
 
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);

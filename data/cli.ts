@@ -7,10 +7,12 @@ import { migrate } from '../api/db/migrate';
 import { AppError, type Lang } from '../api/errors';
 import { importAreas } from '../api/services/area-import';
 import { AREA_LEVELS, type AreaLevel } from '../api/schemas/areas';
+import { decodeText } from '../api/domain/csv';
 import { generateDemoCity, toFeatureCollection } from './demo/generate';
 import { seedDemo } from './demo/seed';
 import { seedDemoProblemsFor } from './demo/problems-seed';
 import { bulkInsertProblems } from './demo/problems-bulk';
+import { demoNow } from './demo/day';
 import { exportWorkbook, importFiles, writeTemplate } from './contracting-template';
 import { randomBytes } from 'node:crypto';
 import { ROLES, type Role } from '../api/auth/roles';
@@ -20,11 +22,13 @@ import { setScope } from '../api/services/users';
 const USAGE = `Wangge command line (database: DATABASE_URL, or the embedded one in WANGGE_DATA_DIR)
 
   npm run wangge -- import areas FILE --level county|street|community|grid [--tolerance METRES] [--overlap-tolerance M2]
-                                     [--code-field adcode] [--name-field NAME]
+                                     [--code-field adcode] [--name-field NAME] [--codes FILE.csv]
       Import one level of areas from a GeoJSON FeatureCollection (EPSG:4326), all or nothing.
       Each feature needs properties.code (6/9/12/15 digits) and properties.name; the parent is
       found from the code prefix. --tolerance: how far a child may stick out of its parent;
-      --overlap-tolerance: overlap between siblings accepted (default 1 m²).
+      --overlap-tolerance: overlap between siblings accepted (default 1 m²). --codes: a CSV
+      table of names and codes (header with name and code columns) for features with a name
+      but no code; a name like 新昌乡上 takes the code of 新昌乡, and the table's name is stored.
   npm run wangge -- demo write DIR [--grids N] [--seed S]
       Write the demo city as GeoJSON files (county, streets, communities, grids, basemap).
   npm run wangge -- demo seed [--grids N] [--seed S]
@@ -59,6 +63,7 @@ async function main(argv: string[]): Promise<number> {
       'overlap-tolerance': { type: 'string' },
       'code-field': { type: 'string' },
       'name-field': { type: 'string' },
+      codes: { type: 'string' },
       role: { type: 'string' },
       name: { type: 'string' },
       scope: { type: 'string' },
@@ -102,7 +107,7 @@ async function main(argv: string[]): Promise<number> {
     if (!(days > 0 && days <= 3650)) throw new UsageError('--days must be more than 0 and at most 3650');
     problemArgs = { count, days };
   }
-  let importArgs: { level: AreaLevel; collection: unknown } | null = null;
+  let importArgs: { level: AreaLevel; collection: unknown; codes?: string } | null = null;
   if (cmd === 'import' && sub === 'areas') {
     if (!arg) throw new UsageError('import areas needs a GeoJSON file');
     const level = values.level as AreaLevel | undefined;
@@ -112,6 +117,10 @@ async function main(argv: string[]): Promise<number> {
       importArgs = { level, collection: JSON.parse(text) };
     } catch (e) {
       throw new UsageError(`${arg} is not valid JSON: ${(e as Error).message}`);
+    }
+    if (values.codes !== undefined) {
+      const file = values.codes;
+      importArgs.codes = decodeText(await readFile(file).catch(() => { throw new UsageError(`cannot read --codes ${file}`); })); // BOM and GBK handled
     }
   }
   if (cmd === 'user' && sub === 'add') {
@@ -145,7 +154,8 @@ async function main(argv: string[]): Promise<number> {
       const count = problemArgs!.count, days = problemArgs!.days, seed = demoOpts.seed ?? 20261125;
       const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM areas WHERE level = 'grid'`);
       if (!rows[0]?.n) throw new AppError(409, 'NoCity', { zh: '数据库中没有网格：请先 demo seed 或导入区域', en: 'the database has no grids: run demo seed (or import areas) first' });
-      const now = new Date();
+      // the start of today in Beijing: the same seed writes the same problems all day (demoNow)
+      const now = demoNow(new Date());
       if (values.bulk) {
         const r = await bulkInsertProblems(db, { count, from: now.getTime() - days * 86400_000, to: now, seed,
           onProgress: (done, total) => { if (done % 100_000 === 0 || done === total) console.log(`${done} / ${total}`); } });

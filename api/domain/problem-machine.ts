@@ -158,6 +158,11 @@ const text = (s: string | null | undefined) => (typeof s === 'string' && s.trim(
 const required = (field: string, zh: string, en: string): Outcome => ({ invalid: field, reason: { zh: `缺少${zh}（${field}）`, en: `${en} (${field}) is required` } });
 const needReason = (c: Ctx, zh: string, en: string) => (text(c.input.reason) ? null : required('reason', zh, en));
 const leaveAssigned: ProblemPatch = { pendingRequest: null };
+/** A deadline set by hand lies at most a year ahead: 9999-12-31 would never be overdue (issue 10, finding 11). */
+export const MAX_DEADLINE_DAYS = 365;
+const tooFar = (d: Date, now: Date): Outcome | null => (d.getTime() - now.getTime() > MAX_DEADLINE_DAYS * 86400_000
+  ? { invalid: 'deadline', reason: { zh: `期限不能晚于现在起 ${MAX_DEADLINE_DAYS} 天`, en: `the deadline must be at most ${MAX_DEADLINE_DAYS} days from now` } }
+  : null);
 
 const RULES: Record<ProblemAction, Rule> = {
   verify: { from: ['reported'], roles: SUPERVISE, apply: (c) => ({ to: 'verified', patch: { verifiedAt: c.now } }) },
@@ -176,6 +181,8 @@ const RULES: Record<ProblemAction, Rule> = {
       if (!unitId) return { invalid: 'unitId', reason: { zh: '该位置没有责任单位，请指定交办单位（unitId）', en: 'no lead unit is responsible for this place: name the unit (unitId)' } };
       const deadline = c.input.deadline ?? computeDeadline(c.now, c.category);
       if (deadline <= c.now) return { invalid: 'deadline', reason: { zh: '整改期限必须晚于现在', en: 'the deadline must be in the future' } };
+      const far = c.input.deadline ? tooFar(deadline, c.now) : null;
+      if (far) return far;
       return {
         to: 'assigned',
         patch: { assigneeUnitId: unitId, deadline, assignedAt: c.p.assignedAt ?? c.now, cycle: c.p.cycle + 1 },
@@ -223,6 +230,8 @@ const RULES: Record<ProblemAction, Rule> = {
       const d = c.input.deadline;
       if (!d) return required('deadline', '申请的新期限', 'the requested deadline');
       if (d <= c.now || (c.p.deadline && d <= c.p.deadline)) return { invalid: 'deadline', reason: { zh: '申请的新期限必须晚于现行期限和现在', en: 'the requested deadline must be later than the current one and than now' } };
+      const far = tooFar(d, c.now);
+      if (far) return far;
       const request: PendingRequest = { kind: 'extension', byUserId: c.actor.id, byName: c.actor.name, at: c.now.toISOString(), reason: text(c.input.reason)!, deadline: d.toISOString() };
       return { to: 'assigned', patch: { pendingRequest: request }, data: { reason: request.reason, deadline: request.deadline } };
     },

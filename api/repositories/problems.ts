@@ -46,8 +46,9 @@ const DETAIL_COLS = `${LIST_COLS},
 
 // problem_visible (scope + undercover rule), widened for unit staff to what is assigned to
 // their unit: a problem returned as "not ours" and re-assigned to the competent department
-// often lies outside that department's contracted grids.
-const VISIBLE = (scope: string, role: string, unit: string) =>
+// often lies outside that department's contracted grids. Exported: every other read that returns
+// or counts problems (figures, hotspots, coverage gaps) applies this same rule.
+export const VISIBLE = (scope: string, role: string, unit: string) =>
   `(problem_visible(p.area_code, p.source, p.assigned_at, ${scope}::text[], ${role}) OR p.assignee_unit_id = ${unit}::int)`;
 
 const SQL_DETAIL = `
@@ -56,8 +57,8 @@ const SQL_DETAIL = `
   LEFT JOIN users ru ON ru.id = p.reported_by
   WHERE p.id = $1 AND ${VISIBLE('$2', '$3', '$4')}`;
 
-/** The row a transition works on, locked until the transaction ends (the second writer waits). */
-export const SQL_LOCK = `
+/** The row a transition works on, unlocked: the cheap checks before a step's photos are decoded. */
+export const SQL_PEEK = `
   SELECT p.id::int AS id, p.version, p.state::text AS state, p.urgent, p.assignee_unit_id AS "assigneeUnitId",
          p.verified_at AS "verifiedAt", p.assigned_at AS "assignedAt", p.deadline, p.fixed_at AS "fixedAt",
          p.closed_at AS "closedAt", p.closed_on_time AS "closedOnTime", p.revisit_due_at AS "revisitDueAt",
@@ -67,7 +68,10 @@ export const SQL_LOCK = `
          p.lead_unit_id AS "leadUnitId",
          c.deadline_hours AS "deadlineHours", c.working_days AS "workingDays", c.revisit_days AS "revisitDays"
   FROM problems p JOIN problem_categories c ON c.id = p.category_id
-  WHERE p.id = $1 AND ${VISIBLE('$2', '$3', '$4')}
+  WHERE p.id = $1 AND ${VISIBLE('$2', '$3', '$4')}`;
+
+/** The row a transition works on, locked until the transaction ends (the second writer waits). */
+export const SQL_LOCK = `${SQL_PEEK}
   FOR UPDATE OF p`;
 
 /** Writes every column a transition may change, only if nobody else wrote since (version). */

@@ -79,6 +79,7 @@ const areaRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/import', {
     config: { access: only('admin', 'planner') },
+    bodyLimit: 64 * 1024 * 1024, // whole GeoJSON files (a county's communities: tens of MB)
     schema: {
       tags, summary: 'Import one level of areas from a GeoJSON FeatureCollection, all or nothing',
       body: AreaImportRequest,

@@ -16,10 +16,11 @@ const attachment = (name: string) => `attachment; filename="${name.replace(/[^\x
 const contractingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/import', {
     config: { access: only('admin', 'planner') },
+    bodyLimit: 64 * 1024 * 1024, // up to 10 workbooks, base64 in JSON (decision 10)
     schema: {
       tags, summary: 'Import units, people and assignments from .xlsx/.csv files (base64 in JSON), all or nothing',
       body: ContractingImportRequest,
-      response: { 201: ContractingImportResult, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 409: ErrorBody, 422: ErrorBody },
+      response: { 201: ContractingImportResult, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 409: ErrorBody, 413: ErrorBody, 422: ErrorBody },
     },
   }, async (req, reply) => {
     const files = req.body.files.map((f) => ({ name: f.name, content: new Uint8Array(Buffer.from(f.content, 'base64')) }));

@@ -67,6 +67,14 @@ export const AreaImportRequest = Type.Object({
     code: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   })),
+  /**
+   * for features with a name but no code: a name → code table, as CSV text with a header naming
+   * a name column and a code column (e.g. "code,name,county_code"), or an object { 天马街道: "330822001" }
+   */
+  codes: Type.Optional(Type.Union([
+    Type.String({ minLength: 1, maxLength: 5_000_000 }),
+    Type.Record(Type.String({ minLength: 1, maxLength: 100 }), Type.String({ pattern: '^[0-9]{6,15}$' }), { maxProperties: 100_000 }),
+  ])),
 });
 export type AreaImportRequest = Static<typeof AreaImportRequest>;
 

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { AreaLevelSchema } from './areas';
+import { Id, Name } from './common';
 
 export const RoleSchema = Type.Union([
   Type.Literal('admin'), Type.Literal('commander'), Type.Literal('planner'), Type.Literal('supervisor'),
@@ -48,13 +49,13 @@ export type UserSummary = Static<typeof UserSummary>;
 
 export const UserCreate = Type.Object({
   username: Type.String({ pattern: '^[a-z0-9_.-]{3,40}$' }),
-  displayName: Type.String({ minLength: 1, maxLength: 60 }),
+  displayName: Name(60),
   role: RoleSchema,
   password: Type.String({ minLength: 1, maxLength: 200 }),
   /** codes of the areas the scope is made of (streets, communities or grids) */
   scopeCodes: Type.Array(Type.String({ pattern: '^[0-9]{6,15}$' }), { maxItems: 500, default: [] }),
   /** unit staff only: their scope follows what this unit contracts at the time */
-  unitId: Type.Optional(Type.Integer({ minimum: 1 })),
+  unitId: Type.Optional(Id()),
 });
 
 export const UserPatch = Type.Object({

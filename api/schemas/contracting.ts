@@ -1,12 +1,13 @@
 import { Type, type Static } from 'typebox';
 import { UNIT_TYPES } from '../domain/contracting-labels';
+import { Id, Line, Name, TEXT_KEYWORD } from './common';
 
 /** Units, people, assignments, responsibility and coverage: the shapes of issue 3's API. */
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 const NullableInt = Type.Union([Type.Integer(), Type.Null()]);
 /** an explicit instant with its zone, e.g. 2024-03-01T00:00:00+08:00 */
 export const Instant = Type.String({ format: 'date-time' });
-const Phone = Type.String({ minLength: 5, maxLength: 40, description: 'mainland mobile or landline; stored normalised' });
+const Phone = Line(40, { minLength: 5, description: 'mainland mobile or landline; stored normalised' });
 
 // Literal by literal: a Union built by mapping an array is typed `never` by TypeBox.
 export const UnitTypeSchema = Type.Union([
@@ -42,10 +43,10 @@ export type Unit = Static<typeof Unit>;
 
 export const UnitCreate = Type.Object({
   code: Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$' }),
-  name: Type.String({ minLength: 1, maxLength: 100 }),
+  name: Name(100),
   type: UnitTypeSchema,
-  leaderName: Type.Optional(Nullable(Type.String({ maxLength: 40 }))),
-  contactName: Type.Optional(Nullable(Type.String({ maxLength: 40 }))),
+  leaderName: Type.Optional(Nullable(Line(40))),
+  contactName: Type.Optional(Nullable(Line(40))),
   contactPhone: Type.Optional(Nullable(Phone)),
   premises: Type.Optional(Type.Union([Premises, Type.Null()])),
 });
@@ -64,9 +65,9 @@ export const Person = Type.Object({
 });
 export type Person = Static<typeof Person>;
 export const PersonCreate = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 40 }),
+  name: Name(40),
   phone: Phone,
-  userId: Type.Optional(NullableInt),
+  userId: Type.Optional(Type.Union([Id(), Type.Null()])),
 });
 export type PersonCreate = Static<typeof PersonCreate>;
 export const PersonPatch = Type.Partial(PersonCreate);
@@ -92,10 +93,10 @@ export type Assignment = Static<typeof Assignment>;
 
 /** unitId for lead/support, personId for leader/member (checked by the service: see schemas note in docs) */
 export const AssignmentCreate = Type.Object({
-  areaId: Type.Integer({ minimum: 1 }),
+  areaId: Id(),
   role: RoleSchema,
-  unitId: Type.Optional(Type.Integer({ minimum: 1 })),
-  personId: Type.Optional(Type.Integer({ minimum: 1 })),
+  unitId: Type.Optional(Id()),
+  personId: Type.Optional(Id()),
   validFrom: Instant,
   validTo: Type.Optional(Nullable(Instant)),
 });
@@ -104,8 +105,8 @@ export const AssignmentClose = Type.Object({ at: Instant });
 export const AssignmentReassign = Type.Object({
   /** the instant the old period ends and the new one starts */
   at: Instant,
-  unitId: Type.Optional(Type.Integer({ minimum: 1 })),
-  personId: Type.Optional(Type.Integer({ minimum: 1 })),
+  unitId: Type.Optional(Id()),
+  personId: Type.Optional(Id()),
 });
 export type AssignmentReassign = Static<typeof AssignmentReassign>;
 export const ReassignResult = Type.Object({ closed: Assignment, opened: Assignment });
@@ -164,8 +165,9 @@ export type ResponsibilityCoverage = Static<typeof ResponsibilityCoverage>;
 export const ContractingImportRequest = Type.Object({
   /** .xlsx workbooks (every sheet is read) and/or .csv files (one table each), base64 */
   files: Type.Array(Type.Object({
-    name: Type.String({ minLength: 1, maxLength: 200, pattern: '\\.(xlsx|csv)$' }),
-    content: Type.String({ minLength: 1, contentEncoding: 'base64' }),
+    name: Type.String({ minLength: 1, maxLength: 200, pattern: '\\.(xlsx|csv)$', [TEXT_KEYWORD]: 'line' }),
+    /** may be empty: the importer then says the file is empty, naming it */
+    content: Type.String({ contentEncoding: 'base64' }),
   }), { minItems: 1, maxItems: 10 }),
 });
 export type ContractingImportRequest = Static<typeof ContractingImportRequest>;

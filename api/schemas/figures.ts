@@ -1,10 +1,11 @@
 import { Type, type Static } from 'typebox';
-import { LonLat } from './common';
+import { Id, LonLat, Name, Prose } from './common';
 import { KPI_IDS } from '../domain/kpi';
 
 /** Figures, rankings, campaigns, coverage gaps, hotspots and patrols: the shapes of issue 5's API. */
 const Instant = Type.String({ format: 'date-time' });
-const Day = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'a Beijing calendar day, YYYY-MM-DD' });
+// format date checks the day of the month; hardening.ts bounds its year (0000-01-01 was a 500)
+const Day = Type.String({ format: 'date', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'a Beijing calendar day, YYYY-MM-DD' });
 const Text = Type.Object({ zh: Type.String(), en: Type.String() });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const AreaCode = Type.String({ pattern: '^([0-9]{6}|[0-9]{9}|[0-9]{12}|[0-9]{15})$' });
@@ -156,8 +157,8 @@ export type RankingScheme = Static<typeof RankingScheme>;
 
 export const RankingSchemeCreate = Type.Object({
   code: Type.String({ pattern: '^[a-z0-9-]{1,40}$' }),
-  nameZh: Type.String({ minLength: 1, maxLength: 100 }),
-  nameEn: Type.String({ minLength: 1, maxLength: 100 }),
+  nameZh: Name(100),
+  nameEn: Name(100),
   rules: RankingRulesSchema,
 });
 
@@ -322,12 +323,12 @@ const LineString = Type.Object({
   coordinates: Type.Array(Type.Tuple([Type.Number({ minimum: -180, maximum: 180 }), Type.Number({ minimum: -90, maximum: 90 })]), { minItems: 2, maxItems: 20000 }),
 });
 export const PatrolCreate = Type.Object({
-  gridId: Type.Integer({ minimum: 1 }),
+  gridId: Id(),
   startedAt: Instant,
   endedAt: Instant,
-  personId: Type.Optional(Type.Integer({ minimum: 1 })),
+  personId: Type.Optional(Id()),
   track: Type.Optional(LineString),
-  note: Type.Optional(Type.String({ maxLength: 2000 })),
+  note: Type.Optional(Prose(2000)),
 });
 export type PatrolCreate = Static<typeof PatrolCreate>;
 export const Patrol = Type.Object({

@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { Instant, StaffEntry, UnitEntry } from './contracting';
+import { BigId, Id, Lat, Lon, Line, Name, Prose } from './common';
 
 /** The problem loop's shapes (docs/PROBLEMS.md). Instants are ISO 8601; ids are integers. */
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
@@ -57,31 +58,30 @@ export const CategoryTree = Type.Array(Type.Object({
 }));
 export type CategoryTree = Static<typeof CategoryTree>;
 
-const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
 export const CategoryCreate = Type.Object({
   /** 2 digits = 大类, 4 = 小类, 6 = 细类; the parent is the code without its last two digits */
   code: Type.String({ pattern: '^[0-9]{2}([0-9]{2}([0-9]{2})?)?$' }),
-  nameZh: Text(50),
-  nameEn: Text(80),
+  nameZh: Name(50),
+  nameEn: Name(80),
   deadlineHours: Type.Optional(Type.Integer({ minimum: 1, maximum: 8760 })),
   workingDays: Type.Optional(Type.Boolean()),
-  filingStandard: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
-  closingStandard: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
+  filingStandard: Type.Optional(Nullable(Prose(1000))),
+  closingStandard: Type.Optional(Nullable(Prose(1000))),
   urgent: Type.Optional(Type.Boolean()),
-  handler: Type.Optional(Nullable(Type.String({ maxLength: 50 }))),
+  handler: Type.Optional(Nullable(Name(50))),
   revisitDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 })),
   sort: Type.Optional(Type.Integer()),
 });
 export type CategoryCreate = Static<typeof CategoryCreate>;
 export const CategoryPatch = Type.Partial(Type.Object({
-  nameZh: Text(50),
-  nameEn: Text(80),
+  nameZh: Name(50),
+  nameEn: Name(80),
   deadlineHours: Type.Integer({ minimum: 1, maximum: 8760 }),
   workingDays: Type.Boolean(),
-  filingStandard: Nullable(Type.String({ maxLength: 1000 })),
-  closingStandard: Nullable(Type.String({ maxLength: 1000 })),
+  filingStandard: Nullable(Prose(1000)),
+  closingStandard: Nullable(Prose(1000)),
   urgent: Type.Boolean(),
-  handler: Nullable(Type.String({ maxLength: 50 })),
+  handler: Nullable(Name(50)),
   revisitDays: Type.Integer({ minimum: 1, maximum: 365 }),
   active: Type.Boolean(),
   sort: Type.Integer(),
@@ -90,33 +90,33 @@ export type CategoryPatch = Static<typeof CategoryPatch>;
 
 // ---- problems ----
 export const PhotoUpload = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 200 }),
+  name: Name(200),
   /** the file's bytes, base64 (≤ 8 MB decoded); JPEG, PNG, WebP… re-encoded by the server */
-  dataBase64: Type.String({ minLength: 1, maxLength: 11_200_000 }),
+  dataBase64: Type.String({ minLength: 1, maxLength: 11_200_000, contentEncoding: 'base64' }),
 });
 const Photos = Type.Array(PhotoUpload, { maxItems: 6 });
 
 export const ProblemReport = Type.Object({
-  lon: Type.Number({ minimum: -180, maximum: 180 }),
-  lat: Type.Number({ minimum: -90, maximum: 90 }),
-  categoryId: Type.Integer({ minimum: 1 }),
+  lon: Lon,
+  lat: Lat,
+  categoryId: Id(),
   source: ProblemSourceSchema,
-  description: Type.String({ minLength: 1, maxLength: 2000 }),
-  address: Type.Optional(Type.String({ maxLength: 200 })),
+  description: Prose(2000, { minLength: 1 }),
+  address: Type.Optional(Line(200)),
   photos: Type.Optional(Photos),
   urgent: Type.Optional(Type.Boolean()),
   /** the reporter links it to an open problem seen nearby: stored as a duplicate of it */
-  duplicateOf: Type.Optional(Type.Integer({ minimum: 1 })),
+  duplicateOf: Type.Optional(BigId()),
 });
 export type ProblemReport = Static<typeof ProblemReport>;
 
 export const ProblemActionBody = Type.Object({
   /** the version the caller saw: a stale one answers 409 StaleVersion */
   version: Type.Integer({ minimum: 1 }),
-  comment: Type.Optional(Type.String({ maxLength: 2000 })),
-  reason: Type.Optional(Type.String({ maxLength: 500 })),
-  duplicateOf: Type.Optional(Type.Integer({ minimum: 1 })),
-  unitId: Type.Optional(Type.Integer({ minimum: 1 })),
+  comment: Type.Optional(Prose(2000)),
+  reason: Type.Optional(Prose(500)),
+  duplicateOf: Type.Optional(BigId()),
+  unitId: Type.Optional(Id()),
   deadline: Type.Optional(Instant),
   holds: Type.Optional(Type.Boolean()),
   photos: Type.Optional(Photos),
@@ -278,7 +278,7 @@ export const ProblemSort = Type.Union([
 ]);
 export const ProblemListQuery = Type.Object({
   state: Type.Optional(Type.Array(ProblemStateSchema)),
-  categoryId: Type.Optional(Type.Integer({ minimum: 1 })),
+  categoryId: Type.Optional(Id()),
   /** category code prefix: '05' = every 环境卫生 problem */
   category: Type.Optional(Type.String({ pattern: '^[0-9]{2}([0-9]{2}([0-9]{2})?)?$' })),
   source: Type.Optional(Type.Array(ProblemSourceSchema)),
@@ -291,9 +291,9 @@ export const ProblemListQuery = Type.Object({
   overdue: Type.Optional(Type.Boolean()),
   urgent: Type.Optional(Type.Boolean()),
   /** words in the description or address, or a problem number */
-  q: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  q: Type.Optional(Line(100, { minLength: 1 })),
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-  offset: Type.Integer({ minimum: 0, default: 0 }),
+  offset: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 }),
   sort: Type.Optional(ProblemSort),
 });
 export type ProblemListQuery = Static<typeof ProblemListQuery>;
@@ -326,9 +326,9 @@ export type QueueKey = Static<typeof QueueSection>['key'];
 export const NoticeListQuery = Type.Object({
   kind: Type.Optional(NoticeKindSchema),
   open: Type.Optional(Type.Boolean()),
-  problemId: Type.Optional(Type.Integer({ minimum: 1 })),
+  problemId: Type.Optional(BigId()),
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
-  offset: Type.Integer({ minimum: 0, default: 0 }),
+  offset: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 }),
 });
 export const NoticeList = Type.Object({ total: Type.Integer(), items: Type.Array(Notice) });
 

@@ -5,11 +5,11 @@ import type { Clock } from '../domain/clock';
 import { ACTION_LABELS, OPEN_STATES, decide, type ProblemAction, type ProblemPatch, type ProblemState } from '../domain/problem-machine';
 import { assignmentsRepository } from '../repositories/assignments';
 import {
-  SQL_AREAS_AT, SQL_AREA_UNITS, SQL_DUPLICATE_TARGET, SQL_INSERT_EVENT, SQL_INSERT_PROBLEM, SQL_LOCK, SQL_RESOLVE_NOTICES, SQL_UPDATE,
+  SQL_AREAS_AT, SQL_AREA_UNITS, SQL_DUPLICATE_TARGET, SQL_INSERT_EVENT, SQL_INSERT_PROBLEM, SQL_LOCK, SQL_PEEK, SQL_RESOLVE_NOTICES, SQL_UPDATE,
   type DetailRow,
 } from '../repositories/problems';
 import type { ProblemDetail, ProblemSource, Routing } from '../schemas/problems';
-import { attachPhotos, preparePhotos, type PhotoInput, type PreparedPhoto } from './photos';
+import { attachPhotos, checkPhotos, decodePhotos, type PhotoInput, type PreparedPhoto } from './photos';
 import { problemDetail, toMachine, unitOf, type ProblemActor } from './problem-views';
 
 export { sweepOverdue, type SweepResult } from './problem-sweep';
@@ -108,7 +108,8 @@ export interface PreparedPhotosOption { prepared?: PreparedPhoto[] }
 export async function reportProblem(db: Db, clock: Clock, actor: ProblemActor, input: ReportInput, options: PreparedPhotosOption = {}): Promise<ProblemDetail> {
   const r = await recordProblem(db, clock, actor, input, options);
   // the reporter sees what they filed, even outside their own scope
-  return (await problemDetail(db, r.id, { scope: null, role: actor.role, unitId: r.actorUnitId }, r.now))!;
+  // (its routing cut to what their scope may read: no contacts of another street's grid)
+  return (await problemDetail(db, r.id, { scope: null, role: actor.role, unitId: r.actorUnitId }, r.now, actor.scope))!;
 }
 
 /** What a report wrote, for callers that need no more (the demo seed records thousands). */
@@ -120,6 +121,28 @@ export interface RecordResult {
   now: Date;
 }
 
+/**
+ * What a report needs from the database before it is written: a leaf category in use, a place
+ * inside the county (routed at `now`) and an open duplicate target. Cheap (a few indexed reads):
+ * run before photos are decoded, and again inside the transaction that writes.
+ */
+async function checkReport(q: Queryable, actor: ProblemActor, input: ReportInput, now: Date): Promise<Place> {
+  const cat = (await q.query<{ level: number; active: boolean }>('SELECT level, active FROM problem_categories WHERE id = $1', [input.categoryId])).rows[0];
+  if (!cat || cat.level !== 3 || !cat.active) {
+    throw bad('categoryId', !cat
+      ? { zh: `类别 ${input.categoryId} 不存在`, en: `category ${input.categoryId} does not exist` }
+      : cat.level !== 3 ? { zh: '请选择最细一级的类别（细类）', en: 'choose a leaf category (细类), not a group' } : { zh: '该类别已停用', en: 'this category is no longer in use' });
+  }
+  const place = await route(q, input.lon, input.lat, now);
+  if (!place) {
+    const reason = { zh: '该位置不在本县（市、区）范围内', en: 'the point lies outside the county' };
+    throw new AppError(400, 'OutsideCounty', { zh: `位置（lon/lat）${input.lon}, ${input.lat} 不在辖区内`, en: `location (lon/lat) ${input.lon}, ${input.lat} is outside the county` },
+      [{ field: 'lon', reason }, { field: 'lat', reason }]);
+  }
+  if (input.duplicateOf) await checkDuplicateTarget(q, input.duplicateOf, null, actor);
+  return place;
+}
+
 /** reportProblem without reading the problem back. */
 export async function recordProblem(db: Db, clock: Clock, actor: ProblemActor, input: ReportInput, options: PreparedPhotosOption = {}): Promise<RecordResult> {
   const description = input.description.trim();
@@ -127,24 +150,17 @@ export async function recordProblem(db: Db, clock: Clock, actor: ProblemActor, i
   if (input.source === 'undercover' && !UNDERCOVER_REPORTERS.includes(actor.role)) {
     throw new AppError(403, 'Forbidden', { zh: `${ROLE_NAMES[actor.role].zh}不能登记暗访问题（source）`, en: `a ${ROLE_NAMES[actor.role].en} may not record undercover problems (source)` }, [{ field: 'source', reason: { zh: '暗访问题由督查组、指挥中心登记', en: 'undercover problems are recorded by supervisors and the command center' } }]);
   }
-  // decoding and re-encoding is CPU work: done before the transaction so it holds no lock
-  const photos = options.prepared ?? (input.photos?.length ? await preparePhotos(input.photos) : []);
+  // Cheap checks before any pixel is decoded (ISSUES #10 finding 7): the photos' headers, then
+  // category, place and duplicate target. Decoding (~0.1–2 s a photo) only for a report that
+  // will be recorded, and outside the transaction so it holds no lock; the transaction checks
+  // again, so what is written is what was true when it was written.
+  const checked = options.prepared ? [] : await checkPhotos(input.photos ?? []);
   const now = clock.now();
   const unitId = await unitOf(db, actor);
+  if (checked.length) await checkReport(db, actor, input, now);
+  const photos = options.prepared ?? await decodePhotos(checked);
   return db.transaction(async (tx): Promise<RecordResult> => {
-    const cat = (await tx.query<{ level: number; active: boolean }>('SELECT level, active FROM problem_categories WHERE id = $1', [input.categoryId])).rows[0];
-    if (!cat || cat.level !== 3 || !cat.active) {
-      throw bad('categoryId', !cat
-        ? { zh: `类别 ${input.categoryId} 不存在`, en: `category ${input.categoryId} does not exist` }
-        : cat.level !== 3 ? { zh: '请选择最细一级的类别（细类）', en: 'choose a leaf category (细类), not a group' } : { zh: '该类别已停用', en: 'this category is no longer in use' });
-    }
-    const place = await route(tx, input.lon, input.lat, now);
-    if (!place) {
-      const reason = { zh: '该位置不在本县（市、区）范围内', en: 'the point lies outside the county' };
-      throw new AppError(400, 'OutsideCounty', { zh: `位置（lon/lat）${input.lon}, ${input.lat} 不在辖区内`, en: `location (lon/lat) ${input.lon}, ${input.lat} is outside the county` },
-        [{ field: 'lon', reason }, { field: 'lat', reason }]);
-    }
-    if (input.duplicateOf) await checkDuplicateTarget(tx, input.duplicateOf, null, actor);
+    const place = await checkReport(tx, actor, input, now);
     const state: ProblemState = input.duplicateOf ? 'duplicate' : 'reported';
     const urgent = input.urgent ?? false;
     const problemId = (await tx.query<{ id: number }>(SQL_INSERT_PROBLEM, [
@@ -193,7 +209,7 @@ export async function transitionProblem(db: Db, clock: Clock, actor: ProblemActo
   // the actor saw it a moment ago; should the step have moved it out of their reach, they still
   // get the answer to their own write
   const viewer = { scope: actor.scope, role: actor.role, unitId: done.actorUnitId };
-  return (await problemDetail(db, id, viewer, done.now)) ?? (await problemDetail(db, id, { ...viewer, scope: null }, done.now));
+  return (await problemDetail(db, id, viewer, done.now)) ?? (await problemDetail(db, id, { ...viewer, scope: null }, done.now, actor.scope));
 }
 
 /** What a transition wrote, for callers that need no more (the demo seed replays thousands). */
@@ -208,17 +224,19 @@ export interface TransitionResult {
 export async function applyTransition(db: Db, clock: Clock, actor: ProblemActor, id: number, action: ProblemAction, input: ActionRequest, options: PreparedPhotosOption = {}): Promise<TransitionResult | null> {
   const kind = PHOTO_KIND[action];
   if ((input.photos?.length || options.prepared?.length) && !kind) throw bad('photos', { zh: `「${ACTION_LABELS[action].zh}」不附照片（整改、回头看可附）`, en: `no photos with ${action} (only fix and revisit take photos)` });
-  const photos = options.prepared ?? (input.photos?.length ? await preparePhotos(input.photos) : []);
+  const checked = options.prepared ? [] : await checkPhotos(input.photos ?? []);
+  const photoCount = options.prepared?.length ?? checked.length;
   const deadline = input.deadline ? new Date(input.deadline) : null;
   if (deadline && Number.isNaN(deadline.getTime())) throw bad('deadline', { zh: '不是有效的时间', en: 'not a valid instant' });
   const now = clock.now();
   const unitId = await unitOf(db, actor);
-  return db.transaction(async (tx): Promise<TransitionResult | null> => {
-    const row = (await tx.query<DetailRow>(SQL_LOCK, [id, actor.scope, actor.role, unitId])).rows[0];
+  /** The row (null: not the caller's), its version and the machine's verdict; throws a refusal. */
+  const judge = async (q: Queryable, sql: string) => {
+    const row = (await q.query<DetailRow>(sql, [id, actor.scope, actor.role, unitId])).rows[0];
     if (!row) return null;
     if (row.version !== input.version) throw staleVersion(row.version, input.version);
     const d = decide(toMachine(row), action, {
-      comment: input.comment, reason: input.reason, duplicateOf: input.duplicateOf, unitId: input.unitId, deadline, holds: input.holds, photoCount: photos.length,
+      comment: input.comment, reason: input.reason, duplicateOf: input.duplicateOf, unitId: input.unitId, deadline, holds: input.holds, photoCount,
     }, { id: actor.id, name: actor.displayName, role: actor.role, unitId }, now, { deadlineHours: row.deadlineHours, workingDays: row.workingDays, revisitDays: row.revisitDays });
     if (d.kind === 'Forbidden') {
       throw new AppError(403, 'Forbidden', { zh: `${ROLE_NAMES[actor.role].zh}${d.reason.zh}`, en: `a ${ROLE_NAMES[actor.role].en} ${d.reason.en}` });
@@ -232,6 +250,16 @@ export async function applyTransition(db: Db, clock: Clock, actor: ProblemActor,
       }, d.allowed.map((a) => ({ field: 'action', feature: a, reason: ACTION_LABELS[a] })));
     }
     if (d.kind === 'Invalid') throw bad(d.field, d.reason, 'InvalidInput');
+    return { row, d };
+  };
+  // A step the caller may not take (unseen, stale, forbidden, illegal) costs no decoding
+  // (ISSUES #10 finding 7); the transaction asks again under the row lock.
+  if (checked.length && !(await judge(db, SQL_PEEK))) return null;
+  const photos = options.prepared ?? await decodePhotos(checked);
+  return db.transaction(async (tx): Promise<TransitionResult | null> => {
+    const judged = await judge(tx, SQL_LOCK);
+    if (!judged) return null;
+    const { row, d } = judged;
     if (action === 'mark_duplicate') await checkDuplicateTarget(tx, input.duplicateOf!, id, actor);
     if (action === 'assign' && input.unitId && !(await tx.query('SELECT 1 FROM units WHERE id = $1', [input.unitId])).rows.length) {
       throw bad('unitId', { zh: `单位 ${input.unitId} 不存在`, en: `unit ${input.unitId} does not exist` });

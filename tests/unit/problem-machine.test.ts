@@ -137,6 +137,14 @@ describe('problem machine: required fields', () => {
     expect(invalid(problem({ state: 'verified', routedUnitId: null }), 'assign', {})).toBe('unitId');
     expect(invalid(problem({ state: 'verified' }), 'assign', { deadline: new Date(NOW.getTime() - H) })).toBe('deadline');
   });
+  it('refuses a deadline set by hand more than a year ahead, which would never be overdue (issue 10, finding 11)', () => {
+    const far = new Date('9999-12-31T00:00:00Z');
+    expect(invalid(problem({ state: 'verified' }), 'assign', { deadline: far })).toBe('deadline');
+    expect(invalid(problem({ state: 'verified' }), 'assign', { deadline: new Date(NOW.getTime() + 366 * 24 * H) })).toBe('deadline');
+    expect(invalid(assigned(), 'request_extension', { reason: 'r', deadline: far })).toBe('deadline');
+    const d = run(problem({ state: 'verified' }), 'assign', { deadline: new Date(NOW.getTime() + 365 * 24 * H) });
+    expect(d.kind).toBe('ok');
+  });
 });
 
 describe('problem machine: deadlines and counters', () => {
