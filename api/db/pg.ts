@@ -38,8 +38,62 @@ export function openPgDb(connectionString: string, options: { max?: number } = {
         client.release();
       }
     },
+    listen: (channel, onPayload) => listenOn(connectionString, channel, onPayload),
     async close() {
       await pool.end();
     },
+  };
+}
+
+const RETRY_MS = [500, 1000, 2000, 5000, 10_000];
+
+/**
+ * A dedicated connection (not from the pool: a pooled one is handed to others between queries)
+ * that LISTENs on `channel`. When it drops it reconnects with back-off and reports `null` once it
+ * listens again: NOTIFYs sent meanwhile are lost, the caller catches up from the tables.
+ */
+async function listenOn(connectionString: string, channel: string, onPayload: (payload: string | null) => void): Promise<() => Promise<void>> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`bad channel name: ${channel}`);
+  let client: pg.Client | null = null;
+  let stopped = false;
+  let attempt = 0;
+  let timer: NodeJS.Timeout | undefined;
+
+  const connect = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString });
+    c.on('notification', (n) => {
+      if (n.channel === channel) onPayload(n.payload ?? '');
+    });
+    const lost = () => {
+      if (client !== c || stopped) return;
+      client = null;
+      c.end().catch(() => {});
+      retry();
+    };
+    c.on('error', lost);
+    c.on('end', lost);
+    await c.connect();
+    await c.query(`LISTEN ${channel}`);
+    client = c;
+  };
+  const retry = () => {
+    const wait = RETRY_MS[Math.min(attempt++, RETRY_MS.length - 1)];
+    timer = setTimeout(() => {
+      if (stopped) return;
+      connect().then(() => {
+        attempt = 0;
+        onPayload(null);
+      }, retry);
+    }, wait);
+    timer.unref();
+  };
+
+  await connect();
+  return async () => {
+    stopped = true;
+    clearTimeout(timer);
+    const c = client;
+    client = null;
+    await c?.end().catch(() => {});
   };
 }

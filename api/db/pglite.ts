@@ -36,6 +36,8 @@ export async function openPgliteDb(options: PgliteOptions = {}): Promise<Db> {
     query: base.query,
     exec: base.exec,
     transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
+    // In process: PGlite hands a NOTIFY to its listeners after the statement that commits it.
+    listen: (channel, onPayload) => pg.listen(channel, (payload) => onPayload(payload)),
     async close() {
       await pg.close();
     },

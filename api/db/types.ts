@@ -12,4 +12,11 @@ export interface Db extends Queryable {
   /** Runs fn in one transaction: commits if it resolves, rolls back if it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /**
+   * LISTENs on a channel (docs/ARCHITECTURE.md "Live events"). `onPayload` gets each NOTIFY's
+   * payload, delivered only once its transaction committed; `null` when notifications may have
+   * been lost (the listening connection dropped and came back): the caller catches up from the
+   * tables. Resolves to the unlisten function.
+   */
+  listen(channel: string, onPayload: (payload: string | null) => void): Promise<() => Promise<void>>;
 }

@@ -1,8 +1,9 @@
 import { defineStore } from 'pinia';
-import { computed, ref } from 'vue';
+import { computed, ref, watch } from 'vue';
 import type { Me, SessionInfo } from '@schemas/auth';
 import { authApi } from './auth-api';
 import { ApiError, setAuthFailureHandler, setCsrfToken } from '../api/client';
+import { startLive, stopLive } from '../shared/event-stream';
 
 /** checking: asking the server at start; anonymous: the login screen; active: someone is logged in. */
 export type SessionStatus = 'checking' | 'anonymous' | 'active';
@@ -101,6 +102,25 @@ export const useSessionStore = defineStore('session', () => {
     if (status.value !== 'active') return;
     if (e.status === 401) expire();
     else if (user.value) user.value = { ...user.value, mustChangePassword: true };
+  });
+
+  // Live events (shared/event-stream.ts) while someone is logged in and may use the app: a new
+  // stream per login, none while a forced password change is pending (the server would refuse it).
+  watch(() => (status.value === 'active' && user.value && !user.value.mustChangePassword ? generation.value : null), (gen) => {
+    if (gen === null) return stopLive();
+    startLive({
+      onSessionEnded: expire,
+      stillLoggedIn: async () => {
+        try {
+          await authApi.me();
+          return true;
+        } catch (e) {
+          if (!(e instanceof ApiError && e.status === 401)) return true; // the server is away: try again later
+          expire();
+          return false;
+        }
+      },
+    });
   });
 
   return { status, user, reason, generation, scoped, restore, login, logout, changePassword, expire };

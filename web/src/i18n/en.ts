@@ -10,6 +10,10 @@ const en: Messages = {
     title: 'Grid management',
     subtitle: 'Civilized & sanitary city · one map',
   },
+  live: {
+    reconnecting: 'Reconnecting…',
+    reconnectingHint: 'Live updates are disconnected and reconnecting by themselves; what changes meanwhile follows once they are back.',
+  },
   lang: {
     label: 'Language',
     zh: '中文',

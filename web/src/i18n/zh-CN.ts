@@ -12,6 +12,10 @@ const zhCN = {
     title: '网格化管理',
     subtitle: '创文创卫 · 一张图',
   },
+  live: {
+    reconnecting: '重新连接中…',
+    reconnectingHint: '实时更新已断开，正在自动重新连接；期间的变化会在恢复后补上。',
+  },
   lang: {
     label: '界面语言',
     zh: '中文',

@@ -11,6 +11,7 @@ import { useLatest } from '../../shared/use-latest';
 import { useProblemsStore } from '../problems/store';
 import { useViewStore } from '../../app/view';
 import { beijingToday } from '../../shared/beijing-day';
+import { onLive } from '../../shared/event-stream';
 
 export type FigureTab = 'map' | 'ranking' | 'campaign' | 'gaps';
 export type ProgressKind = 'street' | 'community' | 'unit';
@@ -156,6 +157,19 @@ export const useFiguresStore = defineStore('figures', () => {
   });
   // another level or area: the list behind the old figure no longer belongs to what is shown
   watch([level, () => selectedRow.value?.id ?? null], () => closeBehind());
+
+  // "Figures changed" (shared/event-stream.ts): the map's and the card's figures again, once per
+  // burst; the ranking and campaign panels ask each time they are shown.
+  let liveTimer: ReturnType<typeof setTimeout> | undefined;
+  onLive(['figures', 'reload'], () => {
+    clearTimeout(liveTimer);
+    liveTimer = setTimeout(() => {
+      if (!active) return;
+      void loadMap();
+      void loadCard();
+      if (behind.value) void loadBehind();
+    }, 500);
+  });
 
   function setTab(next: FigureTab): void {
     tab.value = next;

@@ -12,6 +12,7 @@ import { useNoticesStore } from '../../shared/notices';
 import { periodFrom, type Period } from './period';
 import { useReportError } from '../../shared/report-error';
 import { useLatest } from '../../shared/use-latest';
+import { onLive } from '../../shared/event-stream';
 
 export type ProblemTab = 'list' | 'queue' | 'notices';
 
@@ -202,6 +203,24 @@ export const useProblemsStore = defineStore('problems', () => {
     Object.assign(filters, { state: null, category: null, source: null, period: 'all', overdue: false });
   }
 
+  // Live events instead of polling (shared/event-stream.ts): a report or step by anyone in the
+  // caller's scope, a 督办/问责 of the overdue sweep (it runs every minute, so problems going
+  // overdue arrive this way too) or a "reload" refreshes the tiles, the lists and the queue badge,
+  // once per burst. The open problem reloads when someone else moved it past what it shows.
+  let liveTimer: ReturnType<typeof setTimeout> | undefined;
+  let detailStale = false;
+  onLive(['problem', 'notice', 'reload'], (kind, e) => {
+    if (kind === 'reload' || (e && e.problemId === selectedId.value && e.seq > (detail.value?.version ?? 0))) detailStale = true;
+    clearTimeout(liveTimer);
+    liveTimer = setTimeout(() => {
+      rev.value += 1;
+      if (!active) return;
+      reloadLists();
+      if (detailStale && selectedId.value !== null) void loadDetail(selectedId.value);
+      detailStale = false;
+    }, 300);
+  });
+
   function reset(): void {
     active = false;
     abortAll();
@@ -217,6 +236,8 @@ export const useProblemsStore = defineStore('problems', () => {
     detail.value = null;
     rev.value = 0;
     printing.value = null;
+    clearTimeout(liveTimer);
+    detailStale = false;
   }
 
   return {
