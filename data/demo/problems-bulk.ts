@@ -307,6 +307,8 @@ export async function bulkInsertProblems(db: Db, options: BulkOptions): Promise<
       await tx.query(SQL_INSERT_EVENTS, [body.events]);
       if (noticeRows.length) await tx.query(SQL_INSERT_NOTICES, [body.notices]);
       if (links.length) await tx.query(SQL_INSERT_PHOTOS, [body.links]);
+      // dropped here too, not only on commit: a caller may run all chunks in one transaction (first start)
+      await tx.query('DROP TABLE bulk_routes');
       ms.insert += performance.now() - t;
       summary.problems += plans.length;
       summary.events += events.length;
@@ -416,7 +418,9 @@ export async function bulkInsertProblems(db: Db, options: BulkOptions): Promise<
 
   function reporterOf(p: PlannedProblem, r: RouteBack): Actor {
     if (p.source === 'patrol') {
-      const staff = [...r.members, ...(r.leader ? [r.leader] : [])];
+      // the replay's order (problems-seed.ts reporterOf): members by person id, then the leader
+      const members = [...r.members].sort((a, b) => a.personId - b.personId);
+      const staff = [...members, ...(r.leader ? [r.leader] : [])];
       const who = staff[p.index % Math.max(1, r.members.length)] ?? staff[0];
       const a = who && people.get(who.personId);
       if (a) return a;

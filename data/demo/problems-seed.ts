@@ -260,6 +260,7 @@ export async function seedDemoProblems(db: Db, plan: ProblemPlan, options: { clo
     // the services' own transactions run inside this one
     transaction: (fn) => fn(tx),
     close: async () => {},
+    listen: (c, f) => db.listen(c, f),
   }, plan, options));
 }
 

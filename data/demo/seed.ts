@@ -4,7 +4,6 @@ import { generateDemoCity, toFeatureCollection } from './generate';
 import { demoAccounts, seedAccounts, type DemoAccount } from './accounts';
 import { importRecordsIn } from '../../api/services/contracting-import';
 import { demoContracting } from './contracting';
-import { seedDemoProblemsFor, type DemoProblemsSummary } from './problems-seed';
 import { demoNow } from './day';
 
 export interface SeedSummary {
@@ -25,6 +24,8 @@ export interface DemoSeedOptions {
    * start of its Beijing day (demoNow); default the system clock
    */
   now?: Date;
+  /** the share of the city written so far (0…1), after each step (the first start's progress) */
+  onProgress?: (share: number) => void;
 }
 
 /**
@@ -33,13 +34,17 @@ export interface DemoSeedOptions {
  */
 export async function seedDemo(db: Db, options: DemoSeedOptions = {}): Promise<SeedSummary> {
   const city = generateDemoCity(options);
+  const done = (share: number) => options.onProgress?.(share);
+  done(0.2);
   const contracting = demoContracting(city.grids.map((g) => g.properties.code), options.seed ?? 20261125, demoNow(options.now ?? new Date()));
   // One transaction: a crash mid-seed leaves an empty database, which the next start reseeds.
   const accounts = await db.transaction(async (tx) => {
     await importAreasIn(tx, { level: 'county', collection: toFeatureCollection([city.county]) });
     await importAreasIn(tx, { level: 'street', collection: toFeatureCollection(city.streets) });
     await importAreasIn(tx, { level: 'community', collection: toFeatureCollection(city.communities) });
+    done(0.35);
     await importAreasIn(tx, { level: 'grid', collection: toFeatureCollection(city.grids) });
+    done(0.7);
     await tx.query(
       `INSERT INTO basemap_features (kind, name, geom)
        SELECT f->'properties'->>'kind', f->'properties'->>'name', ST_SetSRID(ST_GeomFromGeoJSON(f->>'geometry'), 4326)
@@ -48,6 +53,7 @@ export async function seedDemo(db: Db, options: DemoSeedOptions = {}): Promise<S
     );
     // Units, staff and their history through the importer users use (all its checks apply).
     await importRecordsIn(tx, contracting);
+    done(0.85);
     // One account per role, unless the database already has accounts of its own.
     const { rows } = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
     if ((rows[0]?.n ?? 0) > 0) return [];
@@ -72,19 +78,6 @@ export async function seedDemoIfEmpty(db: Db, options: DemoSeedOptions = {}): Pr
   const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM areas');
   if ((rows[0]?.n ?? 0) > 0) return null;
   return seedDemo(db, options);
-}
-
-/**
- * First start, right after the city: ~5,000 problems over the 90 days before today (00:00
- * Beijing time, demoNow), written
- * through the services users use (data/demo/problems-seed.ts). Only into a database that has
- * none, so a deployment's own problems are never mixed with demo ones.
- */
-export async function seedDemoProblemsIfNone(db: Db, options: { count: number; now?: Date; seed?: number; onProgress?: (done: number, total: number) => void }): Promise<DemoProblemsSummary | null> {
-  if (options.count <= 0) return null;
-  const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM problems');
-  if ((rows[0]?.n ?? 0) > 0) return null;
-  return seedDemoProblemsFor(db, options);
 }
 
 /** A demo database from before accounts existed gets its demo accounts on the next start. */

@@ -86,19 +86,21 @@ export async function startServer(
   const template = place.dataDir ? null : templateDir();
   if (template) cpSync(template, dataDir, { recursive: true });
   // extraEnv: e.g. WANGGE_CONTROLLABLE_CLOCK=1 for a test that moves the app clock
-  // No demo problems unless a test asks (WANGGE_DEMO_PROBLEMS in extraEnv): replaying 5,000
-  // through the services would add minutes to every first start.
+  // No demo problems unless a test asks (WANGGE_DEMO_PROBLEMS in extraEnv): the tests count on a
+  // city without problems, and the template start stays short.
   const env: NodeJS.ProcessEnv = { ...process.env, WANGGE_DEMO_PROBLEMS: '0', WANGGE_CLOCK_START: E2E_CLOCK_START, ...extraEnv, PORT: '0', HOST: '127.0.0.1', WANGGE_DATA_DIR: dataDir };
   delete env.DATABASE_URL;
-  const child = spawn('npx', ['tsx', 'api/server.ts'], {
+  // the start script with the demo wired in (npm start / npm run serve)
+  const child = spawn('npx', ['tsx', 'data/demo/start.ts'], {
     cwd: ROOT,
     env,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const url = await new Promise<string>((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`server not ready after ${timeoutMs} ms:\n${output}`)), timeoutMs);
+  const started = Date.now();
+  const listening = await new Promise<string>((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`server not listening after ${timeoutMs} ms:\n${output}`)), timeoutMs);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const m = /Wangge listening on (http:\/\/\S+)/.exec(output);
@@ -114,7 +116,22 @@ export async function startServer(
       fail(new Error(`server exited (${code}) before listening:\n${output}`));
     });
   });
+  // it listens first and prepares the demo afterwards (503 meanwhile): ready when health says ok
+  const url = await untilHealthy(listening, started + timeoutMs, () => output, child).catch(async (err: unknown) => {
+    await stopServer(child, place.keep ? null : dataDir);
+    throw err;
+  });
   return { url, stop: () => stopServer(child, place.keep ? null : dataDir) };
+}
+
+async function untilHealthy(url: string, deadline: number, output: () => string, child: ChildProcess): Promise<string> {
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}) while preparing:\n${output()}`);
+    const body = await fetch(`${url}/api/health`).then((r) => r.json() as Promise<{ status?: string }>, () => null);
+    if (body?.status === 'ok') return url;
+    if (Date.now() > deadline) throw new Error(`server not ready (health ${JSON.stringify(body)}):\n${output()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 async function stopServer(child: ChildProcess, dataDir: string | null): Promise<void> {
