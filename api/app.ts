@@ -8,14 +8,12 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import { existsSync } from 'node:fs';
 import type { Db } from './db/types';
-import { areasRepository, type AreasRepository } from './repositories/areas';
-import { detectMvtEncoder, tileEncoder, type MvtEncoder } from './tiles/mvt';
+import repositories from './plugins/repositories';
 import { errorHandler, frameworkErrors, notFoundHandler } from './plugins/errors';
 import { REQUEST_AJV } from './schemas/hardening';
 import { AppError } from './errors';
 import { installAuth } from './plugins/auth';
-import { accountsRepository, type AccountsRepository } from './repositories/accounts';
-import { auditRepository, type AuditRepository } from './repositories/audit';
+import { installReadinessGate, READY, type Readiness } from './plugins/readiness';
 import type { Access } from './auth/roles';
 import authRoutes from './routes/auth';
 import usersRoutes, { auditRoutes } from './routes/users';
@@ -32,10 +30,12 @@ import photoRoutes from './routes/photos';
 import problemRoutes from './routes/problems';
 import noticeRoutes from './routes/notices';
 import categoryRoutes from './routes/categories';
+import assessmentRoutes from './routes/assessment';
 import devClockRoutes from './routes/dev-clock';
 import { appClock, isControllable, type Clock } from './domain/clock';
-import { contractingRepository, type ContractingRepository } from './repositories/contracting';
-import { assignmentsRepository, type AssignmentsRepository } from './repositories/assignments';
+import eventRoutes from './routes/events';
+import { eventHub, type EventHub } from './services/event-hub';
+import { STREAM_DEFAULTS, type StreamOptions } from './services/live-stream';
 
 /** Body limit of every route that does not set its own (issue 10, finding 5). */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -55,20 +55,19 @@ export interface AppOptions {
   clock?: Clock;
   /** registers POST /api/dev/clock (tests, e2e; the server passes WANGGE_CONTROLLABLE_CLOCK=1) */
   controllableClock?: boolean;
+  /** while its progress is not null the server is preparing (plugins/readiness.ts); default ready */
+  readiness?: Readiness;
+  /** the live event stream (GET /api/events): timings and bounds (tests shorten them) */
+  events?: Partial<StreamOptions> & { connectsPerMinute?: number };
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
-    db: Db;
-    areas: AreasRepository;
-    mvtEncoder: MvtEncoder;
-    tile: ReturnType<typeof tileEncoder>;
-    accounts: AccountsRepository;
-    audit: AuditRepository;
     authCookies: ReturnType<typeof installAuth>;
-    contracting: ContractingRepository;
-    assignments: AssignmentsRepository;
     clock: Clock;
+    readiness: Readiness;
+    /** live events: LISTENs for committed problem events and fans them out (GET /api/events) */
+    events: EventHub;
   }
 }
 
@@ -85,16 +84,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const encoder = await detectMvtEncoder(options.db);
-  app.decorate('db', options.db);
-  app.decorate('areas', areasRepository(options.db));
-  app.decorate('mvtEncoder', encoder);
-  app.decorate('tile', tileEncoder(options.db, encoder));
-
-  app.decorate('accounts', accountsRepository(options.db));
-  app.decorate('audit', auditRepository(options.db));
-  app.decorate('contracting', contractingRepository(options.db));
-  app.decorate('assignments', assignmentsRepository(options.db));
+  // db, every repository and the tile encoder (plugins/repositories.ts)
+  await app.register(repositories, { db: options.db });
   const controllable = options.controllableClock ?? false;
   const clock = options.clock ?? appClock({ controllable });
   if (controllable && !isControllable(clock)) throw new Error('controllableClock needs a controllable clock (domain/clock.ts)');
@@ -130,6 +121,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     hsts: options.secureCookies ? undefined : false,
   });
   await app.register(cookie);
+  // before the session lookup: while the database is being prepared nothing reads or audits
+  app.decorate('readiness', options.readiness ?? READY);
+  installReadinessGate(app, app.readiness);
   await app.register(rateLimit, {
     global: false,
     // thrown into the error handler, so the 429 speaks the caller's language like every error
@@ -169,7 +163,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(photoRoutes, { prefix: '/api/photos' });
   await app.register(categoryRoutes, { prefix: '/api/categories' });
   await app.register(problemRoutes, { prefix: '/api/problems' });
+  await app.register(assessmentRoutes, { prefix: '/api' });
   await app.register(noticeRoutes, { prefix: '/api/notices' });
+  const { connectsPerMinute = 60, ...stream } = options.events ?? {};
+  const streamOptions = { ...STREAM_DEFAULTS, ...stream };
+  app.decorate('events', eventHub(options.db, { maxBatch: streamOptions.replayLimit }));
+  await app.events.start();
+  // before the server stops listening: open streams would keep it waiting
+  app.addHook('preClose', async () => app.events.close());
+  await app.register(eventRoutes, { prefix: '/api/events', stream: streamOptions, connectsPerMinute });
   if (controllable) await app.register(devClockRoutes, { prefix: '/api/dev/clock' });
   await app.register(tileRoutes, { prefix: '/tiles' });
 

@@ -59,3 +59,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     controllableClock: controllable === '1',
   };
 }
+
+/** The language of the command line's messages (data/cli.ts): WANGGE_LANG, else LANG; Chinese unless English. */
+export function cliLang(env: NodeJS.ProcessEnv = process.env): 'zh' | 'en' {
+  return /^en/i.test(env.WANGGE_LANG ?? env.LANG ?? '') ? 'en' : 'zh';
+}

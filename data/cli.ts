@@ -1,7 +1,8 @@
 import { readFile, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../api/config';
+import { cliLang, loadConfig } from '../api/config';
+import { areasRepository } from '../api/repositories/areas';
 import { openDb } from '../api/db/open';
 import { migrate } from '../api/db/migrate';
 import { AppError, type Lang } from '../api/errors';
@@ -51,7 +52,7 @@ const USAGE = `Wangge command line (database: DATABASE_URL, or the embedded one 
 
 Stop the server first when using the embedded database: it has one connection.`;
 
-const lang: Lang = /^en/i.test(process.env.WANGGE_LANG ?? process.env.LANG ?? '') ? 'en' : 'zh';
+const lang: Lang = cliLang();
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -152,8 +153,7 @@ async function main(argv: string[]): Promise<number> {
     }
     if (cmd === 'demo' && sub === 'problems') {
       const count = problemArgs!.count, days = problemArgs!.days, seed = demoOpts.seed ?? 20261125;
-      const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM areas WHERE level = 'grid'`);
-      if (!rows[0]?.n) throw new AppError(409, 'NoCity', { zh: '数据库中没有网格：请先 demo seed 或导入区域', en: 'the database has no grids: run demo seed (or import areas) first' });
+      if (!(await areasRepository(db).countsByLevel()).grid) throw new AppError(409, 'NoCity', { zh: '数据库中没有网格：请先 demo seed 或导入区域', en: 'the database has no grids: run demo seed (or import areas) first' });
       // the start of today in Beijing: the same seed writes the same problems all day (demoNow)
       const now = demoNow(new Date());
       if (values.bulk) {

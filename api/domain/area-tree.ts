@@ -1,5 +1,9 @@
-import type { AreaTree, AreaTreeNode } from '../schemas/areas';
-import type { AreaRow } from '../repositories/areas';
+import type { AreaSummary, AreaTree, AreaTreeNode } from '../schemas/areas';
+
+/** An area as the tree needs it: its summary and how many children it has. */
+export interface AreaRow extends AreaSummary {
+  childCount: number;
+}
 
 /** Nests county → street → community rows (ordered by code) by parent id. */
 export function buildAreaTree(rows: AreaRow[]): AreaTree {

@@ -1,20 +1,17 @@
 /**
  * The KPI library: every figure the system shows, defined once. A figure is computed over the
  * problems *reported* in a half-open period [from, to) (the cohort), judged as of an instant
- * `asOf`. Each indicator is built from named problem sets; a set is a SQL predicate over the
- * `problems` row aliased `p`, and the same predicate produces both the figure (GROUP BY on the ids
- * stored at write time) and the list of problems behind it (api/repositories/figures.ts).
+ * `asOf`. Each indicator is built from named problem sets (ids, names, definitions here); each
+ * set's predicate is SQL and lives in api/repositories/figure-sets.ts, where the same predicate
+ * produces both the figure (GROUP BY on the ids stored at write time) and the list of problems
+ * behind it. This module is pure: no SQL text.
  *
- * Placeholders inside predicates: $1 from, $2 to, $3 asOf (the only ones a predicate may use).
  * The counters (rework, relapse, return, notices) are as the problem is now; states and times
  * are judged at asOf where the row keeps the time (closed_at, fixed_at, deadline).
  */
 import type { Msg } from '../errors';
 
-export const AS_OF = '$3::timestamptz';
-
 /** Always applied: reported in the period; rejected (不予立案) and merged duplicates are not problems. */
-export const COHORT_SQL = `p.reported_at >= $1::timestamptz AND p.reported_at < $2::timestamptz AND p.state NOT IN ('invalid', 'duplicate')`;
 export const COHORT: Msg = {
   zh: '统计周期内上报的问题（按上报时间），不含不予立案和重复合并的问题',
   en: 'problems reported in the period (by report time), excluding those rejected at verification and merged duplicates',
@@ -29,81 +26,72 @@ export type SetId = (typeof SET_IDS)[number];
 export interface ProblemSet {
   id: SetId;
   name: Msg;
-  /** boolean SQL over `p` (ANDed with the cohort) */
-  sql: string;
   definition: Msg;
 }
 
-const CLOSED_BY = `p.state = 'closed' AND p.closed_at < ${AS_OF}`;
-
 export const SETS: Record<SetId, ProblemSet> = {
-  found: { id: 'found', name: { zh: '发现问题数', en: 'problems found' }, sql: 'TRUE', definition: COHORT },
+  found: { id: 'found', name: { zh: '发现问题数', en: 'problems found' }, definition: COHORT },
   open: {
-    id: 'open', name: { zh: '未结案数', en: 'open' }, sql: `NOT (${CLOSED_BY})`,
+    id: 'open', name: { zh: '未结案数', en: 'open' },
     definition: { zh: '截至统计时点尚未验收销号（含待立案、待交办、整改中、待验收、挂账）', en: 'not closed (accepted) by the as-of instant: waiting verification, assignment, fix or acceptance, or suspended' },
   },
   closed: {
-    id: 'closed', name: { zh: '结案数（销号）', en: 'closed' }, sql: CLOSED_BY,
+    id: 'closed', name: { zh: '结案数（销号）', en: 'closed' },
     definition: { zh: '截至统计时点已验收销号，且此后未因反弹重新交办', en: 'accepted and struck off by the as-of instant, and not reopened since by a relapse' },
   },
   overdue: {
     id: 'overdue', name: { zh: '超期数', en: 'overdue' },
-    sql: `p.deadline < ${AS_OF} AND (p.state = 'assigned' OR (p.state IN ('fixed', 'closed') AND p.fixed_at >= ${AS_OF}))`,
     definition: { zh: '统计时点已过整改期限仍未整改（交办中；挂账、待验收的不算）', en: 'past the deadline at the as-of instant and not yet fixed (assigned; suspended and waiting acceptance are not overdue)' },
   },
   suspended: {
-    id: 'suspended', name: { zh: '挂账数', en: 'suspended' }, sql: `p.state = 'suspended'`,
+    id: 'suspended', name: { zh: '挂账数', en: 'suspended' },
     definition: { zh: '经批准挂账（暂缓整改）的问题，不计入应结案数', en: 'suspended with approval (挂账); left out of the problems due' },
   },
   due: {
     id: 'due', name: { zh: '应结案数', en: 'due to close' },
-    sql: `p.verified_at IS NOT NULL AND p.state <> 'suspended' AND ((${CLOSED_BY}) OR p.deadline < ${AS_OF})`,
     definition: { zh: '已立案、未挂账，且统计时点已结案或已过整改期限的问题', en: 'verified, not suspended, and closed or past its deadline at the as-of instant' },
   },
   closed_on_time: {
-    id: 'closed_on_time', name: { zh: '按期结案数', en: 'closed on time' }, sql: `${CLOSED_BY} AND p.closed_on_time`,
+    id: 'closed_on_time', name: { zh: '按期结案数', en: 'closed on time' },
     definition: { zh: '已结案，且最后一次整改在当时有效的期限内完成', en: 'closed, with the last fix made by the deadline then in force' },
   },
   fixed_once: {
-    id: 'fixed_once', name: { zh: '已整改数', en: 'fixed at least once' }, sql: `(p.fixed_at IS NOT NULL OR p.rework_count > 0)`,
+    id: 'fixed_once', name: { zh: '已整改数', en: 'fixed at least once' },
     definition: { zh: '至少报过一次整改的问题', en: 'problems whose fix was reported at least once' },
   },
   reworked: {
-    id: 'reworked', name: { zh: '返工数', en: 'reworked' }, sql: 'p.rework_count > 0',
+    id: 'reworked', name: { zh: '返工数', en: 'reworked' },
     definition: { zh: '验收不通过、退回返工至少一次', en: 'rejected at acceptance (rework) at least once' },
   },
   revisited: {
-    id: 'revisited', name: { zh: '已回头看数', en: 'revisited' }, sql: '(p.revisited_at IS NOT NULL OR p.relapse_count > 0)',
+    id: 'revisited', name: { zh: '已回头看数', en: 'revisited' },
     definition: { zh: '结案后已做过回头看的问题', en: 'closed problems that have been revisited' },
   },
   relapsed: {
-    id: 'relapsed', name: { zh: '反弹数', en: 'relapsed' }, sql: 'p.relapse_count > 0',
+    id: 'relapsed', name: { zh: '反弹数', en: 'relapsed' },
     definition: { zh: '回头看发现反弹、重新交办至少一次', en: 'found back at a revisit and reopened at least once' },
   },
   assigned_once: {
-    id: 'assigned_once', name: { zh: '已交办数', en: 'assigned' }, sql: 'p.assigned_at IS NOT NULL',
+    id: 'assigned_once', name: { zh: '已交办数', en: 'assigned' },
     definition: { zh: '至少交办过一次的问题', en: 'problems assigned at least once' },
   },
   returned: {
-    id: 'returned', name: { zh: '退回（非本单位）数', en: 'returned as not ours' }, sql: 'p.return_count > 0',
+    id: 'returned', name: { zh: '退回（非本单位）数', en: 'returned as not ours' },
     definition: { zh: '被承办单位以“非本单位职责”退回至少一次', en: 'returned by an assignee as "not ours" at least once' },
   },
   supervised: {
-    id: 'supervised', name: { zh: '督办问题数', en: 'with a supervision notice' }, sql: 'p.supervision_count > 0',
+    id: 'supervised', name: { zh: '督办问题数', en: 'with a supervision notice' },
     definition: { zh: '因超期被下发督办通知单的问题', en: 'problems that got a supervision notice (督办) for being overdue' },
   },
   accountability: {
-    id: 'accountability', name: { zh: '问责问题数', en: 'with an accountability notice' }, sql: 'p.accountability_count > 0',
+    id: 'accountability', name: { zh: '问责问题数', en: 'with an accountability notice' },
     definition: { zh: '督办到期仍未整改、被下发问责通知单的问题', en: 'problems still unfixed when the supervision notice fell due (问责)' },
   },
   fixed_timed: {
-    id: 'fixed_timed', name: { zh: '计时整改数', en: 'fixes timed' }, sql: 'p.fixed_at IS NOT NULL AND p.assigned_at IS NOT NULL AND p.fixed_at >= p.assigned_at',
+    id: 'fixed_timed', name: { zh: '计时整改数', en: 'fixes timed' },
     definition: { zh: '已交办且已整改的问题（整改时长 = 最后一次整改 − 首次交办）', en: 'assigned and fixed (time to fix = last fix − first assignment)' },
   },
 };
-
-/** Hours from first assignment (交办) to the last fix (整改), over `fixed_timed`. */
-export const HOURS_TO_FIX_SQL = `extract(epoch FROM (p.fixed_at - p.assigned_at)) / 3600.0`;
 
 interface Base {
   id: string;
@@ -184,14 +172,14 @@ export function setsFor(kpis: readonly Kpi[]): SetId[] {
 }
 
 /**
- * The predicate of the problems behind one part of a figure. A rate's numerator is always taken
- * inside its denominator, so the numerator list is a sub-list of the denominator list.
+ * The sets (ANDed) that the problems behind one part of a figure belong to; null: the indicator
+ * has no such part. A rate's numerator is always taken inside its denominator, so the numerator
+ * list is a sub-list of the denominator list.
  */
-export function partSql(k: Kpi, part: Part): string | null {
-  if (k.kind === 'count') return part === 'numerator' ? SETS[k.set].sql : null;
-  if (k.kind === 'duration') return part === 'numerator' ? SETS[k.population].sql : null;
-  const den = SETS[k.denominator].sql;
-  return part === 'denominator' ? den : `(${den}) AND (${SETS[k.numerator].sql})`;
+export function partSets(k: Kpi, part: Part): SetId[] | null {
+  if (k.kind === 'count') return part === 'numerator' ? [k.set] : null;
+  if (k.kind === 'duration') return part === 'numerator' ? [k.population] : null;
+  return part === 'denominator' ? [k.denominator] : [k.denominator, k.numerator];
 }
 
 /** Percent with two decimals, null when nothing is due (no denominator, no rate). */

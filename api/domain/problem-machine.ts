@@ -11,8 +11,11 @@ import { computeDeadline, type DeadlineRule } from './deadlines';
 export { computeDeadline, addWorkingHours } from './deadlines';
 export type { DeadlineRule } from './deadlines';
 
+// The enums of sql/migrations/005-problems.sql, listed once (tile filters and schemas import them).
 export const PROBLEM_STATES = ['reported', 'invalid', 'duplicate', 'verified', 'assigned', 'suspended', 'fixed', 'closed'] as const;
 export type ProblemState = (typeof PROBLEM_STATES)[number];
+export const PROBLEM_SOURCES = ['inspection', 'undercover', 'patrol', 'citizen', 'camera', 'higher_level'] as const;
+export type ProblemSourceName = (typeof PROBLEM_SOURCES)[number];
 /** no action leaves these */
 export const FINAL_STATES: readonly ProblemState[] = ['invalid', 'duplicate'];
 /** a problem someone still has to work on (a duplicate may point at one of these) */

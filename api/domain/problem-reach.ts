@@ -1,4 +1,4 @@
-import type { Scope } from '../repositories/areas';
+import type { Scope } from './scope';
 import type { ProblemDetail, Routing } from '../schemas/problems';
 
 /**

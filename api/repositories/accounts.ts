@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Queryable } from '../db/types';
 import type { Role } from '../auth/roles';
+import { ACCOUNT_CEILING, FORGET_AFTER_MS } from '../auth/login-throttle';
+import type { UserSummary } from '../schemas/auth';
 
 export interface UserRow {
   id: number;
@@ -32,6 +34,19 @@ export const SESSION_MAX_MS = 7 * 24 * 3600_000; // then a fresh login, whatever
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
+const SQL_SUMMARIES = `
+  SELECT u.id, u.username, u.display_name AS "displayName", u.role::text AS role, u.active,
+         -- "locked": past the whole-name ceiling of failed logins (auth/login-throttle.ts); only
+         -- addresses that failed on it are refused then, the owner's clean address is not
+         EXISTS (SELECT 1 FROM login_failures f WHERE f.account = lower(u.username) AND f.address = '*'
+                 AND f.failures >= ${ACCOUNT_CEILING} AND f.last_failure_at > now() - interval '${FORGET_AFTER_MS} milliseconds') AS locked,
+         coalesce((SELECT json_agg(json_build_object('id', a.id, 'code', a.code, 'name', a.name, 'level', a.level) ORDER BY a.code)
+                   FROM user_scopes s JOIN areas a ON a.id = s.area_id WHERE s.user_id = u.id), '[]'::json) AS scope
+  FROM users u WHERE ($1::int IS NULL OR u.id = $1) ORDER BY u.id`;
+
+/** A new account as the admin creates it (it must change its password at first login). */
+export interface NewUser { username: string; displayName: string; role: Role; passwordHash: string; unitId: number | null }
+
 export function accountsRepository(db: Queryable) {
   return {
     async byUsername(username: string) {
@@ -41,6 +56,36 @@ export function accountsRepository(db: Queryable) {
     async byId(id: number) {
       const { rows } = await db.query<UserRow>(`SELECT ${USER_COLS} FROM users WHERE id = $1`, [id]);
       return rows[0] ?? null;
+    },
+    /** Accounts with role, lock and scope areas for the admin's list; one when `id` is given. */
+    async summaries(id: number | null = null) {
+      return (await db.query<UserSummary>(SQL_SUMMARIES, [id])).rows;
+    },
+    async unitExists(unitId: number) {
+      return (await db.query('SELECT 1 FROM units WHERE id = $1', [unitId])).rows.length > 0;
+    },
+    /** The unit an account belongs to (unit staff), null for the others. */
+    async unitIdOf(userId: number) {
+      const row = (await db.query<{ unitId: number | null }>('SELECT unit_id AS "unitId" FROM users WHERE id = $1', [userId])).rows[0];
+      return row?.unitId ?? null;
+    },
+    async insertUser(u: NewUser): Promise<number> {
+      const { rows } = await db.query<{ id: number }>(
+        `INSERT INTO users (username, display_name, role, password_hash, must_change_password, unit_id) VALUES ($1, $2, $3, $4, true, $5) RETURNING id`,
+        [u.username, u.displayName, u.role, u.passwordHash, u.unitId]);
+      return rows[0]!.id;
+    },
+    async setActive(id: number, active: boolean) {
+      await db.query('UPDATE users SET active = $2 WHERE id = $1', [id, active]);
+    },
+    /** The ids of the areas with these codes (unknown codes are simply absent). */
+    async areasByCode(codes: string[]) {
+      return (await db.query<{ id: number; code: string }>('SELECT id, code FROM areas WHERE code = ANY ($1::text[])', [codes])).rows;
+    },
+    /** Replaces the account's scope areas. */
+    async replaceScope(userId: number, areaIds: number[]) {
+      await db.query('DELETE FROM user_scopes WHERE user_id = $1', [userId]);
+      await db.query('INSERT INTO user_scopes (user_id, area_id) SELECT $1, unnest($2::int[])', [userId, areaIds]);
     },
     // Failed logins are counted per name and address in login_failures (login-failures.ts).
     async setPassword(id: number, passwordHash: string, mustChange: boolean) {

@@ -42,16 +42,15 @@ const SQL_AT_POINT = `SELECT id, level::text AS level, code, name, parent_id AS 
 
 const SQL_COUNTS = `SELECT level::text AS level, count(*)::int AS n FROM areas GROUP BY level`;
 
-export interface AreaRow extends AreaSummary {
-  childCount: number;
-}
+import type { AreaRow } from '../domain/area-tree';
+export type { AreaRow };
 
 function ancestorCodes(code: string): string[] {
   return [6, 9, 12].filter((n) => n < code.length).map((n) => code.slice(0, n));
 }
 
-/** null = the whole city; otherwise area codes whose insides and ancestors are visible */
-export type Scope = string[] | null;
+import type { Scope } from '../domain/scope';
+export type { Scope };
 
 /** Every read takes the caller's scope and applies it in SQL: rows out of scope do not exist. */
 export function areasRepository(db: Queryable) {

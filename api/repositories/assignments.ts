@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/types';
 import type { Assignment, Responsibility, ResponsibilityCoverage, UnitGrids } from '../schemas/contracting';
+import type { AssignmentRole } from '../domain/contracting-sheets';
 import type { Scope } from './areas';
 
 // Assignments, the responsibility lookup and the coverage of responsibility. Reads take the
@@ -42,6 +43,56 @@ const SQL_IDLE_UNITS = `
                       AND assignment_in_force(a.valid_from, a.valid_to, $1::timestamptz))
   ORDER BY u.code`;
 
+// The rows that the exclusion constraints of 003-contracting.sql would set against a proposed
+// one: same area and overlapping period, and the same exclusive role or the same holder.
+const SQL_CONFLICTS = `
+  SELECT p.i, a.id, a.role::text AS role, a.valid_from AS "from", a.valid_to AS "to", ar.code AS "areaCode",
+         coalesce(u.name, pe.name) AS holder
+  FROM jsonb_to_recordset($1::jsonb) AS p(i int, "areaId" int, role text, "unitId" int, "personId" int, "from" timestamptz, "to" timestamptz)
+  JOIN assignments a ON a.area_id = p."areaId"
+   AND tstzrange(a.valid_from, a.valid_to) && tstzrange(p."from", p."to")
+   AND ((p.role IN ('lead', 'leader') AND a.role::text = p.role) OR a.unit_id = p."unitId" OR a.person_id = p."personId")
+  JOIN areas ar ON ar.id = a.area_id
+  LEFT JOIN units u ON u.id = a.unit_id LEFT JOIN people pe ON pe.id = a.person_id
+  ORDER BY p.i, a.valid_from`;
+// Proposed rows that are stored already, exactly (an import run twice changes nothing).
+const SQL_UNCHANGED = `
+  SELECT p.i FROM jsonb_to_recordset($1::jsonb) AS p(i int, "areaId" int, role text, "unitId" int, "personId" int, "from" timestamptz, "to" timestamptz)
+  WHERE EXISTS (SELECT 1 FROM assignments a WHERE a.area_id = p."areaId" AND a.role::text = p.role
+    AND a.unit_id IS NOT DISTINCT FROM p."unitId" AND a.person_id IS NOT DISTINCT FROM p."personId"
+    AND a.valid_from = p."from" AND a.valid_to IS NOT DISTINCT FROM p."to")`;
+const SQL_INSERT = `
+  INSERT INTO assignments (area_id, area_level, role, unit_id, person_id, valid_from, valid_to)
+  VALUES ($1, $2::area_level, $3::assignment_role, $4, $5, $6, $7) RETURNING id`;
+const SQL_INSERT_MANY = `
+  INSERT INTO assignments (area_id, area_level, role, unit_id, person_id, valid_from, valid_to)
+  SELECT p."areaId", p.level::area_level, p.role::assignment_role, p."unitId", p."personId", p."from", p."to"
+  FROM jsonb_to_recordset($1::jsonb) AS p("areaId" int, level text, role text, "unitId" int, "personId" int, "from" timestamptz, "to" timestamptz)`;
+// The row a close or reassignment ends, locked: a concurrent step waits here for the first one's
+// commit and then reads its end (READ COMMITTED re-reads a row it waited for).
+const SQL_LOCK_FOR_END = `
+  SELECT area_id AS "areaId", area_level::text AS level, role::text AS role, valid_from AS "from", valid_to AS "to", ended
+  FROM assignments WHERE id = $1 FOR UPDATE`;
+const SQL_END = 'UPDATE assignments SET valid_to = $2, ended = true WHERE id = $1 AND NOT ended';
+const SQL_AREA_LEVEL = 'SELECT level::text AS level FROM areas WHERE id = $1';
+const SQL_UNIT_EXISTS = 'SELECT 1 FROM units WHERE id = $1';
+const SQL_PERSON_EXISTS = 'SELECT 1 FROM people WHERE id = $1';
+
+/** A period someone wants to write; i: its place in the request (an import's row). */
+export interface Proposed {
+  i: number;
+  areaId: number;
+  role: AssignmentRole;
+  unitId: number | null;
+  personId: number | null;
+  from: Date;
+  to: Date | null;
+}
+export interface Conflict {
+  i: number; id: number; role: AssignmentRole; from: Date; to: Date | null; areaCode: string; holder: string;
+}
+export interface EndingRow { areaId: number; level: string; role: AssignmentRole; from: Date; to: Date | null; ended: boolean }
+
 interface ResponsibilityRow {
   grid_id: number; grid_code: string; grid_name: string; grid_area_m2: number;
   community_id: number; community_code: string; community_name: string;
@@ -53,6 +104,36 @@ export function assignmentsRepository(db: Queryable) {
   return {
     async byId(id: number) {
       return (await db.query<Assignment>(SQL_BY_ID, [id])).rows[0] ?? null;
+    },
+    /** Stored rows each proposed one would overlap against the exclusion constraints. */
+    async conflicts(rows: Proposed[]): Promise<Conflict[]> {
+      if (!rows.length) return [];
+      return (await db.query<Conflict>(SQL_CONFLICTS, [JSON.stringify(rows)])).rows;
+    },
+    /** The `i` of the proposed rows stored already, exactly. */
+    async unchanged(rows: Proposed[]): Promise<Set<number>> {
+      return new Set((await db.query<{ i: number }>(SQL_UNCHANGED, [JSON.stringify(rows)])).rows.map((r) => r.i));
+    },
+    async insert(p: Proposed, level: string): Promise<number> {
+      return (await db.query<{ id: number }>(SQL_INSERT, [p.areaId, level, p.role, p.unitId, p.personId, p.from, p.to])).rows[0]!.id;
+    },
+    async insertMany(rows: (Proposed & { level: string })[]) {
+      if (rows.length) await db.query(SQL_INSERT_MANY, [JSON.stringify(rows)]);
+    },
+    /** The row to end, locked FOR UPDATE (inside the caller's transaction). */
+    async lockForEnd(id: number): Promise<EndingRow | null> {
+      return (await db.query<EndingRow>(SQL_LOCK_FOR_END, [id])).rows[0] ?? null;
+    },
+    async end(id: number, at: Date) {
+      await db.query(SQL_END, [id, at]);
+    },
+    /** The level of an area, null if there is none. */
+    async areaLevel(areaId: number): Promise<string | null> {
+      return (await db.query<{ level: string }>(SQL_AREA_LEVEL, [areaId])).rows[0]?.level ?? null;
+    },
+    async holderExists(h: { unitId: number } | { personId: number }): Promise<boolean> {
+      const { rows } = 'unitId' in h ? await db.query(SQL_UNIT_EXISTS, [h.unitId]) : await db.query(SQL_PERSON_EXISTS, [h.personId]);
+      return rows.length > 0;
     },
     async history(areaId: number) {
       return (await db.query<Assignment>(SQL_HISTORY, [areaId])).rows;

@@ -1,5 +1,7 @@
 import type { Queryable } from '../db/types';
 import type { Person, Unit } from '../schemas/contracting';
+import type { UnitType } from '../domain/contracting-labels';
+import type { AssignmentRole } from '../domain/contracting-sheets';
 import type { Scope } from './areas';
 
 // Units and people. Scope: a scoped caller sees the units and people holding an assignment (at
@@ -42,6 +44,40 @@ const SQL_PERSON_UPDATE = `
     user_id = CASE WHEN $5 THEN $4 ELSE user_id END, updated_at = now()
   WHERE id = $1 RETURNING id`;
 
+// The import's upsert of people by phone: (xmax = 0) tells a new row from an updated one.
+const SQL_UPSERT_PEOPLE = `
+  INSERT INTO people (name, phone, user_id)
+  SELECT r.name, r.phone, r."userId" FROM jsonb_to_recordset($1::jsonb) AS r(name text, phone text, "userId" int)
+  ON CONFLICT (phone) DO UPDATE SET name = EXCLUDED.name, user_id = coalesce(EXCLUDED.user_id, people.user_id), updated_at = now()
+  RETURNING id, phone, (xmax = 0) AS inserted`;
+const SQL_PEOPLE_BY_PHONE = 'SELECT id, phone, name FROM people WHERE phone = ANY ($1::text[])';
+const SQL_UNIT_KEYS = 'SELECT id, code, name FROM units';
+const SQL_ACCOUNTS_BY_NAME = 'SELECT id, lower(username) AS username FROM users WHERE lower(username) = ANY ($1::text[])';
+
+// The export is the import's template filled in: same sheets, same rows.
+const SQL_EXPORT_UNITS = `
+  SELECT u.code, u.name, u.type::text AS type, u.leader_name AS leader, u.contact_name AS contact, u.contact_phone AS phone,
+         CASE WHEN GeometryType(u.premises) = 'POINT' THEN ST_X(u.premises) END AS lon,
+         CASE WHEN GeometryType(u.premises) = 'POINT' THEN ST_Y(u.premises) END AS lat
+  FROM units u
+  WHERE $1::text[] IS NULL OR EXISTS (SELECT 1 FROM assignments s JOIN areas ar ON ar.id = s.area_id WHERE s.unit_id = u.id AND area_visible(ar.code, $1::text[]))
+  ORDER BY u.code`;
+const SQL_EXPORT_PEOPLE = `
+  SELECT p.name, p.phone, us.username FROM people p LEFT JOIN users us ON us.id = p.user_id
+  WHERE $1::text[] IS NULL OR EXISTS (SELECT 1 FROM assignments s JOIN areas ar ON ar.id = s.area_id WHERE s.person_id = p.id AND area_visible(ar.code, $1::text[]))
+  ORDER BY p.name, p.phone`;
+const SQL_EXPORT_ASSIGNMENTS = `
+  SELECT ar.code AS area, ar.name AS "areaName", a.role::text AS role, u.name AS unit, pe.name AS person, pe.phone,
+         a.valid_from AS "from", a.valid_to AS "to"
+  FROM assignments a JOIN areas ar ON ar.id = a.area_id
+  LEFT JOIN units u ON u.id = a.unit_id LEFT JOIN people pe ON pe.id = a.person_id
+  WHERE area_visible(ar.code, $1::text[])
+  ORDER BY ar.code, a.role, a.valid_from, coalesce(u.name, pe.name)`;
+
+export interface ExportUnit { code: string; name: string; type: UnitType; leader: string | null; contact: string | null; phone: string | null; lon: number | null; lat: number | null }
+export interface ExportPerson { name: string; phone: string; username: string | null }
+export interface ExportAssignment { area: string; areaName: string; role: AssignmentRole; unit: string | null; person: string | null; phone: string | null; from: Date; to: Date | null }
+
 /** Reads the GeoJSON validity of premises before they reach a GEOS overlay (DESIGN.md, PGlite). */
 const SQL_GEOM_PROBLEM = `SELECT ST_IsValidReason(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326)) AS reason`;
 
@@ -63,6 +99,30 @@ export function contractingRepository(db: Queryable) {
     async geometryProblem(geojson: object): Promise<string | null> {
       const r = (await db.query<{ reason: string }>(SQL_GEOM_PROBLEM, [JSON.stringify(geojson)])).rows[0]?.reason;
       return r && r !== 'Valid Geometry' ? r : null;
+    },
+    /** Every unit's id, code and name (an import resolves names and codes against them). */
+    async unitKeys() {
+      return (await db.query<{ id: number; code: string; name: string }>(SQL_UNIT_KEYS)).rows;
+    },
+    async peopleByPhone(phones: string[]) {
+      return (await db.query<{ id: number; phone: string; name: string }>(SQL_PEOPLE_BY_PHONE, [phones])).rows;
+    },
+    /** Account ids by lower-cased user name (people sheets name the account a person logs in with). */
+    async accountIds(usernames: string[]): Promise<Map<string, number>> {
+      const { rows } = await db.query<{ id: number; username: string }>(SQL_ACCOUNTS_BY_NAME, [usernames]);
+      return new Map(rows.map((u) => [u.username, u.id]));
+    },
+    /** Inserts new phones, updates known ones; inserted: whether the row is new. */
+    async upsertPeople(people: { name: string; phone: string; userId: number | null }[]) {
+      return (await db.query<{ id: number; phone: string; inserted: boolean }>(SQL_UPSERT_PEOPLE, [JSON.stringify(people)])).rows;
+    },
+    /** The three tables of the export, as far as the scope reaches. */
+    async exportRows(scope: Scope) {
+      return {
+        units: (await db.query<ExportUnit>(SQL_EXPORT_UNITS, [scope])).rows,
+        people: (await db.query<ExportPerson>(SQL_EXPORT_PEOPLE, [scope])).rows,
+        assignments: (await db.query<ExportAssignment>(SQL_EXPORT_ASSIGNMENTS, [scope])).rows,
+      };
     },
   };
 }

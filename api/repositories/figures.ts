@@ -1,13 +1,14 @@
 import type { Queryable } from '../db/types';
-import { COHORT_SQL, HOURS_TO_FIX_SQL, SETS, setsFor, type Aggregates, type Kpi, type SetId } from '../domain/kpi';
+import { setsFor, type Aggregates, type Kpi, type Part, type SetId } from '../domain/kpi';
+import { COHORT_SQL, HOURS_TO_FIX_SQL, partSql, SET_SQL } from './figure-sets';
 import type { Role } from '../auth/roles';
 import type { Scope } from './areas';
-import { VISIBLE } from './problems';
+import { VISIBLE } from './visibility';
 
 /**
  * Figures are GROUP BYs over the ids each problem got when it was reported (grid, community,
  * street, unit): never a live spatial join. The SQL is assembled from the KPI library's
- * predicates, which are constants of api/domain/kpi.ts; every value travels as a $n parameter.
+ * predicates (figure-sets.ts, one per set of api/domain/kpi.ts); every value travels as a $n parameter.
  *
  * Parameters of every query here: $1 from, $2 to, $3 asOf, $4 the caller's role, $5 scope, $6
  * within (an area code prefix or NULL), $7 the caller's user id (their unit, for unit staff);
@@ -52,7 +53,7 @@ const UNITS_VISIBLE = `($5::text[] IS NULL AND $6::text IS NULL) OR EXISTS (
   SELECT 1 FROM assignments s JOIN areas ar ON ar.id = s.area_id
   WHERE s.unit_id = u.id AND area_within(ar.code, $5::text[]) AND ($6::text IS NULL OR ar.code LIKE $6::text || '%'))`;
 
-export const LEVEL_SQL: Record<Level, LevelSql> = {
+const LEVEL_SQL: Record<Level, LevelSql> = {
   grid: areaLevel('grid'),
   community: areaLevel('community'),
   street: areaLevel('street'),
@@ -77,13 +78,13 @@ const WEIGHT = `coalesce(($8::jsonb ->> p.source::text)::numeric, 1)`;
 
 function aggregates(sets: SetId[], kpis: readonly Kpi[], weighted: boolean): string {
   const cols = sets.map((s) => weighted
-    ? `coalesce(sum(${WEIGHT}) FILTER (WHERE ${SETS[s].sql}), 0)::float8 AS n_${s}, (count(*) FILTER (WHERE ${SETS[s].sql}))::int AS u_${s}`
-    : `(count(*) FILTER (WHERE ${SETS[s].sql}))::int AS n_${s}`);
+    ? `coalesce(sum(${WEIGHT}) FILTER (WHERE ${SET_SQL[s]}), 0)::float8 AS n_${s}, (count(*) FILTER (WHERE ${SET_SQL[s]}))::int AS u_${s}`
+    : `(count(*) FILTER (WHERE ${SET_SQL[s]}))::int AS n_${s}`);
   if (kpis.some((k) => k.kind === 'duration' && k.stat === 'mean')) {
-    cols.push(`(avg(${HOURS_TO_FIX_SQL}) FILTER (WHERE ${SETS.fixed_timed.sql}))::float8 AS mean_hours`);
+    cols.push(`(avg(${HOURS_TO_FIX_SQL}) FILTER (WHERE ${SET_SQL.fixed_timed}))::float8 AS mean_hours`);
   }
   if (kpis.some((k) => k.kind === 'duration' && k.stat === 'p90')) {
-    cols.push(`(percentile_cont(0.9) WITHIN GROUP (ORDER BY ${HOURS_TO_FIX_SQL}) FILTER (WHERE ${SETS.fixed_timed.sql}))::float8 AS p90_hours`);
+    cols.push(`(percentile_cont(0.9) WITHIN GROUP (ORDER BY ${HOURS_TO_FIX_SQL}) FILTER (WHERE ${SET_SQL.fixed_timed}))::float8 AS p90_hours`);
   }
   return cols.join(',\n    ');
 }
@@ -105,7 +106,7 @@ export function figuresSql(level: Level, kpis: readonly Kpi[], weighted = false)
 }
 
 /** The problems behind one part of a figure: the same cohort and predicate, one entity ($8). */
-export function problemsSql(level: Level, predicate: string): string {
+function problemsSql(level: Level, predicate: string): string {
   const l = LEVEL_SQL[level];
   return `${PARAMS}
   SELECT p.id, p.state::text AS state, p.source::text AS source, p.category_id AS "categoryId", c.code AS "categoryCode",
@@ -116,7 +117,7 @@ export function problemsSql(level: Level, predicate: string): string {
          p.reported_at AS "reportedAt", p.deadline, p.fixed_at AS "fixedAt", p.closed_at AS "closedAt", p.closed_on_time AS "closedOnTime",
          p.rework_count AS "reworkCount", p.relapse_count AS "relapseCount", p.return_count AS "returnCount",
          p.supervision_count AS "supervisionCount", p.accountability_count AS "accountabilityCount",
-         CASE WHEN ${SETS.fixed_timed.sql} THEN round((${HOURS_TO_FIX_SQL})::numeric, 2)::float8 END AS "hoursToFix",
+         CASE WHEN ${SET_SQL.fixed_timed} THEN round((${HOURS_TO_FIX_SQL})::numeric, 2)::float8 END AS "hoursToFix",
          count(*) OVER ()::int AS total
   FROM problems p
   JOIN problem_categories c ON c.id = p.category_id
@@ -128,7 +129,7 @@ export function problemsSql(level: Level, predicate: string): string {
 }
 
 /** One entity of a level if the caller may see it: its key for problemsSql. */
-export function entitySql(level: Level): string {
+function entitySql(level: Level): string {
   return `${PARAMS} SELECT e.id, e.k::text AS k, e.code, e.name FROM (${LEVEL_SQL[level].entities}) e WHERE e.id = $8::int`;
 }
 
@@ -148,7 +149,7 @@ export interface FigureQuery {
   viewer: FigureViewer;
   within: string | null;
 }
-export const baseParams = (q: Pick<FigureQuery, 'from' | 'to' | 'asOf' | 'viewer' | 'within'>) =>
+const baseParams = (q: Pick<FigureQuery, 'from' | 'to' | 'asOf' | 'viewer' | 'within'>) =>
   [q.from, q.to, q.asOf, q.viewer.role, q.viewer.scope, q.within, q.viewer.userId];
 const base = baseParams;
 
@@ -172,8 +173,17 @@ export function figuresRepository(db: Queryable) {
     async entity(level: Level, id: number, q: FigureQuery) {
       return (await db.query<{ id: number; k: string; code: string; name: string }>(entitySql(level), [...base(q), id])).rows[0] ?? null;
     },
-    async problems(level: Level, predicate: string, key: string, q: FigureQuery, limit: number, offset: number) {
+    /** The problems behind one part of a figure for one entity (key: entity().k); [] if no such part. */
+    async problems(level: Level, k: Kpi, part: Part, key: string, q: FigureQuery, limit: number, offset: number) {
+      const predicate = partSql(k, part);
+      if (!predicate) return [];
       return (await db.query<ProblemRow>(problemsSql(level, predicate), [...base(q), key, limit, offset])).rows;
+    },
+    /** Ids of the entities of a level the viewer may see (the scope part of the figures' rule). */
+    async visibleEntityIds(level: Level, viewer: FigureViewer): Promise<Set<number>> {
+      const { rows } = await db.query<{ id: number }>(`${PARAMS} SELECT e.id FROM (${LEVEL_SQL[level].entities}) e`,
+        [null, null, null, viewer.role, viewer.scope, null, viewer.userId]);
+      return new Set(rows.map((r) => r.id));
     },
   };
 }

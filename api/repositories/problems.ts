@@ -1,8 +1,10 @@
 import type { Queryable } from '../db/types';
 import type { Role } from '../auth/roles';
-import type { Scope } from './areas';
+import type { Scope } from '../domain/scope';
 import type { PendingRequest, ProblemState } from '../domain/problem-machine';
-import type { NearbyProblem, Notice, ProblemListItem, ProblemSource, Routing } from '../schemas/problems';
+import { problemWrites } from './problem-writes';
+import { VISIBLE } from './visibility';
+import type { NearbyProblem, ProblemListItem, ProblemSource, Routing } from '../schemas/problems';
 
 // Problems, their events, photos and notices. SQL as named constants with $n parameters; every
 // read applies the caller's scope and the undercover rule in SQL (problem_visible), so a problem
@@ -44,76 +46,14 @@ const DETAIL_COLS = `${LIST_COLS},
   p.accountability_count AS "accountabilityCount", p.cycle, p.updated_at AS "updatedAt", p.routing,
   c.deadline_hours AS "deadlineHours", c.working_days AS "workingDays", c.revisit_days AS "revisitDays"`;
 
-// problem_visible (scope + undercover rule), widened for unit staff to what is assigned to
-// their unit: a problem returned as "not ours" and re-assigned to the competent department
-// often lies outside that department's contracted grids. Exported: every other read that returns
-// or counts problems (figures, hotspots, coverage gaps) applies this same rule.
-export const VISIBLE = (scope: string, role: string, unit: string) =>
-  `(problem_visible(p.area_code, p.source, p.assigned_at, ${scope}::text[], ${role}) OR p.assignee_unit_id = ${unit}::int)`;
+// The visibility rule lives in ./visibility (also used by problem-writes.ts and notices.ts).
+export { VISIBLE } from './visibility';
 
 const SQL_DETAIL = `
   SELECT ${DETAIL_COLS} ${LIST_FROM}
   LEFT JOIN units lu ON lu.id = p.lead_unit_id
   LEFT JOIN users ru ON ru.id = p.reported_by
   WHERE p.id = $1 AND ${VISIBLE('$2', '$3', '$4')}`;
-
-/** The row a transition works on, unlocked: the cheap checks before a step's photos are decoded. */
-export const SQL_PEEK = `
-  SELECT p.id::int AS id, p.version, p.state::text AS state, p.urgent, p.assignee_unit_id AS "assigneeUnitId",
-         p.verified_at AS "verifiedAt", p.assigned_at AS "assignedAt", p.deadline, p.fixed_at AS "fixedAt",
-         p.closed_at AS "closedAt", p.closed_on_time AS "closedOnTime", p.revisit_due_at AS "revisitDueAt",
-         p.revisited_at AS "revisitedAt", p.suspended_at AS "suspendedAt", p.pending_request AS "pendingRequest",
-         p.duplicate_of::int AS "duplicateOf", p.rework_count AS "reworkCount", p.relapse_count AS "relapseCount",
-         p.return_count AS "returnCount", p.extension_count AS "extensionCount", p.cycle, p.routing,
-         p.lead_unit_id AS "leadUnitId",
-         c.deadline_hours AS "deadlineHours", c.working_days AS "workingDays", c.revisit_days AS "revisitDays"
-  FROM problems p JOIN problem_categories c ON c.id = p.category_id
-  WHERE p.id = $1 AND ${VISIBLE('$2', '$3', '$4')}`;
-
-/** The row a transition works on, locked until the transaction ends (the second writer waits). */
-export const SQL_LOCK = `${SQL_PEEK}
-  FOR UPDATE OF p`;
-
-/** Writes every column a transition may change, only if nobody else wrote since (version). */
-export const SQL_UPDATE = `
-  UPDATE problems SET state = $2::problem_state, urgent = $3, assignee_unit_id = $4, verified_at = $5, assigned_at = $6,
-    deadline = $7, fixed_at = $8, closed_at = $9, closed_on_time = $10, revisit_due_at = $11, revisited_at = $12,
-    suspended_at = $13, pending_request = $14::jsonb, duplicate_of = $15, rework_count = $16, relapse_count = $17,
-    return_count = $18, extension_count = $19, cycle = $20, version = version + 1, updated_at = $21
-  WHERE id = $1 AND version = $22
-  RETURNING version`;
-
-export const SQL_INSERT_PROBLEM = `
-  INSERT INTO problems (street_code, category_id, source, description, address, location, reported_by, reported_at,
-    grid_id, community_id, street_id, area_code, leader_person_id, lead_unit_id, routing, state, urgent, duplicate_of, updated_at)
-  VALUES ($1, $2, $3::problem_source, $4, $5, ST_SetSRID(ST_MakePoint($6, $7), 4326), $8, $9,
-    $10, $11, $12, $13, $14, $15, $16::jsonb, $17::problem_state, $18, $19, $9)
-  RETURNING id::int AS id`;
-
-export const SQL_INSERT_EVENT = `
-  INSERT INTO problem_events (problem_id, seq, action, from_state, to_state, actor_id, actor_name, actor_role, actor_unit_id, at, comment, data)
-  VALUES ($1, $2, $3, $4::problem_state, $5::problem_state, $6, $7, $8, $9, $10, $11, $12::jsonb)
-  RETURNING id::int AS id`;
-
-/** A problem leaving `assigned` settles its open notices. */
-export const SQL_RESOLVE_NOTICES = `UPDATE problem_notices SET resolved_at = $2 WHERE problem_id = $1 AND resolved_at IS NULL`;
-
-/** Every area containing the point, county first (the fallback routing outside every grid). */
-export const SQL_AREAS_AT = `SELECT id, level::text AS level, code, name FROM areas_at_point($1, $2)`;
-
-/** Units contracting an area at an instant, shaped like responsibility_at's units. */
-export const SQL_AREA_UNITS = `
-  SELECT coalesce(jsonb_agg(jsonb_build_object(
-           'assignmentId', a.id, 'role', a.role, 'areaLevel', a.area_level, 'unitId', u.id, 'code', u.code,
-           'name', u.name, 'type', u.type, 'leaderName', u.leader_name, 'contactName', u.contact_name,
-           'contactPhone', u.contact_phone, 'validFrom', iso_utc(a.valid_from), 'validTo', iso_utc(a.valid_to))
-         ORDER BY a.role, u.code), '[]'::jsonb) AS units
-  FROM assignments a JOIN units u ON u.id = a.unit_id
-  WHERE a.area_id = $1 AND assignment_in_force(a.valid_from, a.valid_to, $2::timestamptz)`;
-
-/** Is this problem one a duplicate may point at (exists, visible to the caller, open)? */
-export const SQL_DUPLICATE_TARGET = `
-  SELECT p.id::int AS id, p.state::text AS state FROM problems p WHERE p.id = $1 AND ${VISIBLE('$2', '$3', '$4')}`;
 
 const SQL_TIMELINE = `
   SELECT e.id::int AS id, e.seq, e.action, e.from_state::text AS "fromState", e.to_state::text AS "toState",
@@ -195,27 +135,6 @@ const SQL_NEARBY = `
   ORDER BY "distanceM", p.id
   LIMIT 20`;
 
-const NOTICE_COLS = `
-  n.id::int AS id, n.kind::text AS kind, n.number, n.problem_id::int AS "problemId", n.cycle,
-  n.issued_at AS "issuedAt", n.due_at AS "dueAt", n.resolved_at AS "resolvedAt", n.unit_id AS "unitId", u.name AS "unitName",
-  n.grid_id AS "gridId", g.name AS "gridName", n.area_code AS "areaCode", p.state::text AS "problemState",
-  p.deadline AS "problemDeadline", c.name_zh AS "categoryName", p.description, p.address`;
-const NOTICE_FROM = `
-  FROM problem_notices n
-  JOIN problems p ON p.id = n.problem_id
-  JOIN problem_categories c ON c.id = p.category_id
-  LEFT JOIN units u ON u.id = n.unit_id
-  LEFT JOIN areas g ON g.id = n.grid_id
-  WHERE ${VISIBLE('$1', '$2', '$3')}`;
-const NOTICE_FILTER = `
-    AND ($4::text IS NULL OR n.kind::text = $4::text)
-    AND ($5::boolean IS NULL OR (n.resolved_at IS NULL) = $5::boolean)
-    AND ($6::int IS NULL OR n.problem_id = $6::int)`;
-const SQL_NOTICES = `SELECT ${NOTICE_COLS} ${NOTICE_FROM} ${NOTICE_FILTER} ORDER BY n.issued_at DESC, n.id DESC LIMIT $7 OFFSET $8`;
-const SQL_NOTICE_COUNT = `SELECT count(*)::int AS n ${NOTICE_FROM} ${NOTICE_FILTER}`;
-const SQL_NOTICE = `SELECT ${NOTICE_COLS} ${NOTICE_FROM} AND n.id = $4`;
-const SQL_NOTICE_EXISTS = `SELECT 1 FROM problem_notices WHERE id = $1`;
-
 /** A list row as it comes from SQL (instants as Date; `overdue` is added from the clock). */
 export interface ListRow {
   id: number; version: number; state: ProblemState; urgent: boolean; source: ProblemSource;
@@ -247,6 +166,7 @@ const asItem = (r: ListRow, now: Date) => withOverdue(r, now) as unknown as Prob
 
 export function problemsRepository(db: Queryable) {
   return {
+    ...problemWrites(db),
     async detailRow(id: number, v: Viewer): Promise<DetailRow | null> {
       return (await db.query<DetailRow>(SQL_DETAIL, [id, v.scope, v.role, v.unitId])).rows[0] ?? null;
     },
@@ -269,18 +189,6 @@ export function problemsRepository(db: Queryable) {
       const dx = (radiusM / (111_320 * Math.max(0.01, Math.cos((lat * Math.PI) / 180)))) * 1.01;
       const rows = (await db.query<ListRow & { distanceM: number }>(SQL_NEARBY, [v.scope, v.role, v.unitId, lon, lat, categoryId, radiusM, dx, dy])).rows;
       return rows.map((r) => withOverdue(r, now) as unknown as NearbyProblem);
-    },
-    async notices(v: Viewer, f: { kind?: string | null; open?: boolean | null; problemId?: number | null }, page: { limit: number; offset: number }) {
-      const params = [v.scope, v.role, v.unitId, f.kind ?? null, f.open ?? null, f.problemId ?? null];
-      const total = (await db.query<{ n: number }>(SQL_NOTICE_COUNT, params)).rows[0]?.n ?? 0;
-      const items = total > page.offset ? (await db.query<Notice>(SQL_NOTICES, [...params, page.limit, page.offset])).rows : [];
-      return { total, items };
-    },
-    async notice(id: number, v: Viewer) {
-      return (await db.query<Notice>(SQL_NOTICE, [v.scope, v.role, v.unitId, id])).rows[0] ?? null;
-    },
-    async noticeExists(id: number) {
-      return (await db.query(SQL_NOTICE_EXISTS, [id])).rows.length > 0;
     },
   };
 }

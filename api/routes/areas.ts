@@ -2,23 +2,17 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { AreaDetail, AreaImportRequest, AreaImportResult, AreaSearchHit, AreaSummary, AreaTree } from '../schemas/areas';
 import { ErrorBody } from '../schemas/common';
-import { AppError, notFound } from '../errors';
+import { notFound } from '../errors';
 import { ANY_USER, only } from '../auth/roles';
 import { audit } from '../plugins/auth';
 import type { FastifyRequest } from 'fastify';
-import type { Scope } from '../repositories/areas';
 import { buildAreaTree } from '../domain/area-tree';
 import { importAreas } from '../services/area-import';
+import { scopeOf } from '../plugins/request-context';
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 const errors = { 400: ErrorBody, 404: ErrorBody };
 const AREA = { zh: '该区域', en: 'area' };
-
-/** The caller's scope; routes that reach here have a user (the auth hook refused the others). */
-export function scopeOf(req: FastifyRequest): Scope {
-  if (!req.user) throw new AppError(401, 'Unauthenticated', { zh: '请先登录', en: 'please log in first' });
-  return req.user.scope;
-}
 
 const areaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['areas'];

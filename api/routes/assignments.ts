@@ -5,8 +5,7 @@ import { notFound } from '../errors';
 import { ErrorBody } from '../schemas/common';
 import { Assignment, AssignmentClose, AssignmentCreate, AssignmentReassign, Instant, ReassignResult, Responsibility, ResponsibilityCoverage } from '../schemas/contracting';
 import { closeAssignment, createAssignment, reassignAssignment } from '../services/assignments';
-import { scopeOf } from './areas';
-import { atOf } from './units';
+import { atOf, scopeOf } from '../plugins/request-context';
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 const WRITE = { access: only('admin', 'planner') };

@@ -3,11 +3,10 @@ import type { FastifyReply } from 'fastify';
 import { ANY_USER, PUBLIC } from '../auth/roles';
 import { dummyHash, hashPassword, passwordProblem, verifyPassword } from '../auth/passwords';
 import { AppError } from '../errors';
-import { SESSION_MAX_MS, type SessionUser } from '../repositories/accounts';
+import { accountsRepository, SESSION_MAX_MS, type SessionUser } from '../repositories/accounts';
 import { LoginRequest, PasswordChange, SessionInfo } from '../schemas/auth';
 import { ErrorBody } from '../schemas/common';
 import { audit } from '../plugins/auth';
-import { loginFailuresRepository } from '../repositories/login-failures';
 import { retryAfterSeconds } from '../auth/login-throttle';
 
 const tags = ['auth'];
@@ -16,7 +15,7 @@ const SMALL_BODY = 4 * 1024;
 const BAD_LOGIN = new AppError(401, 'BadCredentials', { zh: '用户名或密码错误', en: 'wrong username or password' });
 
 const authRoutes: FastifyPluginAsyncTypebox<{ loginRateLimit: number }> = async (app, opts) => {
-  const failures = loginFailuresRepository(app.db);
+  const failures = app.loginFailures;
   const me = async (user: Pick<SessionUser, 'id' | 'username' | 'displayName' | 'role' | 'scope' | 'mustChangePassword'>) => ({
     id: user.id, username: user.username, displayName: user.displayName, role: user.role, mustChangePassword: user.mustChangePassword,
     scope: user.scope === null ? null : await app.areas.summariesByCode(user.scope),
@@ -90,9 +89,11 @@ const authRoutes: FastifyPluginAsyncTypebox<{ loginRateLimit: number }> = async 
     }
     const problem = passwordProblem(req.body.next);
     if (problem) throw new AppError(422, 'WeakPassword', problem, [{ field: 'next', reason: problem }]);
+    const hash = await hashPassword(req.body.next);
     await app.db.transaction(async (tx) => {
-      await tx.query(`UPDATE users SET password_hash = $2, must_change_password = false, password_changed_at = now() WHERE id = $1`, [user.id, await hashPassword(req.body.next)]);
-      await tx.query('DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2', [user.id, req.user!.sessionHash]);
+      const accounts = accountsRepository(tx);
+      await accounts.setPassword(user.id, hash, false);
+      await accounts.deleteSessionsOf(user.id, req.user!.sessionHash);
     });
     return reply.status(204).send(null);
   });

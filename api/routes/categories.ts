@@ -4,7 +4,7 @@ import { ANY_USER, only } from '../auth/roles';
 import { AppError, notFound } from '../errors';
 import { ErrorBody } from '../schemas/common';
 import { Category, CategoryCreate, CategoryPatch, CategoryTree } from '../schemas/problems';
-import { buildCategoryTree, categoriesRepository } from '../repositories/categories';
+import { buildCategoryTree } from '../repositories/categories';
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 const CATEGORY = { zh: '该类别', en: 'category' };
@@ -21,7 +21,7 @@ const invalid = (field: string, zh: string, en: string) =>
  * deleted (problems keep pointing at them): `active: false` hides them from new reports.
  */
 const categoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const repo = categoriesRepository(app.db);
+  const repo = app.categories;
 
   app.get('', {
     config: { access: ANY_USER },

@@ -6,7 +6,7 @@ import { ContractingImportRequest, ContractingImportResult, ExportTable } from '
 import { importContracting } from '../services/contracting-import';
 import { exportTables } from '../services/contracting-export';
 import { writeCsv, writeXlsx } from '../services/contracting-files';
-import { scopeOf } from './areas';
+import { scopeOf } from '../plugins/request-context';
 
 const tags = ['contracting'];
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

@@ -7,8 +7,7 @@ import { coverageGaps } from '../services/coverage';
 import { hotspots } from '../services/hotspots';
 import { listPatrols, logPatrol } from '../services/patrols';
 import { periodOf } from '../services/figures';
-import { callerOf, nowOf } from './figures';
-import { scopeOf } from './areas';
+import { callerOf, nowOf, scopeOf } from '../plugins/request-context';
 
 const READ = { access: ANY_USER };
 

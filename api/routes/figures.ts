@@ -8,26 +8,17 @@ import { KPIS } from '../domain/kpi';
 import type { Level } from '../repositories/figures';
 import { ErrorBody } from '../schemas/common';
 import { FiguresQuery, FiguresResult, Indicator, ProblemsBehind, ProblemsBehindQuery } from '../schemas/figures';
-import { computeFigures, figureQuery, indicatorDef, indicatorsOf, periodOf, problemsBehind, type Caller } from '../services/figures';
+import { computeFigures, figureQuery, indicatorDef, indicatorsOf, periodOf, problemsBehind } from '../services/figures';
 import { figuresTables, sendTables } from '../services/figures-export';
-import { scopeOf } from './areas';
+import { callerOf, nowOf } from '../plugins/request-context';
 
 const tags = ['figures'];
 const READ = { access: ANY_USER };
 const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody };
 
-/** "Now" is the app clock's (docs/PROBLEMS.md "Clock"). */
-export const nowOf = (app: FastifyInstance): Date => app.clock.now();
-
-export function callerOf(req: FastifyRequest): Caller {
-  const scope = scopeOf(req);
-  return { scope, role: req.user!.role, userId: req.user!.id };
-}
-
 /** Out of scope is the same 404 as absent, but a scoped caller's attempt on a real entity is audited. */
 export async function absentEntity(app: FastifyInstance, req: FastifyRequest, level: Level, id: number) {
-  const table = level === 'unit' ? 'units' : 'areas';
-  const exists = req.user?.scope && (await app.db.query(`SELECT 1 FROM ${table} WHERE id = $1`, [id])).rows.length > 0;
+  const exists = req.user?.scope && (level === 'unit' ? await app.accounts.unitExists(id) : await app.areas.exists({ id }));
   if (exists) await audit(app, req, { action: `${req.method} ${req.routeOptions.url}`, target: req.url, outcome: 'denied', status: 404, detail: { reason: 'out of scope' } });
   return notFound({ zh: '该统计对象', en: 'entity' });
 }

@@ -5,22 +5,11 @@ import { ANY_USER } from '../auth/roles';
 import { notFound } from '../errors';
 import { audit } from '../plugins/auth';
 import { ErrorBody } from '../schemas/common';
-import { scopeOf } from './areas';
+import { scopeOf } from '../plugins/request-context';
 
 const tags = ['problems'];
 const PHOTO = { zh: '该照片', en: 'photo' };
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
-
-// One query: the photo, and whether the caller may see its problem (problem_visible: scope and
-// the undercover rule). The bytes are only read when visible.
-const SQL_PHOTO = (column: 'bytes' | 'thumb') => `
-  SELECT x.problem_id AS "problemId", x.sha256, x.visible, CASE WHEN x.visible THEN b.${column} END AS data
-  FROM (SELECT ph.problem_id, ph.sha256, problem_visible(p.area_code, p.source, p.assigned_at, $2::text[], $3) AS visible
-        FROM problem_photos ph JOIN problems p ON p.id = ph.problem_id
-        WHERE ph.id = $1) x
-  JOIN photo_blobs b ON b.sha256 = x.sha256`;
-
-interface PhotoRow { problemId: string | number; sha256: string; visible: boolean; data: Uint8Array | null }
 
 /**
  * Problem photos, as the server re-encoded them (api/services/photos.ts): never the uploaded
@@ -29,7 +18,7 @@ interface PhotoRow { problemId: string | number; sha256: string; visible: boolea
  */
 const photoRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const serve = async (req: FastifyRequest, id: number, reply: FastifyReply, thumb: boolean) => {
-    const row = (await app.db.query<PhotoRow>(SQL_PHOTO(thumb ? 'thumb' : 'bytes'), [id, scopeOf(req), req.user!.role])).rows[0];
+    const row = await app.photos.forViewer(id, thumb, scopeOf(req), req.user!.role);
     if (!row || !row.visible || !row.data) {
       if (row) {
         await audit(app, req, { action: `${req.method} ${req.routeOptions.url}`, target: req.url, outcome: 'denied', status: 404, detail: { reason: 'out of scope' } });

@@ -2,16 +2,16 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { ANY_USER, only } from '../auth/roles';
-import { AppError, notFound } from '../errors';
+import { notFound } from '../errors';
 import { audit } from '../plugins/auth';
 import { ErrorBody } from '../schemas/common';
 import {
   NearbyProblem, ProblemActionBody, ProblemActionSchema, ProblemDetail, ProblemList,
   ProblemListQuery, ProblemReport, Queue,
 } from '../schemas/problems';
-import { problemsRepository } from '../repositories/problems';
-import { listProblems, nearbyOpenProblems, problemDetail, queueFor, reportProblem, transitionProblem, viewerOf, type ProblemActor } from '../services/problems';
+import { listProblems, nearbyOpenProblems, problemDetail, queueFor, reportProblem, transitionProblem, viewerOf } from '../services/problems';
 import { PHOTO_BODY_LIMIT } from '../services/photos';
+import { actorOf } from '../plugins/request-context';
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 const PROBLEM = { zh: '该问题', en: 'problem' };
@@ -21,16 +21,8 @@ const READ = { access: ANY_USER };
 const ACT = { access: only('admin', 'commander', 'supervisor', 'unit_staff', 'grid_leader', 'grid_member') };
 const writeErrors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
 
-/** The session user as the loop's actor (routes that reach here have one). */
-export function actorOf(req: FastifyRequest): ProblemActor {
-  if (!req.user) throw new AppError(401, 'Unauthenticated', { zh: '请先登录', en: 'please log in first' });
-  const { id, displayName, role, scope } = req.user;
-  return { id, displayName, role, scope };
-}
-
 /** Problems: report, list, nearby (possible duplicates), queue, one with its timeline, actions. */
 const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const repo = problemsRepository(app.db);
   /** Out of reach is the same answer as absent (404); an attempt on an existing one is audited. */
   const absent = async (req: FastifyRequest, exists: boolean, what = PROBLEM) => {
     if (exists) await audit(app, req, { action: `${req.method} ${req.routeOptions.url}`, target: req.url, outcome: 'denied', status: 404, detail: { reason: 'out of scope' } });
@@ -81,7 +73,7 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: 'One problem with its routing, timeline (events and photos), notices and the actions open to the caller', params: IdParams, response: { 200: ProblemDetail, 404: ErrorBody } },
   }, async (req) => {
     const detail = await problemDetail(app.db, req.params.id, await viewerOf(app.db, actorOf(req)), app.clock.now());
-    if (!detail) throw await absent(req, await repo.exists(req.params.id));
+    if (!detail) throw await absent(req, await app.problems.exists(req.params.id));
     return detail;
   });
 
@@ -96,7 +88,7 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (req) => {
     const detail = await transitionProblem(app.db, app.clock, actorOf(req), req.params.id, req.params.action, req.body);
-    if (!detail) throw await absent(req, await repo.exists(req.params.id));
+    if (!detail) throw await absent(req, await app.problems.exists(req.params.id));
     return detail;
   });
 };

@@ -8,7 +8,7 @@ import { Campaign, CampaignProgress, CampaignProgressQuery, RankingQuery, Rankin
 import { campaignProgress, listCampaigns } from '../services/campaigns';
 import { rankingTable, sendTables } from '../services/figures-export';
 import { createSchemeVersion, listSchemes, weeklyRanking } from '../services/rankings';
-import { callerOf, nowOf } from './figures';
+import { callerOf, nowOf } from '../plugins/request-context';
 
 const READ = { access: ANY_USER };
 const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody };

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { AppError } from '../errors';
 import { TILESETS, type TilesetName } from '../tiles/mvt';
 import { ANY_USER } from '../auth/roles';
-import { scopeOf } from './areas';
+import { scopeOf } from '../plugins/request-context';
 import { problemTileFilters } from '../tiles/problem-filters';
 
 const TileParams = Type.Object({

@@ -1,13 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ANY_USER, only } from '../auth/roles';
-import type { Clock } from '../domain/clock';
 import { AppError, notFound } from '../errors';
 import { normalizePhone, PHONE_RULE } from '../domain/phone';
 import { ErrorBody } from '../schemas/common';
 import { Instant, Person, PersonCreate, PersonPatch, Unit, UnitCreate, UnitGrids, UnitPatch } from '../schemas/contracting';
 import { insertPerson, insertUnit, updatePerson, updateUnit } from '../repositories/contracting';
-import { scopeOf } from './areas';
+import { atOf, scopeOf } from '../plugins/request-context';
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 const AtQuery = Type.Object({ at: Type.Optional(Instant) });
@@ -16,8 +15,6 @@ const READ = { access: ANY_USER };
 const writeErrors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
 const UNIT = { zh: '该单位', en: 'unit' };
 const PERSON = { zh: '该人员', en: 'person' };
-/** The instant asked for, or the app clock's now (never the bare system clock: tests move it). */
-export const atOf = (q: { at?: string }, clock: Clock) => (q.at ? new Date(q.at) : clock.now());
 
 /** Stored phones are normalised; anything else is refused naming the field. */
 export function phoneField(raw: string | null | undefined, field: string): string | null | undefined {

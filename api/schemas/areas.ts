@@ -85,11 +85,24 @@ export const AreaImportResult = Type.Object({
 });
 export type AreaImportResult = Static<typeof AreaImportResult>;
 
-export const Health = Type.Object({
+export const HealthOk = Type.Object({
   status: Type.Literal('ok'),
   database: Type.Union([Type.Literal('pglite'), Type.Literal('postgres')]),
   postgis: Type.String(),
   mvtEncoder: Type.Union([Type.Literal('postgis'), Type.Literal('js')]),
   areas: Type.Record(Type.String(), Type.Integer()),
 });
+/**
+ * A first start prepares its database after it listens (the demo city: tens of seconds): until
+ * then health says so, with the share done, and every other route answers 503 (plugins/readiness.ts).
+ */
+export const HealthPreparing = Type.Object(
+  {
+    status: Type.Literal('preparing'),
+    progress: Type.Number({ minimum: 0, maximum: 1, description: 'share of the preparation done, 0…1 (0.4 = 40 %)' }),
+    message: Type.Object({ zh: Type.String(), en: Type.String() }, { description: '正在准备示范城市：40 % / preparing the demo city: 40 %' }),
+  },
+  { description: 'the server listens but is still preparing its database; poll until status is ok' },
+);
+export const Health = Type.Union([HealthOk, HealthPreparing]);
 export type Health = Static<typeof Health>;

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { Id, LonLat, Name, Prose } from './common';
 import { KPI_IDS } from '../domain/kpi';
+import { PROBLEM_SOURCES, type ProblemSourceName } from '../domain/problem-machine';
 
 /** Figures, rankings, campaigns, coverage gaps, hotspots and patrols: the shapes of issue 5's API. */
 const Instant = Type.String({ format: 'date-time' });
@@ -137,8 +138,8 @@ export const RuleItemSchema = Type.Union([
 export const RankingRulesSchema = Type.Object({
   minProblems: Type.Object({ indicator: IndicatorId, count: Type.Integer({ minimum: 0, maximum: 100000 }) }),
   // sources not named count 1
-  sourceWeights: Type.Object(Object.fromEntries(['inspection', 'undercover', 'patrol', 'citizen', 'camera', 'higher_level']
-    .map((s) => [s, Type.Optional(Type.Number({ minimum: 0, maximum: 100 }))])) as Record<'inspection' | 'undercover' | 'patrol' | 'citizen' | 'camera' | 'higher_level', ReturnType<typeof Type.Optional<ReturnType<typeof Type.Number>>>>, { additionalProperties: false }),
+  sourceWeights: Type.Object(Object.fromEntries(PROBLEM_SOURCES
+    .map((s) => [s, Type.Optional(Type.Number({ minimum: 0, maximum: 100 }))])) as Record<ProblemSourceName, ReturnType<typeof Type.Optional<ReturnType<typeof Type.Number>>>>, { additionalProperties: false }),
   items: Type.Array(RuleItemSchema, { minItems: 1, maxItems: 20 }),
   lists: Type.Object({ red: Type.Integer({ minimum: 0, maximum: 100 }), black: Type.Integer({ minimum: 0, maximum: 100 }) }),
   lastPlaceWeeks: Type.Integer({ minimum: 1, maximum: 12 }),

@@ -17,8 +17,10 @@ import { INT4_MAX, INT4_MIN, TEXT_KEYWORD, YEARS, type TextKind } from './common
  */
 
 /** C0 controls other than tab/LF/CR, DEL, zero-width (except ZWJ), bidi marks and overrides, BOM */
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const NEVER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u200B\u200C\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/u;
 /** names and one-line values also refuse line breaks, tab and the zero-width joiner */
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const NOT_IN_LINE = /[\u0000-\u001F\u007F\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/u;
 const RULE: Record<TextKind, RegExp> = { text: NEVER, line: NOT_IN_LINE };
 

@@ -4,6 +4,7 @@ import { AREA_LEVELS, CODE_LENGTH, type AreaImportResult, type AreaLevel } from 
 import { explainInvalid, levelZh, validateAreaCollection, type CleanAreaFeature, type FieldNames, type NameToCode } from '../domain/geojson-validate';
 import { lookupCode, parseCodeTable, type CodeTable } from '../domain/area-codes';
 import { importRefused } from '../domain/problem-list';
+import { areaImportRepository, type AreaInsertRow } from '../repositories/area-import';
 import { crsMismatchHint } from './area-crs-hint';
 
 export interface AreaImportOptions {
@@ -18,31 +19,6 @@ export interface AreaImportOptions {
   /** name → code table (CSV text with name and code columns, or a map) for features without a code */
   codes?: string | Record<string, string>;
 }
-
-// A MultiPolygon is judged whole (parts sharing an edge make it invalid); the parts of a merged
-// area (GeometryCollection) are judged one by one, since they are dissolved afterwards.
-const SQL_VALIDITY = `
-  SELECT x.i, ST_IsValidReason(x.g) AS reason FROM (
-    SELECT (f.ordinality - 1)::int AS i, d.g
-    FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY f
-    CROSS JOIN LATERAL (SELECT ST_Force2D(ST_GeomFromGeoJSON(f.value::text)) AS whole) w
-    CROSS JOIN LATERAL (
-      SELECT (ST_Dump(w.whole)).geom AS g WHERE GeometryType(w.whole) = 'GEOMETRYCOLLECTION'
-      UNION ALL SELECT w.whole WHERE GeometryType(w.whole) <> 'GEOMETRYCOLLECTION') d
-  ) x
-  WHERE NOT ST_IsValid(x.g)`;
-
-// Parts of one area (same code and name) arrive as a GeometryCollection of valid polygons and
-// are dissolved; a plain MultiPolygon is stored as it is (its validity was checked above).
-const SQL_INSERT = `
-  INSERT INTO areas (level, code, name, parent_id, geom)
-  SELECT $1::area_level, f->>'code', f->>'name', (f->>'parentId')::int,
-         ST_Multi(ST_CollectionExtract(
-           CASE WHEN f->'geometry'->>'type' = 'GeometryCollection'
-                THEN ST_UnaryUnion(ST_Force2D(ST_SetSRID(ST_GeomFromGeoJSON(f->>'geometry'), 4326)))
-                ELSE ST_Force2D(ST_SetSRID(ST_GeomFromGeoJSON(f->>'geometry'), 4326)) END, 3))
-  FROM jsonb_array_elements($2::jsonb) f
-  RETURNING id, code`;
 
 const CHUNK = 2000;
 
@@ -71,7 +47,7 @@ export async function importAreasIn(tx: Queryable, opts: AreaImportOptions): Pro
   const label = (f: CleanAreaFeature) => `${f.code} ${f.name}`;
   const invalid = new Set<string>();
   if (features.length) {
-    for (const r of (await tx.query<{ i: number; reason: string }>(SQL_VALIDITY, [JSON.stringify(features.map((f) => f.geometry))])).rows) {
+    for (const r of await areaImportRepository(tx).invalidGeometries(features.map((f) => f.geometry))) {
       const f = features[r.i]!;
       invalid.add(f.code);
       problems.push({ index: f.indexes[0]!, feature: label(f), field: 'geometry', reason: explainInvalid(r.reason) });
@@ -85,8 +61,7 @@ export async function importAreasIn(tx: Queryable, opts: AreaImportOptions): Pro
   const byCode = new Map(features.map((f) => [f.code, f]));
   for (let i = 0; i < rows.length; i += CHUNK) {
     const chunk = rows.slice(i, i + CHUNK);
-    const inserted = await tx.query<{ id: number; code: string }>(SQL_INSERT, [level, JSON.stringify(chunk)]);
-    for (const r of inserted.rows) ids.set(r.id, byCode.get(r.code)!);
+    for (const r of await areaImportRepository(tx).insert(level, chunk)) ids.set(r.id, byCode.get(r.code)!);
   }
   if (ids.size) await checkTopology(tx, level, ids, tolerance, opts.overlapToleranceM2 ?? 1, problems);
   if (problems.length) throw fail(problems);
@@ -104,27 +79,18 @@ async function codeLookup(tx: Queryable, level: AreaLevel, codes: AreaImportOpti
 
 async function storedParents(tx: Queryable, table: CodeTable, level: AreaLevel, parentLevel: AreaLevel): Promise<Set<string>> {
   const prefixes = [...new Set([...table.nameOf.keys()].filter((c) => c.length === CODE_LENGTH[level]).map((c) => c.slice(0, CODE_LENGTH[parentLevel])))];
-  const { rows } = await tx.query<{ code: string }>('SELECT code FROM areas WHERE code = ANY ($1::text[]) AND level = $2::area_level', [prefixes, parentLevel]);
-  return new Set(rows.map((r) => r.code));
+  return new Set((await areaImportRepository(tx).idsAtLevel(prefixes, parentLevel)).keys());
 }
 
-interface InsertRow {
-  code: string;
-  name: string;
-  parentId: number | null;
-  geometry: CleanAreaFeature['geometry'];
-}
+type InsertRow = AreaInsertRow;
 
 async function resolveParents(tx: Queryable, level: AreaLevel, features: CleanAreaFeature[], problems: Problem[]): Promise<InsertRow[]> {
-  const existing = await tx.query<{ code: string; name: string }>('SELECT code, name FROM areas WHERE code = ANY ($1::text[])', [features.map((f) => f.code)]);
-  const taken = new Map(existing.rows.map((r) => [r.code, r.name]));
+  const repo = areaImportRepository(tx);
+  const taken = await repo.namesByCode(features.map((f) => f.code));
   const parentLevel: AreaLevel | undefined = AREA_LEVELS[AREA_LEVELS.indexOf(level) - 1];
-  const parents = new Map<string, number>();
-  if (parentLevel) {
-    const codes = [...new Set(features.map((f) => f.code.slice(0, CODE_LENGTH[parentLevel])))];
-    const found = await tx.query<{ id: number; code: string }>('SELECT id, code FROM areas WHERE code = ANY ($1::text[]) AND level = $2::area_level', [codes, parentLevel]);
-    for (const r of found.rows) parents.set(r.code, r.id);
-  }
+  const parents = parentLevel
+    ? await repo.idsAtLevel([...new Set(features.map((f) => f.code.slice(0, CODE_LENGTH[parentLevel])))], parentLevel)
+    : new Map<string, number>();
   return features.flatMap((f): InsertRow[] => {
     const at = { index: f.indexes[0]!, feature: `${f.code} ${f.name}`, field: 'properties.code' };
     if (taken.has(f.code)) {
@@ -144,17 +110,15 @@ async function resolveParents(tx: Queryable, level: AreaLevel, features: CleanAr
 
 async function checkTopology(tx: Queryable, level: AreaLevel, ids: Map<number, CleanAreaFeature>, toleranceM: number, overlapM2: number, problems: Problem[]) {
   const idList = [...ids.keys()];
-  const names = async (list: number[]) =>
-    new Map((await tx.query<{ id: number; code: string; name: string }>('SELECT id, code, name FROM areas WHERE id = ANY ($1::int[])', [list])).rows.map((r) => [r.id, `${r.code} ${r.name}`]));
+  const repo = areaImportRepository(tx);
   if (level !== 'county') {
-    const out = await tx.query<{ id: number; parent_id: number; outside_m2: number; outside_max_m: number }>(
-      'SELECT * FROM area_containment_violations($1::int[], $2)', [idList, toleranceM]);
-    const n = await names(out.rows.map((r) => r.parent_id));
-    const hint = out.rows.length
-      ? await crsMismatchHint(tx, out.rows.map((r) => ({ id: r.id, parentId: r.parent_id, maxM: r.outside_max_m, m2: r.outside_m2 })), n.get(out.rows[0]!.parent_id) ?? '')
+    const out = await repo.containmentViolations(idList, toleranceM);
+    const n = await repo.labels(out.map((r) => r.parent_id));
+    const hint = out.length
+      ? await crsMismatchHint(tx, out.map((r) => ({ id: r.id, parentId: r.parent_id, maxM: r.outside_max_m, m2: r.outside_m2 })), n.get(out[0]!.parent_id) ?? '')
       : null;
     if (hint) problems.push(hint);
-    for (const r of out.rows) {
+    for (const r of out) {
       const f = ids.get(r.id)!;
       const m = Math.round(r.outside_max_m * 10) / 10, a = Math.round(r.outside_m2);
       problems.push({ index: f.indexes[0]!, feature: `${f.code} ${f.name}`, field: 'geometry', reason: {
@@ -162,9 +126,9 @@ async function checkTopology(tx: Queryable, level: AreaLevel, ids: Map<number, C
         en: `lies outside its parent ${n.get(r.parent_id)}: up to ${m} m, ${a} m² (tolerance ${toleranceM} m)` } });
     }
   }
-  const overlaps = await tx.query<{ a_id: number; b_id: number; overlap_m2: number }>('SELECT * FROM area_overlap_violations($1::int[], $2)', [idList, overlapM2]);
-  const n = await names(overlaps.rows.map((r) => r.b_id));
-  for (const r of overlaps.rows) {
+  const overlaps = await repo.overlapViolations(idList, overlapM2);
+  const n = await repo.labels(overlaps.map((r) => r.b_id));
+  for (const r of overlaps) {
     const f = ids.get(r.a_id)!;
     const a = Math.round(r.overlap_m2 * 10) / 10;
     problems.push({ index: f.indexes[0]!, feature: `${f.code} ${f.name}`, field: 'geometry', reason: {

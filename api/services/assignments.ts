@@ -3,39 +3,12 @@ import { AppError, notFound, type Problem } from '../errors';
 import { formatInstant } from '../domain/instant';
 import { ROLE_LABELS, isUnitRole } from '../domain/contracting-labels';
 import type { AssignmentRole } from '../domain/contracting-sheets';
-import { ASSIGNMENT_SELECT } from '../repositories/assignments';
+import { assignmentsRepository, type Conflict, type Proposed } from '../repositories/assignments';
 import type { Assignment } from '../schemas/contracting';
 
-/** A period someone wants to write; exclude = the row being replaced (a reassignment). */
-export interface Proposed {
-  i: number;
-  areaId: number;
-  role: AssignmentRole;
-  unitId: number | null;
-  personId: number | null;
-  from: Date;
-  to: Date | null;
-}
-
-// The rows that the exclusion constraints of 003-contracting.sql would set against a proposed
-// one: same area and overlapping period, and the same exclusive role or the same holder.
-const SQL_CONFLICTS = `
-  SELECT p.i, a.id, a.role::text AS role, a.valid_from AS "from", a.valid_to AS "to", ar.code AS "areaCode",
-         coalesce(u.name, pe.name) AS holder
-  FROM jsonb_to_recordset($1::jsonb) AS p(i int, "areaId" int, role text, "unitId" int, "personId" int, "from" timestamptz, "to" timestamptz)
-  JOIN assignments a ON a.area_id = p."areaId"
-   AND tstzrange(a.valid_from, a.valid_to) && tstzrange(p."from", p."to")
-   AND ((p.role IN ('lead', 'leader') AND a.role::text = p.role) OR a.unit_id = p."unitId" OR a.person_id = p."personId")
-  JOIN areas ar ON ar.id = a.area_id
-  LEFT JOIN units u ON u.id = a.unit_id LEFT JOIN people pe ON pe.id = a.person_id
-  ORDER BY p.i, a.valid_from`;
-
-export interface Conflict {
-  i: number; id: number; role: AssignmentRole; from: Date; to: Date | null; areaCode: string; holder: string;
-}
+export type { Conflict, Proposed };
 export async function findConflicts(q: Queryable, rows: Proposed[]): Promise<Conflict[]> {
-  if (!rows.length) return [];
-  return (await q.query<Conflict>(SQL_CONFLICTS, [JSON.stringify(rows)])).rows;
+  return assignmentsRepository(q).conflicts(rows);
 }
 
 export const describeConflict = (c: Conflict) => {
@@ -77,29 +50,25 @@ export async function checkTarget(tx: Queryable, areaId: number, role: Assignmen
       ? { zh: `${ROLE_LABELS[role]}需要 unitId，不能有 personId`, en: `a ${role} assignment needs unitId and no personId` }
       : { zh: `${ROLE_LABELS[role]}需要 personId，不能有 unitId`, en: `a ${role} assignment needs personId and no unitId` }, [{ field: unit ? 'unitId' : 'personId', reason: { zh: '必填', en: 'required' } }]);
   }
-  const area = (await tx.query<{ level: string }>('SELECT level::text AS level FROM areas WHERE id = $1', [areaId])).rows[0];
-  if (!area || (area.level !== 'grid' && area.level !== 'community')) {
+  const repo = assignmentsRepository(tx);
+  const level = await repo.areaLevel(areaId);
+  if (level !== 'grid' && level !== 'community') {
     throw new AppError(422, 'BadArea', { zh: `区域 ${areaId} 不存在或不是网格/社区`, en: `area ${areaId} does not exist or is not a grid or community` }, [{ field: 'areaId', reason: { zh: '应为网格或社区', en: 'must be a grid or community' } }]);
   }
-  if (area.level === 'community' && !unit) {
+  if (level === 'community' && !unit) {
     throw new AppError(422, 'BadArea', { zh: '网格长、网格员只能分配到网格', en: 'grid leaders and members are assigned to grids, not communities' }, [{ field: 'areaId', reason: { zh: '应为网格', en: 'must be a grid' } }]);
   }
-  const table = unit ? 'units' : 'people';
-  if (!(await tx.query(`SELECT 1 FROM ${table} WHERE id = $1`, [unit ? unitId : personId])).rows.length) {
+  if (!(await repo.holderExists(unit ? { unitId: unitId! } : { personId: personId! }))) {
     throw new AppError(422, 'UnknownHolder', unit ? { zh: `单位 ${unitId} 不存在`, en: `unit ${unitId} does not exist` } : { zh: `人员 ${personId} 不存在`, en: `person ${personId} does not exist` }, [{ field: unit ? 'unitId' : 'personId', reason: { zh: '不存在', en: 'does not exist' } }]);
   }
-  return area.level;
+  return level;
 }
-
-const SQL_INSERT = `
-  INSERT INTO assignments (area_id, area_level, role, unit_id, person_id, valid_from, valid_to)
-  VALUES ($1, $2::area_level, $3::assignment_role, $4, $5, $6, $7) RETURNING id`;
 
 export async function insertAssignment(tx: Queryable, p: Proposed, level: string): Promise<number> {
-  return (await tx.query<{ id: number }>(SQL_INSERT, [p.areaId, level, p.role, p.unitId, p.personId, p.from, p.to])).rows[0]!.id;
+  return assignmentsRepository(tx).insert(p, level);
 }
 
-const byId = async (q: Queryable, id: number) => (await q.query<Assignment>(`${ASSIGNMENT_SELECT} WHERE a.id = $1`, [id])).rows[0]!;
+const byId = async (q: Queryable, id: number): Promise<Assignment> => (await assignmentsRepository(q).byId(id))!;
 
 export async function createAssignment(db: Db, p: Omit<Proposed, 'i'>): Promise<Assignment> {
   const proposed = { ...p, i: 0 };
@@ -112,13 +81,6 @@ export async function createAssignment(db: Db, p: Omit<Proposed, 'i'>): Promise<
   });
 }
 
-// The row a close or reassignment ends, locked: a concurrent step waits here for the first one's
-// commit and then reads its end (READ COMMITTED re-reads a row it waited for).
-const SQL_LOCK_FOR_END = `
-  SELECT area_id AS "areaId", area_level::text AS level, role::text AS role, valid_from AS "from", valid_to AS "to", ended
-  FROM assignments WHERE id = $1 FOR UPDATE`;
-const SQL_END = 'UPDATE assignments SET valid_to = $2, ended = true WHERE id = $1 AND NOT ended';
-
 /**
  * Ends assignment `id` at `at`, once (sql/migrations/012): an assignment that a close or a
  * reassignment has already ended is not ended again, whatever the instant, so of concurrent
@@ -126,7 +88,9 @@ const SQL_END = 'UPDATE assignments SET valid_to = $2, ended = true WHERE id = $
  * behind a successor (ISSUES #10 finding 10).
  */
 async function closeIn(tx: Queryable, id: number, at: Date) {
-  const cur = (await tx.query<{ areaId: number; level: string; role: AssignmentRole; from: Date; to: Date | null; ended: boolean }>(SQL_LOCK_FOR_END, [id])).rows[0];
+  const repo = assignmentsRepository(tx);
+  // Locked: a concurrent step waits here for the first one's commit and then reads its end.
+  const cur = await repo.lockForEnd(id);
   if (!cur) throw notFound(ASSIGNMENT);
   if (cur.ended) {
     throw new AppError(409, 'AlreadyEnded', {
@@ -138,7 +102,7 @@ async function closeIn(tx: Queryable, id: number, at: Date) {
   if (cur.to && at >= cur.to) {
     throw new AppError(422, 'BadPeriod', { zh: `分配 #${id} 的期限到 ${formatInstant(cur.to)} 为止，结束时间（at）必须早于它`, en: `assignment #${id} runs until ${cur.to.toISOString()}: the end (at) must be before it` }, [{ field: 'at', reason: { zh: '不早于原定结束时间', en: 'not before the planned end' } }]);
   }
-  await tx.query(SQL_END, [id, at]);
+  await repo.end(id, at);
   return { areaId: cur.areaId, level: cur.level, role: cur.role, oldTo: cur.to };
 }
 

@@ -6,7 +6,9 @@ import { importRefused } from '../domain/problem-list';
 import { isUnitRole, ROLE_LABELS } from '../domain/contracting-labels';
 import { findOverlaps } from '../domain/periods';
 import type { ContractingImportResult } from '../schemas/contracting';
-import { insertUnit, updateUnit } from '../repositories/contracting';
+import { contractingRepository, insertUnit, updateUnit } from '../repositories/contracting';
+import { areasRepository } from '../repositories/areas';
+import { assignmentsRepository } from '../repositories/assignments';
 import { describeConflict, findConflicts, writeAssignments, type Proposed } from './assignments';
 import { readFiles } from './contracting-files';
 
@@ -26,21 +28,6 @@ export async function importContracting(db: Db, files: { name: string; content: 
   return writeAssignments(db, () => proposed, (tx) => importRecordsIn(tx, records, (p) => { proposed = p; }, earlier));
 }
 
-const SQL_UPSERT_PEOPLE = `
-  INSERT INTO people (name, phone, user_id)
-  SELECT r.name, r.phone, r."userId" FROM jsonb_to_recordset($1::jsonb) AS r(name text, phone text, "userId" int)
-  ON CONFLICT (phone) DO UPDATE SET name = EXCLUDED.name, user_id = coalesce(EXCLUDED.user_id, people.user_id), updated_at = now()
-  RETURNING id, phone, (xmax = 0) AS inserted`;
-const SQL_UNCHANGED = `
-  SELECT p.i FROM jsonb_to_recordset($1::jsonb) AS p(i int, "areaId" int, role text, "unitId" int, "personId" int, "from" timestamptz, "to" timestamptz)
-  WHERE EXISTS (SELECT 1 FROM assignments a WHERE a.area_id = p."areaId" AND a.role::text = p.role
-    AND a.unit_id IS NOT DISTINCT FROM p."unitId" AND a.person_id IS NOT DISTINCT FROM p."personId"
-    AND a.valid_from = p."from" AND a.valid_to IS NOT DISTINCT FROM p."to")`;
-const SQL_INSERT_ASSIGNMENTS = `
-  INSERT INTO assignments (area_id, area_level, role, unit_id, person_id, valid_from, valid_to)
-  SELECT p."areaId", p.level::area_level, p.role::assignment_role, p."unitId", p."personId", p."from", p."to"
-  FROM jsonb_to_recordset($1::jsonb) AS p("areaId" int, level text, role text, "unitId" int, "personId" int, "from" timestamptz, "to" timestamptz)`;
-
 const at = (r: { sheet: string; row: number }) => ({ sheet: r.sheet, row: r.row });
 
 /** The import inside a caller's transaction (the demo seeds through this too). */
@@ -54,8 +41,8 @@ export async function importRecordsIn(tx: Queryable, records: ContractingRecords
 
   // Resolve the assignment rows against the stored areas and units.
   const as = records.assignments;
-  const areas = new Map((await tx.query<{ id: number; code: string; level: string }>(`SELECT id, code, level::text AS level FROM areas WHERE code = ANY ($1::text[])`, [[...new Set(as.map((a) => a.areaCode))]])).rows.map((r) => [r.code, r]));
-  const units = (await tx.query<{ id: number; code: string; name: string }>('SELECT id, code, name FROM units')).rows;
+  const areas = new Map((await areasRepository(tx).summariesByCode([...new Set(as.map((a) => a.areaCode))])).map((r) => [r.code, r]));
+  const units = await contractingRepository(tx).unitKeys();
   const unitByCode = new Map(units.map((u) => [u.code, u])), unitByName = new Map(units.map((u) => [u.name, u]));
   const rows: { rec: AssignmentRecord; p: Proposed; level: string }[] = [];
   as.forEach((rec, i) => {
@@ -79,7 +66,8 @@ export async function importRecordsIn(tx: Queryable, records: ContractingRecords
     rows.push({ rec, level: area.level, p: { i, areaId: area.id, role: rec.role, unitId, personId, from: rec.from, to: rec.to } });
   });
 
-  const unchanged = new Set((await tx.query<{ i: number }>(SQL_UNCHANGED, [JSON.stringify(rows.map((r) => r.p))])).rows.map((r) => r.i));
+  const assignments = assignmentsRepository(tx);
+  const unchanged = await assignments.unchanged(rows.map((r) => r.p));
   const fresh = rows.filter((r) => !unchanged.has(r.p.i));
   const label = (r: (typeof rows)[number]) => r.rec;
   const reported = new Set<number>();
@@ -99,13 +87,13 @@ export async function importRecordsIn(tx: Queryable, records: ContractingRecords
     problems.push({ ...at(as[c.i]!), field: '开始日期', reason: describeConflict(c) });
   }
   if (problems.length) throw refused(problems.sort((a, b) => (a.sheet ?? '').localeCompare(b.sheet ?? '') || (a.row ?? 0) - (b.row ?? 0)));
-  if (fresh.length) await tx.query(SQL_INSERT_ASSIGNMENTS, [JSON.stringify(fresh.map((r) => ({ ...r.p, level: r.level })))]);
+  await assignments.insertMany(fresh.map((r) => ({ ...r.p, level: r.level })));
   result.assignments = { created: fresh.length, unchanged: unchanged.size };
   return result;
 }
 
 async function writeUnits(tx: Queryable, records: ContractingRecords, problems: Problem[], result: ContractingImportResult) {
-  const units = (await tx.query<{ id: number; code: string; name: string }>('SELECT id, code, name FROM units')).rows;
+  const units = await contractingRepository(tx).unitKeys();
   const byCode = new Map(units.map((u) => [u.code, u])), byName = new Map(units.map((u) => [u.name, u]));
   // Units without a code get the next free U0001, U0002…
   let next = Math.max(0, ...units.map((u) => (/^U(\d+)$/.exec(u.code) ? Number(u.code.slice(1)) : 0)), ...records.units.map((u) => (u.code && /^U(\d+)$/.test(u.code) ? Number(u.code.slice(1)) : 0))) + 1;
@@ -137,8 +125,9 @@ async function writeUnits(tx: Queryable, records: ContractingRecords, problems: 
 /** People from the people sheet, and those named only in assignment rows; phone → id. */
 async function writePeople(tx: Queryable, records: ContractingRecords, problems: Problem[], result: ContractingImportResult, refusedPhones: Set<string>): Promise<Map<string, number>> {
   const usernames = [...new Set(records.people.flatMap((p) => (p.username ? [p.username.toLowerCase()] : [])))];
-  const users = new Map((await tx.query<{ id: number; username: string }>('SELECT id, lower(username) AS username FROM users WHERE lower(username) = ANY ($1::text[])', [usernames])).rows.map((u) => [u.username, u.id]));
-  const stored = new Map((await tx.query<{ phone: string; name: string }>('SELECT phone, name FROM people WHERE phone = ANY ($1::text[])', [[...new Set([...records.people.map((p) => p.phone), ...records.assignments.flatMap((a) => (a.phone ? [a.phone] : []))])]])).rows.map((p) => [p.phone, p.name]));
+  const repo = contractingRepository(tx);
+  const users = await repo.accountIds(usernames);
+  const stored = new Map((await repo.peopleByPhone([...new Set([...records.people.map((p) => p.phone), ...records.assignments.flatMap((a) => (a.phone ? [a.phone] : []))])])).map((p) => [p.phone, p.name]));
   const upsert = new Map<string, { name: string; phone: string; userId: number | null }>();
   for (const p of records.people) {
     const userId = p.username ? users.get(p.username.toLowerCase()) : null;
@@ -159,13 +148,13 @@ async function writePeople(tx: Queryable, records: ContractingRecords, problems:
   }
   const phones = new Map<string, number>();
   if (upsert.size) {
-    for (const r of (await tx.query<{ id: number; phone: string; inserted: boolean }>(SQL_UPSERT_PEOPLE, [JSON.stringify([...upsert.values()])])).rows) {
+    for (const r of await repo.upsertPeople([...upsert.values()])) {
       phones.set(r.phone, r.id);
       if (r.inserted) result.people.created++;
       else result.people.updated++;
     }
   }
   const rest = [...new Set(records.assignments.flatMap((a) => (a.phone && !phones.has(a.phone) ? [a.phone] : [])))];
-  for (const r of (await tx.query<{ id: number; phone: string }>('SELECT id, phone FROM people WHERE phone = ANY ($1::text[])', [rest])).rows) phones.set(r.phone, r.id);
+  for (const r of await repo.peopleByPhone(rest)) phones.set(r.phone, r.id);
   return phones;
 }

@@ -1,7 +1,7 @@
 import type { Role } from '../auth/roles';
 import type { Queryable } from '../db/types';
 import { AppError, notFound, type Msg } from '../errors';
-import { COHORT, KPIS, describe, figureOf, isKpiId, kpiById, partSql, type Kpi, type Part } from '../domain/kpi';
+import { COHORT, KPIS, describe, figureOf, isKpiId, kpiById, partSets, type Kpi, type Part } from '../domain/kpi';
 import { figuresRepository, type FigureQuery, type FigureViewer, type Level } from '../repositories/figures';
 import type { Scope } from '../repositories/areas';
 import type { FiguresResult, Indicator, ProblemsBehind } from '../schemas/figures';
@@ -65,18 +65,17 @@ export async function problemsBehind(db: Queryable, p: { indicator: string; part
   const k = kpiById(p.indicator);
   if (!k) throw new AppError(400, 'UnknownIndicator', { zh: `未知指标：${p.indicator}`, en: `unknown indicator: ${p.indicator}` }, [{ field: 'indicator', reason: { zh: '不是指标', en: 'not an indicator' } }]);
   const part = p.part ?? 'numerator';
-  const predicate = partSql(k, part);
-  if (!predicate) {
+  if (!partSets(k, part)) {
     throw new AppError(400, 'NoDenominator', { zh: `「${k.name.zh}」没有分母，只能查看分子`, en: `"${k.name.en}" has no denominator: ask for the numerator` }, [{ field: 'part', reason: { zh: '只能为 numerator', en: 'must be numerator' } }]);
   }
   const repo = figuresRepository(db);
   const entity = await repo.entity(p.level, p.entity, q);
   if (!entity) throw notFound({ zh: '该统计对象', en: 'entity' });
-  const rows = await repo.problems(p.level, predicate, entity.k, q, p.limit, p.offset);
+  const rows = await repo.problems(p.level, k, part, entity.k, q, p.limit, p.offset);
   let total = rows[0]?.total;
   if (total === undefined) {
     // An offset past the end returns no row to carry the total: count it alone.
-    total = p.offset > 0 ? (await repo.problems(p.level, predicate, entity.k, q, 1, 0))[0]?.total ?? 0 : 0;
+    total = p.offset > 0 ? (await repo.problems(p.level, k, part, entity.k, q, 1, 0))[0]?.total ?? 0 : 0;
   }
   return {
     indicator: k.id, part, level: p.level, entity: { id: entity.id, code: entity.code, name: entity.name },

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import type { Queryable } from '../db/types';
+import { photosRepository } from '../repositories/photos';
 import { AppError, type Msg, type Problem } from '../errors';
 
 /** One uploaded photo as the JSON body carries it (a `data:` URL prefix is tolerated). */
@@ -195,22 +196,13 @@ export async function attachPhotos(
   tx: Queryable, problemId: number, eventId: number, kind: 'before' | 'after' | 'revisit',
   photos: PreparedPhoto[], userId: number | null, at: Date,
 ): Promise<number[]> {
+  const repo = photosRepository(tx);
   const ids: number[] = [];
   for (const p of photos) {
     // A blob already stored is not sent again: the bytes are the cost (~30 ms each on PGlite
     // under load, measured while seeding the demo, where a handful of photos serve thousands).
-    const stored = (await tx.query('SELECT 1 FROM photo_blobs WHERE sha256 = $1', [p.sha256])).rows.length > 0;
-    if (!stored) {
-      await tx.query(
-        `INSERT INTO photo_blobs (sha256, mime, width, height, bytes, thumb) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (sha256) DO NOTHING`,
-        [p.sha256, p.mime, p.width, p.height, p.bytes, p.thumb]);
-    }
-    const row = (await tx.query<{ id: string | number }>(
-      `INSERT INTO problem_photos (problem_id, event_id, kind, sha256, uploaded_by, uploaded_at)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-      [problemId, eventId, kind, p.sha256, userId, at])).rows[0]!;
-    ids.push(Number(row.id));
+    if (!(await repo.blobStored(p.sha256))) await repo.insertBlob(p);
+    ids.push(await repo.link({ problemId, eventId, kind, sha256: p.sha256, uploadedBy: userId, at }));
   }
   return ids;
 }

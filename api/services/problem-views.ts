@@ -1,6 +1,8 @@
 import type { Queryable } from '../db/types';
 import type { Role } from '../auth/roles';
-import type { Scope } from '../repositories/areas';
+import type { Scope } from '../domain/scope';
+import { noticesRepository } from '../repositories/notices';
+import { accountsRepository } from '../repositories/accounts';
 import { problemsRepository, type DetailRow, type ProblemFilter, type ProblemSortKey, type Viewer } from '../repositories/problems';
 import { allowedActions, isOverdue, type MachineProblem } from '../domain/problem-machine';
 import { withinReach } from '../domain/problem-reach';
@@ -18,8 +20,7 @@ export interface ProblemActor {
 export async function unitOf(q: Queryable, actor: ProblemActor): Promise<number | null> {
   if (actor.unitId !== undefined) return actor.unitId;
   if (actor.role !== 'unit_staff') return null; // users_unit_only_for_unit_staff
-  const row = (await q.query<{ unitId: number | null }>('SELECT unit_id AS "unitId" FROM users WHERE id = $1', [actor.id])).rows[0];
-  return row?.unitId ?? null;
+  return accountsRepository(q).unitIdOf(actor.id);
 }
 
 type MachineFields = Pick<DetailRow, 'state' | 'urgent' | 'assigneeUnitId' | 'deadline' | 'assignedAt' | 'fixedAt' | 'suspendedAt' | 'pendingRequest'
@@ -51,7 +52,7 @@ export async function problemDetail(q: Queryable, id: number, viewer: Viewer, no
   const row = await repo.detailRow(id, viewer);
   if (!row) return null;
   const { events, photos } = await repo.timeline(id);
-  const notices = (await repo.notices(viewer, { problemId: id }, { limit: 100, offset: 0 })).items;
+  const notices = (await noticesRepository(q).list(viewer, { problemId: id }, { limit: 100, offset: 0 })).items;
   const byEvent = new Map<number, ReturnType<typeof photoRef>[]>();
   for (const p of photos) byEvent.set(p.eventId, [...(byEvent.get(p.eventId) ?? []), photoRef(p)]);
   const { deadlineHours: _h, workingDays: _w, revisitDays: _r, ...problem } = row;

@@ -4,10 +4,9 @@ import { ROLE_NAMES, type Role } from '../auth/roles';
 import type { Clock } from '../domain/clock';
 import { ACTION_LABELS, OPEN_STATES, decide, type ProblemAction, type ProblemPatch, type ProblemState } from '../domain/problem-machine';
 import { assignmentsRepository } from '../repositories/assignments';
-import {
-  SQL_AREAS_AT, SQL_AREA_UNITS, SQL_DUPLICATE_TARGET, SQL_INSERT_EVENT, SQL_INSERT_PROBLEM, SQL_LOCK, SQL_PEEK, SQL_RESOLVE_NOTICES, SQL_UPDATE,
-  type DetailRow,
-} from '../repositories/problems';
+import { accountsRepository } from '../repositories/accounts';
+import { problemsRepository, type DetailRow } from '../repositories/problems';
+import type { ProblemStepWrite } from '../repositories/problem-writes';
 import type { ProblemDetail, ProblemSource, Routing } from '../schemas/problems';
 import { attachPhotos, checkPhotos, decodePhotos, type PhotoInput, type PreparedPhoto } from './photos';
 import { problemDetail, toMachine, unitOf, type ProblemActor } from './problem-views';
@@ -64,7 +63,8 @@ async function route(tx: Queryable, lon: number, lat: number, at: Date): Promise
       leaderPersonId: r.leader?.personId ?? null, leadUnitId: r.leadUnit?.unitId ?? null, routing: r,
     };
   }
-  const areas = (await tx.query<{ id: number; level: string; code: string; name: string }>(SQL_AREAS_AT, [lon, lat])).rows;
+  const repo = problemsRepository(tx);
+  const areas = await repo.areasAt(lon, lat);
   if (!areas.some((a) => a.level === 'county')) return null;
   const ref = (level: string) => {
     const a = areas.find((x) => x.level === level);
@@ -72,7 +72,7 @@ async function route(tx: Queryable, lon: number, lat: number, at: Date): Promise
   };
   const community = ref('community');
   const street = ref('street');
-  const communityUnits = community ? (await tx.query<{ units: Routing['communityUnits'] }>(SQL_AREA_UNITS, [community.id, at])).rows[0]?.units ?? [] : [];
+  const communityUnits = community ? await repo.areaUnits(community.id, at) : [];
   const deepest = community ?? street ?? ref('county');
   return {
     gridId: null, communityId: community?.id ?? null, streetId: street?.id ?? null, areaCode: deepest?.code ?? null, streetCode: street?.code ?? null,
@@ -85,16 +85,17 @@ async function route(tx: Queryable, lon: number, lat: number, at: Date): Promise
 async function checkDuplicateTarget(tx: Queryable, targetId: number, selfId: number | null, actor: ProblemActor) {
   const why = (zh: string, en: string) => bad('duplicateOf', { zh, en });
   if (targetId === selfId) throw why('不能标记为自身的重复', 'a problem cannot duplicate itself');
-  const t = (await tx.query<{ id: number; state: ProblemState }>(SQL_DUPLICATE_TARGET, [targetId, actor.scope, actor.role, await unitOf(tx, actor)])).rows[0];
+  const t = await problemsRepository(tx).duplicateTarget(targetId, { scope: actor.scope, role: actor.role, unitId: await unitOf(tx, actor) });
   if (!t) throw why(`问题 #${targetId} 不存在`, `problem #${targetId} does not exist`);
   if (!OPEN_STATES.includes(t.state)) throw why(`问题 #${targetId} 已办结或无效，不能作为重复的原问题`, `problem #${targetId} is not open (${t.state})`);
 }
 
 async function appendEvent(tx: Queryable, problemId: number, seq: number, e: { action: string; from: ProblemState | null; to: ProblemState; comment: string | null; data: object },
   actor: ProblemActor, unitId: number | null, at: Date): Promise<number> {
-  return (await tx.query<{ id: number }>(SQL_INSERT_EVENT, [
-    problemId, seq, e.action, e.from, e.to, actor.id, actor.displayName, actor.role, unitId, at, e.comment, JSON.stringify(e.data),
-  ])).rows[0]!.id;
+  return problemsRepository(tx).appendEvent({
+    problemId, seq, action: e.action, fromState: e.from, toState: e.to,
+    actor: { id: actor.id, name: actor.displayName, role: actor.role, unitId }, at, comment: e.comment, data: e.data,
+  });
 }
 
 /** Records a problem, routed at the clock's now, with its before-photos: all or nothing. */
@@ -127,7 +128,7 @@ export interface RecordResult {
  * run before photos are decoded, and again inside the transaction that writes.
  */
 async function checkReport(q: Queryable, actor: ProblemActor, input: ReportInput, now: Date): Promise<Place> {
-  const cat = (await q.query<{ level: number; active: boolean }>('SELECT level, active FROM problem_categories WHERE id = $1', [input.categoryId])).rows[0];
+  const cat = await problemsRepository(q).reportCategory(input.categoryId);
   if (!cat || cat.level !== 3 || !cat.active) {
     throw bad('categoryId', !cat
       ? { zh: `类别 ${input.categoryId} 不存在`, en: `category ${input.categoryId} does not exist` }
@@ -163,11 +164,10 @@ export async function recordProblem(db: Db, clock: Clock, actor: ProblemActor, i
     const place = await checkReport(tx, actor, input, now);
     const state: ProblemState = input.duplicateOf ? 'duplicate' : 'reported';
     const urgent = input.urgent ?? false;
-    const problemId = (await tx.query<{ id: number }>(SQL_INSERT_PROBLEM, [
-      place.streetCode, input.categoryId, input.source, description, input.address?.trim() || null, input.lon, input.lat, actor.id, now,
-      place.gridId, place.communityId, place.streetId, place.areaCode, place.leaderPersonId, place.leadUnitId, JSON.stringify(place.routing),
-      state, urgent, input.duplicateOf ?? null,
-    ])).rows[0]!.id;
+    const problemId = await problemsRepository(tx).insert({
+      ...place, categoryId: input.categoryId, source: input.source, description, address: input.address?.trim() || null,
+      lon: input.lon, lat: input.lat, reportedBy: actor.id, reportedAt: now, state, urgent, duplicateOf: input.duplicateOf ?? null,
+    });
     const data = { source: input.source, urgent, outsideGrid: place.gridId === null, ...(input.duplicateOf ? { duplicateOf: input.duplicateOf } : {}) };
     const eventId = await appendEvent(tx, problemId, 1, { action: 'report', from: null, to: state, comment: null, data }, actor, unitId, now);
     await attachPhotos(tx, problemId, eventId, 'before', photos, actor.id, now);
@@ -188,14 +188,15 @@ const STATE_LABELS: Record<ProblemState, Msg> = {
 
 const PHOTO_KIND: Partial<Record<ProblemAction, 'after' | 'revisit'>> = { fix: 'after', revisit: 'revisit' };
 
-/** Everything the UPDATE writes: the locked row with the machine's patch over it. */
-const updateParams = (row: DetailRow, p: ProblemPatch, now: Date) => {
+/** Everything the step writes: the locked row with the machine's patch over it. */
+const stepWrite = (row: DetailRow, p: ProblemPatch): ProblemStepWrite => {
   const m = { ...row, ...p };
-  return [
-    row.id, m.state, m.urgent, m.assigneeUnitId, m.verifiedAt, m.assignedAt, m.deadline, m.fixedAt, m.closedAt, m.closedOnTime,
-    m.revisitDueAt, m.revisitedAt, m.suspendedAt, m.pendingRequest ? JSON.stringify(m.pendingRequest) : null, m.duplicateOf,
-    m.reworkCount, m.relapseCount, m.returnCount, m.extensionCount, m.cycle, now, row.version,
-  ];
+  return {
+    state: m.state, urgent: m.urgent, assigneeUnitId: m.assigneeUnitId, verifiedAt: m.verifiedAt, assignedAt: m.assignedAt,
+    deadline: m.deadline, fixedAt: m.fixedAt, closedAt: m.closedAt, closedOnTime: m.closedOnTime, revisitDueAt: m.revisitDueAt,
+    revisitedAt: m.revisitedAt, suspendedAt: m.suspendedAt, pendingRequest: m.pendingRequest, duplicateOf: m.duplicateOf,
+    reworkCount: m.reworkCount, relapseCount: m.relapseCount, returnCount: m.returnCount, extensionCount: m.extensionCount, cycle: m.cycle,
+  };
 };
 
 /**
@@ -231,8 +232,10 @@ export async function applyTransition(db: Db, clock: Clock, actor: ProblemActor,
   const now = clock.now();
   const unitId = await unitOf(db, actor);
   /** The row (null: not the caller's), its version and the machine's verdict; throws a refusal. */
-  const judge = async (q: Queryable, sql: string) => {
-    const row = (await q.query<DetailRow>(sql, [id, actor.scope, actor.role, unitId])).rows[0];
+  const viewer = { scope: actor.scope, role: actor.role, unitId };
+  const judge = async (q: Queryable, lock: boolean) => {
+    const repo = problemsRepository(q);
+    const row = lock ? await repo.lock(id, viewer) : await repo.peek(id, viewer);
     if (!row) return null;
     if (row.version !== input.version) throw staleVersion(row.version, input.version);
     const d = decide(toMachine(row), action, {
@@ -254,22 +257,23 @@ export async function applyTransition(db: Db, clock: Clock, actor: ProblemActor,
   };
   // A step the caller may not take (unseen, stale, forbidden, illegal) costs no decoding
   // (ISSUES #10 finding 7); the transaction asks again under the row lock.
-  if (checked.length && !(await judge(db, SQL_PEEK))) return null;
+  if (checked.length && !(await judge(db, false))) return null;
   const photos = options.prepared ?? await decodePhotos(checked);
   return db.transaction(async (tx): Promise<TransitionResult | null> => {
-    const judged = await judge(tx, SQL_LOCK);
+    const repo = problemsRepository(tx);
+    const judged = await judge(tx, true);
     if (!judged) return null;
     const { row, d } = judged;
     if (action === 'mark_duplicate') await checkDuplicateTarget(tx, input.duplicateOf!, id, actor);
-    if (action === 'assign' && input.unitId && !(await tx.query('SELECT 1 FROM units WHERE id = $1', [input.unitId])).rows.length) {
+    if (action === 'assign' && input.unitId && !(await accountsRepository(tx).unitExists(input.unitId))) {
       throw bad('unitId', { zh: `单位 ${input.unitId} 不存在`, en: `unit ${input.unitId} does not exist` });
     }
-    const updated = (await tx.query<{ version: number }>(SQL_UPDATE, updateParams(row, d.patch, now))).rows[0];
-    if (!updated) throw staleVersion(row.version + 1, input.version); // unreachable under the row lock; kept as a guard
-    const eventId = await appendEvent(tx, id, updated.version, d.event, actor, unitId, now);
+    const version = await repo.update(id, row.version, stepWrite(row, d.patch), now);
+    if (version === null) throw staleVersion(row.version + 1, input.version); // unreachable under the row lock; kept as a guard
+    const eventId = await appendEvent(tx, id, version, d.event, actor, unitId, now);
     if (kind) await attachPhotos(tx, id, eventId, kind, photos, actor.id, now);
-    if (row.state === 'assigned' && d.event.to !== 'assigned') await tx.query(SQL_RESOLVE_NOTICES, [id, now]);
+    if (row.state === 'assigned' && d.event.to !== 'assigned') await repo.resolveNotices(id, now);
     const m = { ...row, ...d.patch };
-    return { version: updated.version, state: m.state, assigneeUnitId: m.assigneeUnitId, deadline: m.deadline, cycle: m.cycle, actorUnitId: unitId, now };
+    return { version, state: m.state, assigneeUnitId: m.assigneeUnitId, deadline: m.deadline, cycle: m.cycle, actorUnitId: unitId, now };
   });
 }

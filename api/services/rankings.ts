@@ -3,7 +3,8 @@ import { AppError, notFound, type Lang } from '../errors';
 import { figureOf, kpiById, type Kpi } from '../domain/kpi';
 import { rankEntities, rulesIndicators, rulesProblems, withHistory, type RankEntry, type RankingRules } from '../domain/ranking';
 import { beijingDay } from '../domain/campaign';
-import { CITY_WIDE_VIEWER, figuresRepository, LEVEL_SQL, PARAMS, type RankKind } from '../repositories/figures';
+import { CITY_WIDE_VIEWER, figuresRepository, type RankKind } from '../repositories/figures';
+import { rankingsRepository, type Snapshot } from '../repositories/rankings';
 import type { RankingResult, RankingScheme } from '../schemas/figures';
 import type { Caller } from './figures';
 
@@ -29,25 +30,21 @@ export function weekOf(day: string | undefined, now: Date): { weekStart: string;
   return { weekStart: beijingDay(from), from, to: new Date(from.getTime() + 7 * DAY) };
 }
 
-const SCHEME_COLS = `id, code, version, name_zh AS "nameZh", name_en AS "nameEn", rules, created_at AS "createdAt"`;
-
 export async function latestScheme(q: Queryable, code: string): Promise<RankingScheme> {
-  const row = (await q.query<RankingScheme>(`SELECT ${SCHEME_COLS} FROM ranking_schemes WHERE code = $1 ORDER BY version DESC LIMIT 1`, [code])).rows[0];
+  const row = await rankingsRepository(q).latestScheme(code);
   if (!row) throw notFound({ zh: `评分方案「${code}」`, en: `ranking scheme "${code}"` });
   return row;
 }
 
-export const listSchemes = async (q: Queryable) => (await q.query<RankingScheme>(`SELECT ${SCHEME_COLS} FROM ranking_schemes ORDER BY code, version DESC`)).rows;
+export const listSchemes = async (q: Queryable) => rankingsRepository(q).schemes();
 
 /** A new version of a scheme (the old ones stay, with the snapshots scored by them). */
 export async function createSchemeVersion(db: Db, body: { code: string; nameZh: string; nameEn: string; rules: RankingRules }, userId: number | null): Promise<RankingScheme> {
   const problems = rulesProblems(body.rules);
   if (problems.length) throw new AppError(422, 'BadRankingRules', { zh: `评分规则无效：${problems[0]!.reason.zh}`, en: `invalid ranking rules: ${problems[0]!.reason.en}` }, problems);
   // Two concurrent versions of one code compute the same number: the unique key lets one win (409).
-  return db.transaction(async (tx) => (await tx.query<RankingScheme>(`
-    INSERT INTO ranking_schemes (code, version, name_zh, name_en, rules, created_by)
-    SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4::jsonb, $5 FROM ranking_schemes WHERE code = $1
-    RETURNING ${SCHEME_COLS}`, [body.code, body.nameZh.trim(), body.nameEn.trim(), JSON.stringify(body.rules), userId])).rows[0]!);
+  return db.transaction(async (tx) => rankingsRepository(tx).insertSchemeVersion(
+    { code: body.code, nameZh: body.nameZh.trim(), nameEn: body.nameEn.trim(), rules: body.rules, createdBy: userId }));
 }
 
 /** Scores one week city-wide (a ranking is of everyone; scope only filters what is shown). */
@@ -63,22 +60,18 @@ async function computeWeek(db: Queryable, rules: RankingRules, kind: RankKind, f
   })));
 }
 
-interface Snapshot { entries: RankEntry[]; computedAt: Date }
-
 /** The kept result of a complete week, made and kept on first use; null for a week still running. */
 async function weekEntries(db: Queryable, scheme: RankingScheme, kind: RankKind, from: Date, to: Date, now: Date): Promise<{ entries: RankEntry[]; snapshot: Snapshot | null }> {
-  const weekStart = beijingDay(from);
-  const read = async () => (await db.query<Snapshot>(
-    `SELECT entries, computed_at AS "computedAt" FROM ranking_snapshots WHERE scheme_id = $1 AND entity_kind = $2 AND week_start = $3::date`, [scheme.id, kind, weekStart])).rows[0] ?? null;
-  const kept = await read();
+  const repo = rankingsRepository(db);
+  const key = { schemeId: scheme.id, kind, weekStart: beijingDay(from) };
+  const kept = await repo.snapshot(key);
   if (kept) return { entries: kept.entries, snapshot: kept };
   const complete = to.getTime() <= now.getTime();
   const entries = await computeWeek(db, scheme.rules, kind, from, to, complete ? to : now);
   if (!complete) return { entries, snapshot: null };
   // Concurrent first readers both compute; the first insert wins and everyone reads it back.
-  await db.query(`INSERT INTO ranking_snapshots (scheme_id, entity_kind, week_start, computed_at, entries) VALUES ($1, $2, $3::date, $4, $5::jsonb)
-    ON CONFLICT (scheme_id, entity_kind, week_start) DO NOTHING`, [scheme.id, kind, weekStart, now, JSON.stringify(entries)]);
-  const snap = (await read())!;
+  await repo.keepSnapshot(key, now, entries);
+  const snap = (await repo.snapshot(key))!;
   return { entries: snap.entries, snapshot: snap };
 }
 
@@ -109,7 +102,5 @@ export async function weeklyRanking(db: Queryable, p: { kind: RankKind; week?: s
 /** Entities of a kind inside the caller's scope (null: all). */
 async function visibleIds(db: Queryable, kind: RankKind, caller: Caller): Promise<Set<number> | null> {
   if (caller.scope === null) return null;
-  const sql = `${PARAMS} SELECT e.id FROM (${LEVEL_SQL[kind].entities}) e`;
-  const { rows } = await db.query<{ id: number }>(sql, [null, null, null, caller.role, caller.scope, null, caller.userId]);
-  return new Set(rows.map((r) => r.id));
+  return figuresRepository(db).visibleEntityIds(kind, caller);
 }

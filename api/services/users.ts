@@ -1,6 +1,7 @@
 import type { Queryable } from '../db/types';
 import { AppError } from '../errors';
 import { CITY_WIDE, type Role } from '../auth/roles';
+import { accountsRepository } from '../repositories/accounts';
 
 /**
  * Scope areas by code for a user, inside the caller's transaction. City-wide roles take none.
@@ -13,13 +14,13 @@ export async function setScope(tx: Queryable, userId: number, role: Role, codes:
   } else if (codes.length === 0 && (role === 'supervisor' || (role === 'unit_staff' && !derived.unit))) {
     throw new AppError(422, 'ScopeRequired', { zh: '该角色需要指定管辖区域（督查组：街道；包保单位人员：单位或区域）', en: 'this role needs a scope (supervisor: streets; unit staff: a unit or areas)' }, [{ field: 'scopeCodes', reason: { zh: '至少一个区域编码', en: 'at least one area code' } }]);
   }
-  const { rows } = await tx.query<{ id: number; code: string }>('SELECT id, code FROM areas WHERE code = ANY ($1::text[])', [codes]);
+  const accounts = accountsRepository(tx);
+  const rows = await accounts.areasByCode(codes);
   const found = new Set(rows.map((r) => r.code));
   const missing = codes.filter((c) => !found.has(c));
   if (missing.length) {
     throw new AppError(422, 'UnknownArea', { zh: `区域编码不存在：${missing.join('、')}`, en: `unknown area codes: ${missing.join(', ')}` },
       missing.map((c) => ({ field: 'scopeCodes', feature: c, reason: { zh: '区域编码不存在', en: 'unknown area code' } })));
   }
-  await tx.query('DELETE FROM user_scopes WHERE user_id = $1', [userId]);
-  await tx.query('INSERT INTO user_scopes (user_id, area_id) SELECT $1, unnest($2::int[])', [userId, rows.map((r) => r.id)]);
+  await accounts.replaceScope(userId, rows.map((r) => r.id));
 }

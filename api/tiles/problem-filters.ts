@@ -1,10 +1,7 @@
 import { AppError } from '../errors';
-import type { ProblemTileFilters } from './mvt';
+import type { ProblemTileFilters } from '../repositories/tiles';
 import { parseInstant } from '../domain/instant';
-
-// The enums of sql/migrations/005-problems.sql.
-export const PROBLEM_STATES = ['reported', 'invalid', 'duplicate', 'verified', 'assigned', 'suspended', 'fixed', 'closed'] as const;
-export const PROBLEM_SOURCES = ['inspection', 'undercover', 'patrol', 'citizen', 'camera', 'higher_level'] as const;
+import { PROBLEM_SOURCES, PROBLEM_STATES } from '../domain/problem-machine';
 
 /** The query string of /tiles/problems as it arrives (lists may repeat or be comma-separated). */
 export interface ProblemTileQuery {

@@ -38,7 +38,7 @@ export async function seedProblems(app: FastifyInstance, admin: Session, inGrids
   }
   // two days on, every one of them is overdue and has its supervision notice
   await sweepOverdue(app.db, new Date(app.clock.now().getTime() + 48 * 3600_000));
-  for (const [code, s] of seeded) {
+  for (const [, s] of seeded) {
     const notices = (await api.get<{ items: { id: number }[] }>(`/api/notices?problemId=${s.problem}`)).items;
     expect(notices).toHaveLength(1);
     s.notice = notices[0]!.id;
@@ -48,6 +48,8 @@ export async function seedProblems(app: FastifyInstance, admin: Session, inGrids
 const of = (g: AreaDetail) => seeded.get(g.code)!;
 const at = (g: AreaDetail) => `lon=${g.labelPoint[0]}&lat=${g.labelPoint[1]}`;
 const outside = (items: { areaCode?: string | null }[]) => items.some((i) => i.areaCode?.startsWith('330822002'));
+/** the data of each message of an event stream's answer */
+const sseData = (b: Buffer) => b.toString().split('\n').filter((l) => l.startsWith('data: ')).map((l) => JSON.parse(l.slice(6)) as { areaCode?: string | null });
 const items = (b: Buffer) => (JSON.parse(b.toString()) as { items: { areaCode?: string | null }[] }).items;
 
 export const PROBLEM_CASES: Record<string, Case> = {
@@ -72,6 +74,9 @@ export const PROBLEM_CASES: Record<string, Case> = {
   },
   'GET /api/notices': { in: () => ({ method: 'GET', url: '/api/notices' }), out: () => ({ method: 'GET', url: '/api/notices?limit=500' }), leaks: (b) => outside(items(b)) },
   'GET /api/notices/:id': { in: (c) => ({ method: 'GET', url: `/api/notices/${of(c.inGrid).notice}` }), out: (c) => ({ method: 'GET', url: `/api/notices/${of(c.outGrid).notice}` }) },
+  // the whole history replayed (the test harness ends a stream after its replay): no event of a
+  // problem out of the caller's scope
+  'GET /api/events': { in: () => ({ method: 'GET', url: '/api/events?since=0' }), out: () => ({ method: 'GET', url: '/api/events?since=0' }), leaks: (b) => outside(sseData(b)) },
   'GET /api/dev/clock': { in: () => ({ method: 'GET', url: '/api/dev/clock' }) },
   'POST /api/dev/clock': { in: () => ({ method: 'POST', url: '/api/dev/clock', payload: { advanceHours: 0 } }) },
 };

@@ -56,9 +56,11 @@ export function backends(): Backend[] {
   return url && template ? [pglite, postgres(url, template)] : [pglite];
 }
 
-/** The app on a database; login rate limiting is raised since tests log in many times a minute. */
+/** The app on a database; login and stream-connect rate limits are raised since tests log in many times a minute. */
 export async function appOn(db: Db, options: Omit<AppOptions, 'db'> = {}): Promise<FastifyInstance> {
-  const app = await buildApp({ loginRateLimit: 10_000, ...options, db });
+  // event streams end right after their replay: requests injected by the tests get an end
+  // (tests/api/events.test.ts sets its own lifetime and listens on a port)
+  const app = await buildApp({ loginRateLimit: 10_000, ...options, events: { lifetimeMs: 0, connectsPerMinute: 10_000, ...options.events }, db });
   await app.ready();
   return app;
 }

@@ -83,14 +83,5 @@ export async function reportEventOf(db: Queryable, problemId: number): Promise<n
   return Number(rows[0]!.id);
 }
 
-/** A deterministic pseudo-random generator (the same problems on both backends). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic pseudo-random generator (the same problems on both backends): the demo's one. */
+export { mulberry32 as seeded } from '../../data/demo/random';

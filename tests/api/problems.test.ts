@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../api/db/types';
 import { controllableClock, type ControllableClock } from '../../api/domain/clock';
 import { summarizeEvents } from '../../api/domain/problem-machine';
-import type { Category, Notice, ProblemDetail, ProblemList, Queue } from '../../api/schemas/problems';
+import type { Category, Notice, ProblemList, Queue } from '../../api/schemas/problems';
 import type { AreaDetail } from '../../api/schemas/areas';
 import { appOn, backends } from './harness';
 import { loadMiniCity } from './load-mini-city';
@@ -17,7 +17,6 @@ const FROM = '2024-01-01T00:00:00+08:00';
 const H = 3600_000;
 const [LON, LAT] = POINT_IN_FIRST_GRID; // 文峰社区第01网格 (330822001001001)
 const IN_GRID2: [number, number] = [118.515, 28.905]; // 文峰社区第02网格
-const IN_GRID_B: [number, number] = [118.505, 28.915]; // 定阳社区第01网格
 const IN_GAP: [number, number] = [118.538, 28.915]; // 东门社区, once its second grid is made smaller
 const OUTSIDE: [number, number] = [118.6, 28.95];
 

@@ -119,12 +119,45 @@ export const CASES: Record<string, Case> = {
   'POST /api/patrols': (c) => (c.role === 'commander' || c.role === 'planner' ? Promise.resolve([]) : c.send({
     method: 'POST', url: '/api/patrols', payload: { gridId: c.fx.home[c.role].id, startedAt: new Date(NOW.getTime() - 7200_000).toISOString(), endedAt: new Date(NOW.getTime() - 3600_000).toISOString() },
   }).then((res) => { expect(res.statusCode, res.body).toBe(201); return refsOf(res.json(), null); })),
+  // inspection points and rounds (docs/ASSESSMENT.md): each point listed opens by id, and what it names is readable
+  'GET /api/points': async (c) => {
+    const res = await c.get('/api/points?limit=1000');
+    expect(res.statusCode, res.body).toBe(200);
+    for (const p of res.json() as { id: number }[]) expect((await c.get(`/api/points/${p.id}`)).statusCode, `${c.role} point ${p.id}`).toBe(200);
+    return refsOf(res.json(), null);
+  },
+  'GET /api/points/:id': async (c) => many(((await c.get('/api/points?limit=1000')).json() as { id: number }[]).map((p) => `/api/points/${p.id}`), (u) => json(c, u, null)),
+  'GET /api/assessment-rounds/:id': async (c) => {
+    const rounds = (await c.get('/api/assessment-rounds?limit=500')).json() as { id: number }[] | { error: string };
+    if (!Array.isArray(rounds)) return [];
+    // every point a round lists opens by id (and is then checked like GET /api/points/:id)
+    return many(rounds.map((r) => `/api/assessment-rounds/${r.id}`), async (u) => {
+      const res = await c.get(u);
+      expect(res.statusCode, `${c.role} ${u} → ${res.body.slice(0, 200)}`).toBe(200);
+      const points = (res.json() as { points: { pointId: number }[] }).points;
+      return [...refsOf(res.json(), null), ...(await many(points.map((p) => `/api/points/${p.pointId}`), async (pu) => {
+        const pr = await c.get(pu);
+        expect(pr.statusCode, `${c.role} ${pu}`).toBe(200);
+        return refsOf(pr.json(), null);
+      }))];
+    });
+  },
   // problems
   'GET /api/problems': (c) => json(c, '/api/problems?limit=500', null, { items: 'problem' }),
   'GET /api/problems/nearby': (c) => many(c.fx.areas.filter((a) => a.level === 'grid').map((a) => `/api/problems/nearby?${at(a)}&radiusM=2000`), (u) => json(c, u, 'problem')),
   'GET /api/problems/queue': (c) => json(c, '/api/problems/queue', null, { items: 'problem' }),
   'GET /api/problems/:id': (c) => many(c.fx.problemIds.map((id) => `/api/problems/${id}`), (u) => json(c, u, 'problem')),
   'GET /api/notices': (c) => json(c, '/api/notices?limit=500', null, { items: 'notice' }),
+  // live events: the whole history replayed (the test harness ends a stream after its replay);
+  // each event is about its problem (where it lies is part of it) and a notice event names its notice
+  'GET /api/events': async (c) => {
+    const res = await c.get('/api/events?since=0');
+    expect(res.statusCode, `${c.role} /api/events → ${res.body.slice(0, 200)}`).toBe(200);
+    expect(res.body, 'more events than one replay holds: the case would see none').not.toContain('event: reload');
+    const events = res.body.split('\n').filter((l) => l.startsWith('data: ')).map((l) => JSON.parse(l.slice(6)) as Record<string, unknown>)
+      .filter((e) => typeof e.problemId === 'number').map(({ id: _event, problemId, ...e }) => ({ ...e, id: problemId }));
+    return refsOf(events, 'problem', { notice: 'notice' });
+  },
   'GET /api/notices/:id': (c) => many(c.fx.noticeIds.map((id) => `/api/notices/${id}`), (u) => json(c, u, 'notice')),
   'POST /api/problems': async (c) => {
     if (c.role === 'planner') return [];

@@ -112,6 +112,14 @@ export async function seedScopeCity(app: FastifyInstance, db: Db, admin: Session
   sessions.set('grid_leader', leader.session);
   sessions.set('grid_member', member.session);
 
+  // an inspection point in every grid and a round over them all (docs/ASSESSMENT.md)
+  const pointIds: number[] = [];
+  for (const [k, code] of Object.entries(G)) {
+    const res = await app.inject({ method: 'POST', url: '/api/points', headers: admin.headers, payload: { code: `SC-${k}`, name: `${k}点位`, typeCode: 'market', geometry: { type: 'Point', coordinates: area[code]!.labelPoint } } });
+    pointIds.push((res.json() as { id: number }).id);
+  }
+  const scheme = (await app.inject({ url: '/api/assessment-schemes', headers: admin.headers })).json() as { id: number }[];
+  await app.inject({ method: 'POST', url: '/api/assessment-rounds', headers: admin.headers, payload: { schemeId: scheme[0]!.id, name: '范围测试轮次', kind: 'inspection', heldOn: '2026-06-09', pointIds } });
   const all = async <T>(url: string) => (await app.inject({ url, headers: admin.headers })).json() as T;
   const areas: AreaDetail[] = [];
   for (const a of (await all<{ id: number }[]>('/api/areas/search?q=3308&limit=100'))) areas.push(await all<AreaDetail>(`/api/areas/${a.id}`));

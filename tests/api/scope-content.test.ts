@@ -29,6 +29,15 @@ const NO_ROWS: Record<string, string> = {
   'GET /api/campaigns': 'campaign definitions and targets, no data',
   'GET /api/photos/:id': 'the bytes of one photo, served only when its problem is readable (tests/api/photos.test.ts)',
   'GET /api/photos/:id/thumb': 'the bytes of one thumbnail, as above',
+  'GET /api/point-types': 'point types: reference data, the same for everyone',
+  'GET /api/assessment-schemes': 'assessment schemes: definitions, no data',
+  'GET /api/assessment-schemes/:id': 'one assessment scheme: a definition, no data',
+  'POST /api/points': 'the answer to one\'s own write, read back in the writer\'s scope (403 otherwise: tests/api/assessment.test.ts)',
+  'PATCH /api/points/:id': 'as above: a point out of scope is 404 before any write',
+  'DELETE /api/points/:id': 'no body',
+  'GET /api/assessment-rounds': 'round names, days and the count of points in the caller\'s scope: no point or area ids (the detail has a case)',
+  'POST /api/assessment-rounds': 'answered with GET /api/assessment-rounds/:id in the writer\'s scope (points out of scope refused: tests/api/assessment.test.ts)',
+  'POST /api/assessment-rounds/:id/points/:pointId/scores': 'ids of the caller\'s own findings and problems; the point must be in scope (404)',
 };
 const SCOPED: Role[] = ROLES.filter((r) => !CITY_WIDE.includes(r));
 

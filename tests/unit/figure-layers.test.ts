@@ -5,6 +5,7 @@ import {
 import { gapFeatures, gapLayers, GAP_LAYERS, geometryBBox, hotspotFeatures } from '../../web/src/features/figures/map/gap-layers';
 import type { CoverageGaps, HotspotsResult } from '../../api/schemas/figures';
 import type { SlottedLayer } from '../../web/src/map/use-map-layers';
+import { mulberry32 } from '../../data/demo/random';
 
 /** Sum of squared deviations from their class means: what natural breaks minimise. */
 function withinSS(sorted: number[], bounds: number[]): number {
@@ -35,16 +36,8 @@ function bestSS(sorted: number[], k: number): number {
   return best;
 }
 
-/** A deterministic pseudo-random sequence (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic pseudo-random sequence (the demo's mulberry32), so a failure can be replayed. */
+const random = mulberry32;
 
 describe('class breaks', () => {
   it('find the natural groups of the values (Jenks)', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { COHORT_SQL, KPIS, SETS, describe as describeKpi, figureOf, kpiById, partSql, rate, setsFor, type Kpi } from '../../api/domain/kpi';
+import { KPIS, describe as describeKpi, figureOf, kpiById, rate, setsFor, type Kpi } from '../../api/domain/kpi';
+import { COHORT_SQL, partSql, SET_SQL } from '../../api/repositories/figure-sets';
 
 const k = (id: string) => kpiById(id)!;
 
@@ -34,17 +35,17 @@ describe('the KPI library', () => {
   });
 
   it('leaves suspended (挂账) problems out of what is due', () => {
-    expect(SETS.due.sql).toContain(`p.state <> 'suspended'`);
+    expect(SET_SQL.due).toContain(`p.state <> 'suspended'`);
     expect(k('rectification_rate').exclusions.zh).toContain('挂账');
   });
 
   it('takes a rate’s numerator inside its denominator, so its list is a sub-list', () => {
     const r = k('rework_rate');
-    expect(partSql(r, 'denominator')).toBe(SETS.fixed_once.sql);
-    expect(partSql(r, 'numerator')).toBe(`(${SETS.fixed_once.sql}) AND (${SETS.reworked.sql})`);
-    expect(partSql(k('overdue'), 'numerator')).toBe(SETS.overdue.sql);
+    expect(partSql(r, 'denominator')).toBe(SET_SQL.fixed_once);
+    expect(partSql(r, 'numerator')).toBe(`(${SET_SQL.fixed_once}) AND (${SET_SQL.reworked})`);
+    expect(partSql(k('overdue'), 'numerator')).toBe(SET_SQL.overdue);
     expect(partSql(k('overdue'), 'denominator')).toBeNull();
-    expect(partSql(k('mean_hours_to_fix'), 'numerator')).toBe(SETS.fixed_timed.sql);
+    expect(partSql(k('mean_hours_to_fix'), 'numerator')).toBe(SET_SQL.fixed_timed);
   });
 
   it('counts each problem set once however many indicators share it', () => {
@@ -52,9 +53,9 @@ describe('the KPI library', () => {
   });
 
   it('keeps SQL to the three documented placeholders, and the cohort drops rejected and merged reports', () => {
-    for (const s of Object.values(SETS)) {
-      for (const m of s.sql.matchAll(/\$(\d+)/g)) expect(['3'], s.id).toContain(m[1]);
-      expect(s.sql, s.id).not.toMatch(/;|--/);
+    for (const [id, sql] of Object.entries(SET_SQL)) {
+      for (const m of sql.matchAll(/\$(\d+)/g)) expect(['3'], id).toContain(m[1]);
+      expect(sql, id).not.toMatch(/;|--/);
     }
     expect(COHORT_SQL).toContain(`NOT IN ('invalid', 'duplicate')`);
   });

@@ -1,0 +1,2 @@
+/** What a caller may see: null = the whole city; otherwise area codes whose insides and ancestors are visible. */
+export type Scope = string[] | null;
