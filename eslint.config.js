@@ -20,7 +20,10 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.node, ...globals.browser }, ecmaVersion: 2023, sourceType: 'module' },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-explicit-any': 'error',
       'vue/multi-word-component-names': 'off',
@@ -32,15 +35,38 @@ export default tseslint.config(
     },
   },
   // The product never depends on its demo (issue 11).
-  { files: ['api/**/*.ts'], rules: restrict([{ group: ['**/data/*', '**/data/**'], message: 'api/ must not import data/ (the demo is wired in by the start script)' }]) },
+  {
+    files: ['api/**/*.ts'],
+    rules: restrict([
+      {
+        group: ['**/data/*', '**/data/**'],
+        message: 'api/ must not import data/ (the demo is wired in by the start script)',
+      },
+    ]),
+  },
   // domain/ is pure: no database, no repositories, no HTTP.
   {
     files: ['api/domain/**/*.ts'],
-    rules: restrict([{ group: ['**/db/*', '**/repositories/*', '**/routes/*', '**/services/*', 'fastify', 'pg', '@electric-sql/*'], message: 'api/domain is pure TypeScript' }]),
+    rules: restrict([
+      {
+        group: ['**/db/*', '**/repositories/*', '**/routes/*', '**/services/*', 'fastify', 'pg', '@electric-sql/*'],
+        message: 'api/domain is pure TypeScript',
+      },
+    ]),
   },
   // The map core knows nothing of features, the app shell or the session.
-  { files: ['web/src/map/**'], rules: restrict([{ group: ['**/features/**', '**/app/**'], message: 'web/src/map is the map core: no features or app imports' }]) },
+  {
+    files: ['web/src/map/**'],
+    rules: restrict([
+      { group: ['**/features/**', '**/app/**'], message: 'web/src/map is the map core: no features or app imports' },
+    ]),
+  },
   // Stores never import components.
-  { files: ['web/src/**/store.ts', 'web/src/**/*-store.ts', 'web/src/app/session.ts', 'web/src/app/view.ts'], rules: restrict([{ group: ['**/components/**', '*.vue', '**/*.vue'], message: 'a store never imports a component' }]) },
+  {
+    files: ['web/src/**/store.ts', 'web/src/**/*-store.ts', 'web/src/app/session.ts', 'web/src/app/view.ts'],
+    rules: restrict([
+      { group: ['**/components/**', '*.vue', '**/*.vue'], message: 'a store never imports a component' },
+    ]),
+  },
   prettier,
 );

@@ -88,7 +88,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(repositories, { db: options.db });
   const controllable = options.controllableClock ?? false;
   const clock = options.clock ?? appClock({ controllable });
-  if (controllable && !isControllable(clock)) throw new Error('controllableClock needs a controllable clock (domain/clock.ts)');
+  if (controllable && !isControllable(clock))
+    throw new Error('controllableClock needs a controllable clock (domain/clock.ts)');
   app.decorate('clock', clock);
   // Every API answer carries the app clock: the web judges "today", "this week" and countdowns
   // by the server's time, not by the browser's (office PCs' clocks drift; tests move the app clock).
@@ -129,7 +130,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // thrown into the error handler, so the 429 speaks the caller's language like every error
     errorResponseBuilder: (_req, ctx) => {
       const s = Math.max(1, Math.ceil(ctx.ttl / 1000));
-      return new AppError(429, 'TooManyRequests', { zh: `尝试过于频繁，请 ${s} 秒后再试`, en: `too many attempts: try again in ${s} s` });
+      return new AppError(429, 'TooManyRequests', {
+        zh: `尝试过于频繁，请 ${s} 秒后再试`,
+        en: `too many attempts: try again in ${s} s`,
+      });
     },
   });
   app.decorate('authCookies', installAuth(app, { secureCookies: options.secureCookies ?? false }));
@@ -143,7 +147,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Wangge 网格 API', version: '0.1.0', description: 'Grid management: areas, contracting units and grid staff in time, tiles' },
+      info: {
+        title: 'Wangge 网格 API',
+        version: '0.1.0',
+        description: 'Grid management: areas, contracting units and grid staff in time, tiles',
+      },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });

@@ -29,20 +29,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
     const v = Number(raw);
-    if (!Number.isInteger(v) || v < min || v > max) throw new Error(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+    if (!Number.isInteger(v) || v < min || v > max)
+      throw new Error(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
     return v;
   };
   const databaseUrl = env.DATABASE_URL?.trim() || null;
-  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new Error('DATABASE_URL must start with postgres:// or postgresql://');
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl))
+    throw new Error('DATABASE_URL must start with postgres:// or postgresql://');
   const demo = env.WANGGE_DEMO ?? '1';
   if (!['0', '1'].includes(demo)) throw new Error(`WANGGE_DEMO must be 0 or 1, got "${demo}"`);
   const clockRaw = env.WANGGE_CLOCK_START?.trim() || '';
   // an explicit offset is required: "2026-11-18T10:00" would be read in the server's time zone
   if (clockRaw && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(clockRaw)) {
-    throw new Error(`WANGGE_CLOCK_START must be an ISO date-time with an offset (2026-11-18T10:00:00+08:00), got "${clockRaw}"`);
+    throw new Error(
+      `WANGGE_CLOCK_START must be an ISO date-time with an offset (2026-11-18T10:00:00+08:00), got "${clockRaw}"`,
+    );
   }
   const controllable = env.WANGGE_CONTROLLABLE_CLOCK ?? '0';
-  if (!['0', '1'].includes(controllable)) throw new Error(`WANGGE_CONTROLLABLE_CLOCK must be 0 or 1, got "${controllable}"`);
+  if (!['0', '1'].includes(controllable))
+    throw new Error(`WANGGE_CONTROLLABLE_CLOCK must be 0 or 1, got "${controllable}"`);
   return {
     host: env.HOST || '127.0.0.1',
     port: int('PORT', 8080, 0, 65535),

@@ -94,17 +94,28 @@ async function main(argv: string[]): Promise<number> {
     const city = generateDemoCity(demoOpts);
     const dir = resolve(arg);
     await mkdir(dir, { recursive: true });
-    const files: [string, unknown[]][] = [['county', [city.county]], ['streets', city.streets], ['communities', city.communities], ['grids', city.grids], ['basemap', city.basemap]];
-    for (const [name, features] of files) await writeFile(join(dir, `${name}.geojson`), JSON.stringify(toFeatureCollection(features)));
-    console.log(`wrote ${city.grids.length} grids, ${city.communities.length} communities, ${city.streets.length} streets to ${dir}`);
+    const files: [string, unknown[]][] = [
+      ['county', [city.county]],
+      ['streets', city.streets],
+      ['communities', city.communities],
+      ['grids', city.grids],
+      ['basemap', city.basemap],
+    ];
+    for (const [name, features] of files)
+      await writeFile(join(dir, `${name}.geojson`), JSON.stringify(toFeatureCollection(features)));
+    console.log(
+      `wrote ${city.grids.length} grids, ${city.communities.length} communities, ${city.streets.length} streets to ${dir}`,
+    );
     return 0;
   }
 
   // Usage errors are answered before the database is opened.
   let problemArgs: { count: number; days: number } | null = null;
   if (cmd === 'demo' && sub === 'problems') {
-    const count = num('count', values.count) ?? 5000, days = num('days', values.days) ?? 90;
-    if (!Number.isInteger(count) || count < 1 || count > 10_000_000) throw new UsageError('--count must be an integer from 1 to 10000000');
+    const count = num('count', values.count) ?? 5000,
+      days = num('days', values.days) ?? 90;
+    if (!Number.isInteger(count) || count < 1 || count > 10_000_000)
+      throw new UsageError('--count must be an integer from 1 to 10000000');
     if (!(days > 0 && days <= 3650)) throw new UsageError('--days must be more than 0 and at most 3650');
     problemArgs = { count, days };
   }
@@ -112,8 +123,13 @@ async function main(argv: string[]): Promise<number> {
   if (cmd === 'import' && sub === 'areas') {
     if (!arg) throw new UsageError('import areas needs a GeoJSON file');
     const level = values.level as AreaLevel | undefined;
-    if (!level || !AREA_LEVELS.includes(level)) throw new UsageError(`--level must be one of ${AREA_LEVELS.join(', ')}`);
-    const text = (await readFile(arg, 'utf8').catch(() => { throw new UsageError(`cannot read ${arg}`); })).replace(/^\uFEFF/, ''); // files exported on Windows often carry a BOM
+    if (!level || !AREA_LEVELS.includes(level))
+      throw new UsageError(`--level must be one of ${AREA_LEVELS.join(', ')}`);
+    const text = (
+      await readFile(arg, 'utf8').catch(() => {
+        throw new UsageError(`cannot read ${arg}`);
+      })
+    ).replace(/^\uFEFF/, ''); // files exported on Windows often carry a BOM
     try {
       importArgs = { level, collection: JSON.parse(text) };
     } catch (e) {
@@ -121,16 +137,23 @@ async function main(argv: string[]): Promise<number> {
     }
     if (values.codes !== undefined) {
       const file = values.codes;
-      importArgs.codes = decodeText(await readFile(file).catch(() => { throw new UsageError(`cannot read --codes ${file}`); })); // BOM and GBK handled
+      importArgs.codes = decodeText(
+        await readFile(file).catch(() => {
+          throw new UsageError(`cannot read --codes ${file}`);
+        }),
+      ); // BOM and GBK handled
     }
   }
   if (cmd === 'user' && sub === 'add') {
-    if (!arg || !/^[a-z0-9_.-]{3,40}$/.test(arg)) throw new UsageError('user add needs a username of 3–40 characters a-z 0-9 _ . -');
-    if (!values.role || !ROLES.includes(values.role as Role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
+    if (!arg || !/^[a-z0-9_.-]{3,40}$/.test(arg))
+      throw new UsageError('user add needs a username of 3–40 characters a-z 0-9 _ . -');
+    if (!values.role || !ROLES.includes(values.role as Role))
+      throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
   }
 
   if (cmd === 'contracting') {
-    if (!arg || !['template', 'import', 'export'].includes(sub ?? '')) throw new UsageError('contracting template|import|export needs a file');
+    if (!arg || !['template', 'import', 'export'].includes(sub ?? ''))
+      throw new UsageError('contracting template|import|export needs a file');
     if (sub === 'template') {
       await writeTemplate(arg);
       console.log(lang === 'zh' ? `已写入模板 ${arg}` : `wrote the template ${arg}`);
@@ -152,24 +175,54 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (cmd === 'demo' && sub === 'problems') {
-      const count = problemArgs!.count, days = problemArgs!.days, seed = demoOpts.seed ?? 20261125;
-      if (!(await areasRepository(db).countsByLevel()).grid) throw new AppError(409, 'NoCity', { zh: '数据库中没有网格：请先 demo seed 或导入区域', en: 'the database has no grids: run demo seed (or import areas) first' });
+      const count = problemArgs!.count,
+        days = problemArgs!.days,
+        seed = demoOpts.seed ?? 20261125;
+      if (!(await areasRepository(db).countsByLevel()).grid)
+        throw new AppError(409, 'NoCity', {
+          zh: '数据库中没有网格：请先 demo seed 或导入区域',
+          en: 'the database has no grids: run demo seed (or import areas) first',
+        });
       // the start of today in Beijing: the same seed writes the same problems all day (demoNow)
       const now = demoNow(new Date());
       if (values.bulk) {
-        const r = await bulkInsertProblems(db, { count, from: now.getTime() - days * 86400_000, to: now, seed,
-          onProgress: (done, total) => { if (done % 100_000 === 0 || done === total) console.log(`${done} / ${total}`); } });
-        console.log(`wrote ${r.problems} problems, ${r.events} events, ${r.notices} notices in ${(r.ms.total / 1000).toFixed(1)} s (plan and replay ${(r.ms.js / 1000).toFixed(1)} s, routing ${(r.ms.routing / 1000).toFixed(1)} s, inserts ${(r.ms.insert / 1000).toFixed(1)} s)`);
+        const r = await bulkInsertProblems(db, {
+          count,
+          from: now.getTime() - days * 86400_000,
+          to: now,
+          seed,
+          onProgress: (done, total) => {
+            if (done % 100_000 === 0 || done === total) console.log(`${done} / ${total}`);
+          },
+        });
+        console.log(
+          `wrote ${r.problems} problems, ${r.events} events, ${r.notices} notices in ${(r.ms.total / 1000).toFixed(1)} s (plan and replay ${(r.ms.js / 1000).toFixed(1)} s, routing ${(r.ms.routing / 1000).toFixed(1)} s, inserts ${(r.ms.insert / 1000).toFixed(1)} s)`,
+        );
       } else {
         const r = await seedDemoProblemsFor(db, { count, days, seed, now });
-        console.log(`seeded ${r.problems} problems (${Object.entries(r.states).map(([k, n]) => `${k} ${n}`).join(', ')}), ${r.notices.supervision} supervision and ${r.notices.accountability} accountability notices, in ${(r.ms / 1000).toFixed(1)} s`);
+        console.log(
+          `seeded ${r.problems} problems (${Object.entries(r.states)
+            .map(([k, n]) => `${k} ${n}`)
+            .join(
+              ', ',
+            )}), ${r.notices.supervision} supervision and ${r.notices.accountability} accountability notices, in ${(r.ms / 1000).toFixed(1)} s`,
+        );
       }
       return 0;
     }
     if (importArgs) {
-      const r = await importAreas(db, { ...importArgs, toleranceM: num('tolerance', values.tolerance), overlapToleranceM2: num('overlap-tolerance', values['overlap-tolerance']), fields: { code: values['code-field'], name: values['name-field'] } });
+      const r = await importAreas(db, {
+        ...importArgs,
+        toleranceM: num('tolerance', values.tolerance),
+        overlapToleranceM2: num('overlap-tolerance', values['overlap-tolerance']),
+        fields: { code: values['code-field'], name: values['name-field'] },
+      });
       const level = importArgs.level;
-      console.log(lang === 'zh' ? `已导入 ${r.imported} 个${level}：${r.codes.join(', ')}` : `imported ${r.imported} ${level} area(s): ${r.codes.join(', ')}`);
+      console.log(
+        lang === 'zh'
+          ? `已导入 ${r.imported} 个${level}：${r.codes.join(', ')}`
+          : `imported ${r.imported} ${level} area(s): ${r.codes.join(', ')}`,
+      );
       return 0;
     }
     if (cmd === 'user' && sub === 'add') {
@@ -179,17 +232,34 @@ async function main(argv: string[]): Promise<number> {
       await db.transaction(async (tx) => {
         const { rows } = await tx.query<{ id: number }>(
           'INSERT INTO users (username, display_name, role, password_hash, must_change_password) VALUES ($1, $2, $3, $4, true) RETURNING id',
-          [arg, values.name?.trim() || arg, role, hash]);
-        await setScope(tx, rows[0]!.id, role, values.scope ? values.scope.split(',').map((c) => c.trim()).filter(Boolean) : []);
+          [arg, values.name?.trim() || arg, role, hash],
+        );
+        await setScope(
+          tx,
+          rows[0]!.id,
+          role,
+          values.scope
+            ? values.scope
+                .split(',')
+                .map((c) => c.trim())
+                .filter(Boolean)
+            : [],
+        );
       });
-      console.log(lang === 'zh' ? `已创建用户 ${arg}（${role}），临时密码：${password}（首次登录须修改）` : `created ${arg} (${role}); temporary password: ${password} (must be changed at first login)`);
+      console.log(
+        lang === 'zh'
+          ? `已创建用户 ${arg}（${role}），临时密码：${password}（首次登录须修改）`
+          : `created ${arg} (${role}); temporary password: ${password} (must be changed at first login)`,
+      );
       return 0;
     }
     if (cmd === 'contracting' && sub === 'import') {
       const r = await importFiles(db, positionals.slice(2));
-      console.log(lang === 'zh'
-        ? `已导入：单位 新增 ${r.units.created}、更新 ${r.units.updated}；人员 新增 ${r.people.created}、更新 ${r.people.updated}；分配 新增 ${r.assignments.created}、未变 ${r.assignments.unchanged}`
-        : `imported: units ${r.units.created} new, ${r.units.updated} updated; people ${r.people.created} new, ${r.people.updated} updated; assignments ${r.assignments.created} new, ${r.assignments.unchanged} unchanged`);
+      console.log(
+        lang === 'zh'
+          ? `已导入：单位 新增 ${r.units.created}、更新 ${r.units.updated}；人员 新增 ${r.people.created}、更新 ${r.people.updated}；分配 新增 ${r.assignments.created}、未变 ${r.assignments.unchanged}`
+          : `imported: units ${r.units.created} new, ${r.units.updated} updated; people ${r.people.created} new, ${r.people.updated} updated; assignments ${r.assignments.created} new, ${r.assignments.unchanged} unchanged`,
+      );
       return 0;
     }
     if (cmd === 'contracting' && sub === 'export') {
@@ -211,7 +281,14 @@ main(process.argv.slice(2)).then(
     if (err instanceof AppError) {
       console.error(err.msg[lang]);
       for (const p of err.problems) {
-        const where = [p.index !== undefined ? `#${p.index + 1}` : '', p.sheet ? `${p.sheet}${p.row ? `!${p.row}` : ''}` : '', p.feature ?? '', p.field ? `[${p.field}]` : ''].filter(Boolean).join(' ');
+        const where = [
+          p.index !== undefined ? `#${p.index + 1}` : '',
+          p.sheet ? `${p.sheet}${p.row ? `!${p.row}` : ''}` : '',
+          p.feature ?? '',
+          p.field ? `[${p.field}]` : '',
+        ]
+          .filter(Boolean)
+          .join(' ');
         console.error(`  ${where}: ${p.reason[lang]}`);
       }
       process.exit(1);

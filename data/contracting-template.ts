@@ -17,11 +17,15 @@ import { generateDemoCity } from './demo/generate';
  * only for roles a grid may hold several of (协助单位, 网格员).
  */
 export async function templateWorkbook(): Promise<Buffer> {
-  const grids = generateDemoCity({}).grids.map((g) => g.properties).slice(0, 2);
+  const grids = generateDemoCity({})
+    .grids.map((g) => g.properties)
+    .slice(0, 2);
   const community = grids[0]!.code.slice(0, 12);
   const header = (kind: keyof typeof TABLES) => TABLES[kind].columns.map((c) => c.header);
   const units: OutTable = {
-    sheet: TABLES.units.sheet, title: '常山县创建全国文明城市 包保单位名册', header: header('units'),
+    sheet: TABLES.units.sheet,
+    title: '常山县创建全国文明城市 包保单位名册',
+    header: header('units'),
     rows: [
       ['DW001', '县科学技术局', '县直单位', '王建华', '李明', '0570-5012345', '118.5123', '28.9012'],
       ['DW002', '常山县气象局', '驻县单位', '赵国强', '钱丽', '13857001111', null, null],
@@ -29,12 +33,19 @@ export async function templateWorkbook(): Promise<Buffer> {
     ],
   };
   const people: OutTable = {
-    sheet: TABLES.people.sheet, title: '常山县网格长、网格员名册', header: header('people'),
-    rows: [['张建国', '13805700001', 'gridleader'], ['吴丽', '13805700012', null], ['郑浩', '138 0570 0013', null]],
+    sheet: TABLES.people.sheet,
+    title: '常山县网格长、网格员名册',
+    header: header('people'),
+    rows: [
+      ['张建国', '13805700001', 'gridleader'],
+      ['吴丽', '13805700012', null],
+      ['郑浩', '138 0570 0013', null],
+    ],
   };
   const [a, b] = [grids[0]!, grids[1]!];
   const assignments: OutTable = {
-    sheet: TABLES.assignments.sheet, title: '常山县网格挂联包保分配表（时间为北京时间）',
+    sheet: TABLES.assignments.sheet,
+    title: '常山县网格挂联包保分配表（时间为北京时间）',
     header: ['区域编码', '区域名称', '职责', '单位名称', '姓名', '手机号', '开始日期', '结束日期'],
     rows: [
       [a.code, a.name, '牵头单位', '县科学技术局', null, null, '2023-01-01', '2024-06-30 14:30'],
@@ -47,12 +58,21 @@ export async function templateWorkbook(): Promise<Buffer> {
     ],
   };
   const notes: OutTable = {
-    sheet: '填写说明', title: '填写说明（本表不导入）', header: ['列', '说明'], widths: [16, 90],
+    sheet: '填写说明',
+    title: '填写说明（本表不导入）',
+    header: ['列', '说明'],
+    widths: [16, 90],
     rows: [
       ['单位类型', `可填：${Object.values(UNIT_TYPE_LABELS).join('、')}`],
-      ['职责', `可填：${Object.values(ROLE_LABELS).join('、')}；网格长、网格员只能分配到 15 位网格编码，单位可分配到网格或 12 位社区编码`],
+      [
+        '职责',
+        `可填：${Object.values(ROLE_LABELS).join('、')}；网格长、网格员只能分配到 15 位网格编码，单位可分配到网格或 12 位社区编码`,
+      ],
       ['电话', '大陆手机号（11 位，1[3-9] 开头）或固定电话（如 0570-5012345），空格和 +86 会被去掉'],
-      ['日期', '北京时间：2025-01-01（当天 0 点）或 2025-06-30 14:30；结束日期留空表示至今；交接时上一条的结束日期等于下一条的开始日期'],
+      [
+        '日期',
+        '北京时间：2025-01-01（当天 0 点）或 2025-06-30 14:30；结束日期留空表示至今；交接时上一条的结束日期等于下一条的开始日期',
+      ],
       ['重复', '同一网格同一时间只能有一个牵头单位、一个网格长；同一单位或人员不能在重叠时间内重复分配到同一区域'],
       ['全部或全不', '任何一行有错，整个文件都不导入，错误会列出工作表、行号和列名'],
     ],
@@ -65,7 +85,10 @@ export async function writeTemplate(file: string) {
 }
 
 export async function importFiles(db: Db, files: string[]) {
-  return importContracting(db, await Promise.all(files.map(async (f) => ({ name: f, content: new Uint8Array(await readFile(f)) }))));
+  return importContracting(
+    db,
+    await Promise.all(files.map(async (f) => ({ name: f, content: new Uint8Array(await readFile(f)) }))),
+  );
 }
 
 export async function exportWorkbook(db: Db, file: string) {

@@ -58,7 +58,18 @@ export function auditBudget(opts: { perWindow: number; windowMs: number; maxAddr
 export function auditTarget(url: string, max = 512): string {
   const q = url.indexOf('?');
   const path = q < 0 ? url : url.slice(0, q);
-  const names = q < 0 ? [] : [...new Set(url.slice(q + 1).split('&').map((p) => p.split('=')[0]!).filter(Boolean))];
+  const names =
+    q < 0
+      ? []
+      : [
+          ...new Set(
+            url
+              .slice(q + 1)
+              .split('&')
+              .map((p) => p.split('=')[0]!)
+              .filter(Boolean),
+          ),
+        ];
   const target = names.length ? `${path}?${names.join('&')}` : path;
   return target.length > max ? `${target.slice(0, max - 1)}…` : target;
 }

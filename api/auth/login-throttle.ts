@@ -30,7 +30,8 @@ export function delayAfter(failures: number): number {
   return Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** Math.min(30, failures - FREE_FAILURES));
 }
 
-const live = (c: FailureCount | null, now: number) => (c && now - c.lastFailureAt.getTime() < FORGET_AFTER_MS ? c : null);
+const live = (c: FailureCount | null, now: number) =>
+  c && now - c.lastFailureAt.getTime() < FORGET_AFTER_MS ? c : null;
 
 /** When the next attempt of this name from this address may be checked; null = at once. */
 export function notBefore(now: Date, pair: FailureCount | null, account: FailureCount | null): Date | null {
@@ -44,4 +45,5 @@ export function notBefore(now: Date, pair: FailureCount | null, account: Failure
 }
 
 /** Whole seconds to announce in Retry-After and the message (at least 1). */
-export const retryAfterSeconds = (until: Date, now: Date) => Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
+export const retryAfterSeconds = (until: Date, now: Date) =>
+  Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));

@@ -19,6 +19,7 @@ export const dummyHash = () => (dummy ??= hash('wangge-no-such-user'));
 export function passwordProblem(pw: string): { zh: string; en: string } | null {
   if (pw.length < 10) return { zh: '密码至少 10 个字符', en: 'the password needs at least 10 characters' };
   if (pw.length > 200) return { zh: '密码最多 200 个字符', en: 'the password may have at most 200 characters' };
-  if (!/[A-Za-z]/.test(pw) || !/[0-9]/.test(pw)) return { zh: '密码需同时包含字母和数字', en: 'the password needs both letters and digits' };
+  if (!/[A-Za-z]/.test(pw) || !/[0-9]/.test(pw))
+    return { zh: '密码需同时包含字母和数字', en: 'the password needs both letters and digits' };
   return null;
 }

@@ -1,5 +1,13 @@
 /** Roles, in the order the UI lists them. Scope: see sql/functions/area_visible.sql. */
-export const ROLES = ['admin', 'commander', 'planner', 'supervisor', 'unit_staff', 'grid_leader', 'grid_member'] as const;
+export const ROLES = [
+  'admin',
+  'commander',
+  'planner',
+  'supervisor',
+  'unit_staff',
+  'grid_leader',
+  'grid_member',
+] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Roles that see the whole city; the others see their scope areas, inside and up. */

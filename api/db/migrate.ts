@@ -37,7 +37,8 @@ export async function migrate(db: Db, sqlDir = SQL_DIR): Promise<MigrationReport
   const migrations = await sqlFiles(join(sqlDir, 'migrations'));
   const functions = await sqlFiles(join(sqlDir, 'functions'));
   for (const m of migrations) {
-    if (!/^\d{3}-[a-z0-9-]+\.sql$/.test(m.name)) throw new Error(`bad migration file name: ${m.name} (want NNN-name.sql)`);
+    if (!/^\d{3}-[a-z0-9-]+\.sql$/.test(m.name))
+      throw new Error(`bad migration file name: ${m.name} (want NNN-name.sql)`);
   }
   const report: MigrationReport = { applied: [], functions: [] };
   await db.transaction(async (tx) => {

@@ -12,7 +12,13 @@ export async function openDb(config: Pick<Config, 'databaseUrl' | 'dataDir'>): P
   const release = await lockDataDir(config.dataDir);
   try {
     const db = await openPgliteDb({ dataDir: config.dataDir });
-    return { ...db, close: async () => { await db.close(); await release(); } };
+    return {
+      ...db,
+      close: async () => {
+        await db.close();
+        await release();
+      },
+    };
   } catch (err) {
     await release();
     throw err;
@@ -33,7 +39,9 @@ async function lockDataDir(dir: string): Promise<() => Promise<void>> {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const pid = Number(await readFile(file, 'utf8').catch(() => ''));
       if (pid && pid !== process.pid && isAlive(pid)) {
-        throw new Error(`the data folder ${dir} is in use by process ${pid} (a Wangge server or command); stop it first, or use DATABASE_URL`);
+        throw new Error(
+          `the data folder ${dir} is in use by process ${pid} (a Wangge server or command); stop it first, or use DATABASE_URL`,
+        );
       }
       await rm(file, { force: true });
     }

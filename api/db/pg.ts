@@ -52,7 +52,11 @@ const RETRY_MS = [500, 1000, 2000, 5000, 10_000];
  * that LISTENs on `channel`. When it drops it reconnects with back-off and reports `null` once it
  * listens again: NOTIFYs sent meanwhile are lost, the caller catches up from the tables.
  */
-async function listenOn(connectionString: string, channel: string, onPayload: (payload: string | null) => void): Promise<() => Promise<void>> {
+async function listenOn(
+  connectionString: string,
+  channel: string,
+  onPayload: (payload: string | null) => void,
+): Promise<() => Promise<void>> {
   if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`bad channel name: ${channel}`);
   let client: pg.Client | null = null;
   let stopped = false;

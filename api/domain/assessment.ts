@@ -14,23 +14,44 @@
 import { gapOf, statusOf, targetsAt, type CampaignStatus, type Target } from './campaign';
 import type { Msg } from '../errors';
 
-export interface ItemRule { maxScore: number; perFinding: number; deductionCap: number | null; pointTypes: string[] }
-export interface ItemInput { score?: number | null; findings: { deduction?: number | null }[] }
+export interface ItemRule {
+  maxScore: number;
+  perFinding: number;
+  deductionCap: number | null;
+  pointTypes: string[];
+}
+export interface ItemInput {
+  score?: number | null;
+  findings: { deduction?: number | null }[];
+}
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
 /** Does an item apply to a point type? An empty list applies to every type. */
-export const applies = (item: Pick<ItemRule, 'pointTypes'>, typeCode: string) => item.pointTypes.length === 0 || item.pointTypes.includes(typeCode);
+export const applies = (item: Pick<ItemRule, 'pointTypes'>, typeCode: string) =>
+  item.pointTypes.length === 0 || item.pointTypes.includes(typeCode);
 
 /** What is wrong with an item's input, field by field (relative to the item); empty when fine. */
 export function itemInputProblems(item: ItemRule, input: ItemInput): { field: string; reason: Msg }[] {
   const out: { field: string; reason: Msg }[] = [];
   if (input.score != null && (input.score < 0 || input.score > item.maxScore)) {
-    out.push({ field: 'score', reason: { zh: `得分须在 0 到 ${item.maxScore} 之间（该项满分 ${item.maxScore}）`, en: `must be between 0 and ${item.maxScore} (the item's maximum)` } });
+    out.push({
+      field: 'score',
+      reason: {
+        zh: `得分须在 0 到 ${item.maxScore} 之间（该项满分 ${item.maxScore}）`,
+        en: `must be between 0 and ${item.maxScore} (the item's maximum)`,
+      },
+    });
   }
   input.findings.forEach((f, i) => {
     if (f.deduction != null && (f.deduction <= 0 || f.deduction > item.maxScore)) {
-      out.push({ field: `findings[${i}].deduction`, reason: { zh: `扣分须大于 0 且不超过该项满分 ${item.maxScore}`, en: `must be above 0 and at most the item's maximum ${item.maxScore}` } });
+      out.push({
+        field: `findings[${i}].deduction`,
+        reason: {
+          zh: `扣分须大于 0 且不超过该项满分 ${item.maxScore}`,
+          en: `must be above 0 and at most the item's maximum ${item.maxScore}`,
+        },
+      });
     }
   });
   return out;
@@ -53,9 +74,22 @@ export function pointScore(items: { maxScore: number; score: number | null }[]):
   return round2((items.reduce((s, i) => s + (i.score ?? 0), 0) / max) * 100);
 }
 
-export interface ScoredPoint { pointId: number; communityId: number | null; streetId: number | null; score: number | null }
-export interface Mean { id: number; score: number; points: number }
-export interface RollUp { communities: Mean[]; streets: Mean[]; county: { score: number | null; points: number } }
+export interface ScoredPoint {
+  pointId: number;
+  communityId: number | null;
+  streetId: number | null;
+  score: number | null;
+}
+export interface Mean {
+  id: number;
+  score: number;
+  points: number;
+}
+export interface RollUp {
+  communities: Mean[];
+  streets: Mean[];
+  county: { score: number | null; points: number };
+}
 
 const mean = (xs: number[]) => round2(xs.reduce((s, x) => s + x, 0) / xs.length);
 
@@ -66,7 +100,9 @@ function meansBy(points: ScoredPoint[], key: 'communityId' | 'streetId'): Mean[]
     if (id === null || p.score === null) continue;
     groups.set(id, [...(groups.get(id) ?? []), p.score]);
   }
-  return [...groups].map(([id, xs]) => ({ id, score: mean(xs), points: xs.length })).sort((a, b) => b.score - a.score || a.id - b.id);
+  return [...groups]
+    .map(([id, xs]) => ({ id, score: mean(xs), points: xs.length }))
+    .sort((a, b) => b.score - a.score || a.id - b.id);
 }
 
 /** Point → community → street → county, each the mean of its complete points' scores. */
@@ -82,8 +118,18 @@ export function rollUp(points: ScoredPoint[]): RollUp {
 /** Score out of 100 → the 1000-point scale the targets use. */
 export const onThousand = (score100: number | null) => (score100 === null ? null : round2(score100 * 10));
 
-export interface ScoreTarget { dueOn: string; minScore: number; label: string | null }
-export interface VersusTargets { score: number | null; current: ScoreTarget | null; next: ScoreTarget | null; status: CampaignStatus; gap: number | null }
+export interface ScoreTarget {
+  dueOn: string;
+  minScore: number;
+  label: string | null;
+}
+export interface VersusTargets {
+  score: number | null;
+  current: ScoreTarget | null;
+  next: ScoreTarget | null;
+  status: CampaignStatus;
+  gap: number | null;
+}
 
 /**
  * A score on the 1000-point scale against the dated targets at an instant, with the campaign
@@ -91,8 +137,21 @@ export interface VersusTargets { score: number | null; current: ScoreTarget | nu
  * it, at risk = meets it but not yet the next one.
  */
 export function versusTargets(score1000: number | null, targets: ScoreTarget[], at: Date): VersusTargets {
-  const asTarget = (t: ScoreTarget): Target => ({ indicator: 'assessment_score', dueOn: t.dueOn, comparison: 'at_least', target: t.minScore, tolerance: 0, label: t.label });
-  const back = (t: Target | null) => (t ? targets.find((x) => x.dueOn === t.dueOn) ?? null : null);
+  const asTarget = (t: ScoreTarget): Target => ({
+    indicator: 'assessment_score',
+    dueOn: t.dueOn,
+    comparison: 'at_least',
+    target: t.minScore,
+    tolerance: 0,
+    label: t.label,
+  });
+  const back = (t: Target | null) => (t ? (targets.find((x) => x.dueOn === t.dueOn) ?? null) : null);
   const { current, next } = targetsAt(targets.map(asTarget), 'assessment_score', at);
-  return { score: score1000, current: back(current), next: back(next), status: statusOf(score1000, current, next), gap: gapOf(score1000, current, next) };
+  return {
+    score: score1000,
+    current: back(current),
+    next: back(next),
+    status: statusOf(score1000, current, next),
+    gap: gapOf(score1000, current, next),
+  };
 }

@@ -30,11 +30,18 @@ export function dueInstant(dueOn: string): Date {
 /** The Beijing calendar day of an instant, YYYY-MM-DD. */
 export const beijingDay = (at: Date) => new Date(at.getTime() + OFFSET_MS).toISOString().slice(0, 10);
 
-export function targetsAt(targets: Target[], indicator: string, at: Date): { current: Target | null; next: Target | null } {
+export function targetsAt(
+  targets: Target[],
+  indicator: string,
+  at: Date,
+): { current: Target | null; next: Target | null } {
   const mine = targets.filter((t) => t.indicator === indicator).sort((a, b) => a.dueOn.localeCompare(b.dueOn));
   const t = at.getTime();
   const passed = mine.filter((x) => dueInstant(x.dueOn).getTime() <= t);
-  return { current: passed[passed.length - 1] ?? null, next: mine.find((x) => dueInstant(x.dueOn).getTime() > t) ?? null };
+  return {
+    current: passed[passed.length - 1] ?? null,
+    next: mine.find((x) => dueInstant(x.dueOn).getTime() > t) ?? null,
+  };
 }
 
 /** "接近100%" is met within the tolerance below the target. */

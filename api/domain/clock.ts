@@ -53,4 +53,5 @@ export function appClock(opts: { start?: Date | null; controllable?: boolean }):
   return opts.controllable ? controllableClock() : systemClock;
 }
 
-export const isControllable = (c: Clock): c is ControllableClock => (c as Partial<ControllableClock>).controllable === true;
+export const isControllable = (c: Clock): c is ControllableClock =>
+  (c as Partial<ControllableClock>).controllable === true;

@@ -48,10 +48,19 @@ export const TABLES: Record<TableKind, { sheet: string; required: string[]; colu
       { key: 'area', header: '区域编码', aliases: ['网格编码', '社区编码', '网格代码'] },
       { key: 'areaName', header: '区域名称', aliases: ['网格名称', '社区名称', '网格'] },
       { key: 'role', header: '职责', aliases: ['角色', '类别', '身份'] },
-      { key: 'unit', header: '单位名称', aliases: ['单位', '牵头单位', '协助单位', '挂联单位', '包保单位'],
-        role: { 牵头单位: 'lead', 挂联单位: 'lead', 包保单位: 'lead', 协助单位: 'support' } },
+      {
+        key: 'unit',
+        header: '单位名称',
+        aliases: ['单位', '牵头单位', '协助单位', '挂联单位', '包保单位'],
+        role: { 牵头单位: 'lead', 挂联单位: 'lead', 包保单位: 'lead', 协助单位: 'support' },
+      },
       { key: 'unitCode', header: '单位编码' },
-      { key: 'person', header: '姓名', aliases: ['网格长', '网格员', '人员姓名'], role: { 网格长: 'leader', 网格员: 'member' } },
+      {
+        key: 'person',
+        header: '姓名',
+        aliases: ['网格长', '网格员', '人员姓名'],
+        role: { 网格长: 'leader', 网格员: 'member' },
+      },
       { key: 'phone', header: '手机号', aliases: ['联系电话', '电话', '手机', '手机号码'] },
       { key: 'from', header: '开始日期', aliases: ['起始日期', '开始时间', '生效日期', '挂联开始日期'] },
       { key: 'to', header: '结束日期', aliases: ['截止日期', '结束时间', '失效日期', '挂联结束日期'] },
@@ -102,7 +111,8 @@ function matchHeader(kind: TableKind, row: Cell[]) {
   return found;
 }
 
-const names = (kind: TableKind, keys: string[]) => keys.map((k) => TABLES[kind].columns.find((c) => c.key === k)!.header);
+const names = (kind: TableKind, keys: string[]) =>
+  keys.map((k) => TABLES[kind].columns.find((c) => c.key === k)!.header);
 
 /** Finds the table in each sheet; sheets with no recognisable header are ignored unless none is. */
 export function readSheets(sheets: SheetInput[]): { tables: ParsedTable[]; problems: Problem[] } {
@@ -115,22 +125,36 @@ export function readSheets(sheets: SheetInput[]): { tables: ParsedTable[]; probl
       for (const kind of DETECT_ORDER) {
         const cols = matchHeader(kind, sheet.rows[r] ?? []);
         const missing = TABLES[kind].required.filter((k) => !cols.has(k));
-        if (!missing.length) { best = { kind, at: r, cols }; break; }
+        if (!missing.length) {
+          best = { kind, at: r, cols };
+          break;
+        }
         if (cols.size >= 2 && !nearMiss) nearMiss = { kind, missing };
       }
     }
     if (!best) {
       if (nearMiss) {
         const miss = names(nearMiss.kind, nearMiss.missing);
-        problems.push({ sheet: sheet.name, field: miss.join('、'), reason: {
-          zh: `工作表「${sheet.name}」像是${TABLES[nearMiss.kind].sheet}表，但缺少列：${miss.join('、')}`,
-          en: `sheet "${sheet.name}" looks like a ${nearMiss.kind} table but lacks the column(s) ${miss.join(', ')}` } });
+        problems.push({
+          sheet: sheet.name,
+          field: miss.join('、'),
+          reason: {
+            zh: `工作表「${sheet.name}」像是${TABLES[nearMiss.kind].sheet}表，但缺少列：${miss.join('、')}`,
+            en: `sheet "${sheet.name}" looks like a ${nearMiss.kind} table but lacks the column(s) ${miss.join(', ')}`,
+          },
+        });
       }
       continue;
     }
     const { kind, at, cols } = best;
     if (tables.some((t) => t.kind === kind)) {
-      problems.push({ sheet: sheet.name, reason: { zh: `工作表「${sheet.name}」与前面的工作表都是${TABLES[kind].sheet}表，请合并为一个`, en: `sheet "${sheet.name}" is a second ${kind} table: merge them into one` } });
+      problems.push({
+        sheet: sheet.name,
+        reason: {
+          zh: `工作表「${sheet.name}」与前面的工作表都是${TABLES[kind].sheet}表，请合并为一个`,
+          en: `sheet "${sheet.name}" is a second ${kind} table: merge them into one`,
+        },
+      });
       continue;
     }
     let impliedRole: AssignmentRole | undefined;
@@ -140,7 +164,14 @@ export function readSheets(sheets: SheetInput[]): { tables: ParsedTable[]; probl
         if (h && col.role?.[h]) impliedRole = col.role[h];
       }
       if (!impliedRole) {
-        problems.push({ sheet: sheet.name, field: '职责', reason: { zh: `工作表「${sheet.name}」缺少「职责」列（牵头单位/协助单位/网格长/网格员）`, en: `sheet "${sheet.name}" lacks a 职责 (role) column: lead/support unit, grid leader or member` } });
+        problems.push({
+          sheet: sheet.name,
+          field: '职责',
+          reason: {
+            zh: `工作表「${sheet.name}」缺少「职责」列（牵头单位/协助单位/网格长/网格员）`,
+            en: `sheet "${sheet.name}" lacks a 职责 (role) column: lead/support unit, grid leader or member`,
+          },
+        });
         continue;
       }
     }
@@ -150,7 +181,7 @@ export function readSheets(sheets: SheetInput[]): { tables: ParsedTable[]; probl
       let any = false;
       for (const [key, { index }] of cols) {
         const c = sheet.rows[r]?.[index] ?? null;
-        const v = typeof c === 'string' ? (cellText(c) || null) : c;
+        const v = typeof c === 'string' ? cellText(c) || null : c;
         values[key] = v;
         if (v !== null) any = true;
       }

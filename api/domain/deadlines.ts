@@ -33,5 +33,7 @@ export function addWorkingHours(from: Date, hours: number): Date {
 }
 
 export function computeDeadline(from: Date, rule: DeadlineRule): Date {
-  return rule.workingDays ? addWorkingHours(from, rule.deadlineHours) : new Date(from.getTime() + rule.deadlineHours * HOUR);
+  return rule.workingDays
+    ? addWorkingHours(from, rule.deadlineHours)
+    : new Date(from.getTime() + rule.deadlineHours * HOUR);
 }

@@ -33,13 +33,23 @@ export interface FieldNames {
 /** name → code for features that have a name but no code (area-codes.ts); absent: codes are required */
 export type NameToCode = (name: string) => CodeLookup;
 
-export function validateAreaCollection(input: unknown, level: AreaLevel, fields: FieldNames = {}, codeFor?: NameToCode): { features: CleanAreaFeature[]; problems: Problem[] } {
+export function validateAreaCollection(
+  input: unknown,
+  level: AreaLevel,
+  fields: FieldNames = {},
+  codeFor?: NameToCode,
+): { features: CleanAreaFeature[]; problems: Problem[] } {
   const codeKey = fields.code || 'code';
   const nameKey = fields.name || 'name';
   const problems: Problem[] = [];
   const fc = input as { type?: unknown; features?: unknown; crs?: { properties?: { name?: unknown } } } | null;
   if (typeof fc !== 'object' || fc === null || fc.type !== 'FeatureCollection' || !Array.isArray(fc.features)) {
-    problems.push({ reason: { zh: '不是 GeoJSON FeatureCollection（需要 type 为 "FeatureCollection" 且有 features 数组）', en: 'not a GeoJSON FeatureCollection (type "FeatureCollection" with a features array expected)' } });
+    problems.push({
+      reason: {
+        zh: '不是 GeoJSON FeatureCollection（需要 type 为 "FeatureCollection" 且有 features 数组）',
+        en: 'not a GeoJSON FeatureCollection (type "FeatureCollection" with a features array expected)',
+      },
+    });
     return { features: [], problems };
   }
   if (fc.features.length === 0) {
@@ -48,12 +58,22 @@ export function validateAreaCollection(input: unknown, level: AreaLevel, fields:
   }
   const crsName = fc.crs?.properties?.name;
   if (crsName !== undefined && !(typeof crsName === 'string' && LONLAT_CRS.test(crsName))) {
-    problems.push({ field: 'crs', reason: { zh: `坐标系 ${String(crsName)} 不受支持，请先转换为经纬度 EPSG:4326（WGS84/CGCS2000）`, en: `coordinate system ${String(crsName)} is not supported: convert to lon/lat EPSG:4326 (WGS84/CGCS2000) first` } });
+    problems.push({
+      field: 'crs',
+      reason: {
+        zh: `坐标系 ${String(crsName)} 不受支持，请先转换为经纬度 EPSG:4326（WGS84/CGCS2000）`,
+        en: `coordinate system ${String(crsName)} is not supported: convert to lon/lat EPSG:4326 (WGS84/CGCS2000) first`,
+      },
+    });
     return { features: [], problems };
   }
   const byCode = new Map<string, CleanAreaFeature & { parts: (GeoJSON.Polygon | GeoJSON.MultiPolygon)[] }>();
   fc.features.forEach((raw: unknown, index: number) => {
-    const f = raw as { type?: unknown; geometry?: { type?: unknown; coordinates?: unknown } | null; properties?: Record<string, unknown> | null };
+    const f = raw as {
+      type?: unknown;
+      geometry?: { type?: unknown; coordinates?: unknown } | null;
+      properties?: Record<string, unknown> | null;
+    };
     const props = f?.properties ?? {};
     const rawCode = props[codeKey];
     let code = typeof rawCode === 'number' ? String(rawCode) : rawCode;
@@ -64,19 +84,28 @@ export function validateAreaCollection(input: unknown, level: AreaLevel, fields:
     const looked = noCode && name && codeFor ? codeFor(name) : null;
     if (looked && 'code' in looked) ({ code, name } = looked);
     const label = typeof code === 'string' && code ? code : name || `#${index + 1}`;
-    const add = (field: string, zh: string, en: string) => problems.push({ index, feature: label, field, reason: { zh, en } });
-    if (typeof f !== 'object' || f === null || f.type !== 'Feature') return add('type', '不是 GeoJSON Feature', 'not a GeoJSON Feature');
+    const add = (field: string, zh: string, en: string) =>
+      problems.push({ index, feature: label, field, reason: { zh, en } });
+    if (typeof f !== 'object' || f === null || f.type !== 'Feature')
+      return add('type', '不是 GeoJSON Feature', 'not a GeoJSON Feature');
     const want = CODE_LENGTH[level];
     if (looked && 'problem' in looked) add(`properties.${codeKey}`, looked.problem.zh, looked.problem.en);
     else if (noCode && !codeFor) {
-      add(`properties.${codeKey}`,
+      add(
+        `properties.${codeKey}`,
         `编码应为 ${want} 位数字（${levelZh(level)}），实际缺少；文件只有名称时，可用名称→编码对照表补全：命令行 --codes 文件.csv，接口 codes 字段（两列 name,code）`,
-        `code must be ${want} digits for a ${level}, but it is missing; for a file with names only, give a name→code table: --codes FILE.csv on the command line, the codes field in the API (columns name,code)`);
+        `code must be ${want} digits for a ${level}, but it is missing; for a file with names only, give a name→code table: --codes FILE.csv on the command line, the codes field in the API (columns name,code)`,
+      );
     } else if (typeof code !== 'string' || !new RegExp(`^[0-9]{${want}}$`).test(code)) {
-      add(`properties.${codeKey}`, `编码应为 ${want} 位数字（${levelZh(level)}），实际为 ${JSON.stringify(code ?? null)}`, `code must be ${want} digits for a ${level}, got ${JSON.stringify(code ?? null)}`);
+      add(
+        `properties.${codeKey}`,
+        `编码应为 ${want} 位数字（${levelZh(level)}），实际为 ${JSON.stringify(code ?? null)}`,
+        `code must be ${want} digits for a ${level}, got ${JSON.stringify(code ?? null)}`,
+      );
     }
     if (!name) add(`properties.${nameKey}`, '缺少名称', 'name is missing');
-    else if (name.length > 100) add(`properties.${nameKey}`, '名称超过 100 个字符', 'name is longer than 100 characters');
+    else if (name.length > 100)
+      add(`properties.${nameKey}`, '名称超过 100 个字符', 'name is longer than 100 characters');
     const geomProblem = checkGeometry(f.geometry);
     if (geomProblem) add('geometry', geomProblem.zh, geomProblem.en);
     if (problems.some((p) => p.index === index) || typeof code !== 'string') return;
@@ -85,7 +114,11 @@ export function validateAreaCollection(input: unknown, level: AreaLevel, fields:
     if (!seen) {
       byCode.set(code, { indexes: [index], code, name, geometry, parts: [geometry] });
     } else if (seen.name !== name) {
-      add(`properties.${codeKey}`, `编码 ${code} 与第 ${seen.indexes[0]! + 1} 个要素（${seen.name}）重复`, `code ${code} duplicates feature #${seen.indexes[0]! + 1} (${seen.name})`);
+      add(
+        `properties.${codeKey}`,
+        `编码 ${code} 与第 ${seen.indexes[0]! + 1} 个要素（${seen.name}）重复`,
+        `code ${code} duplicates feature #${seen.indexes[0]! + 1} (${seen.name})`,
+      );
     } else {
       seen.indexes.push(index);
       seen.parts.push(geometry);
@@ -97,7 +130,12 @@ export function validateAreaCollection(input: unknown, level: AreaLevel, fields:
   return { features, problems };
 }
 
-const LEVEL_ZH: Record<AreaLevel, string> = { county: '县（市、区）', street: '街道/乡镇', community: '社区/村', grid: '网格' };
+const LEVEL_ZH: Record<AreaLevel, string> = {
+  county: '县（市、区）',
+  street: '街道/乡镇',
+  community: '社区/村',
+  grid: '网格',
+};
 export const levelZh = (level: AreaLevel) => LEVEL_ZH[level];
 
 /** Shape and coordinate checks of one geometry; null when fine. */
@@ -107,20 +145,31 @@ export function checkGeometry(g: unknown): { zh: string; en: string } | null {
   let polygons: unknown[];
   if (geom.type === 'Polygon') polygons = [geom.coordinates];
   else if (geom.type === 'MultiPolygon' && Array.isArray(geom.coordinates)) polygons = geom.coordinates;
-  else return { zh: `几何类型应为 Polygon 或 MultiPolygon，实际为 ${String(geom.type)}`, en: `geometry must be a Polygon or MultiPolygon, got ${String(geom.type)}` };
+  else
+    return {
+      zh: `几何类型应为 Polygon 或 MultiPolygon，实际为 ${String(geom.type)}`,
+      en: `geometry must be a Polygon or MultiPolygon, got ${String(geom.type)}`,
+    };
   if (polygons.length === 0) return { zh: '几何图形为空', en: 'geometry is empty' };
   for (const [pi, poly] of polygons.entries()) {
-    if (!Array.isArray(poly) || poly.length === 0) return { zh: `第 ${pi + 1} 个多边形为空`, en: `polygon ${pi + 1} is empty` };
+    if (!Array.isArray(poly) || poly.length === 0)
+      return { zh: `第 ${pi + 1} 个多边形为空`, en: `polygon ${pi + 1} is empty` };
     for (const [ri, ring] of poly.entries()) {
       const where = { zh: `第 ${pi + 1} 个多边形第 ${ri + 1} 个环`, en: `polygon ${pi + 1}, ring ${ri + 1}` };
-      if (!Array.isArray(ring) || ring.length < 4) return { zh: `${where.zh}少于 4 个点`, en: `${where.en} has fewer than 4 positions` };
+      if (!Array.isArray(ring) || ring.length < 4)
+        return { zh: `${where.zh}少于 4 个点`, en: `${where.en} has fewer than 4 positions` };
       for (const p of ring as unknown[]) {
         const bad = checkPosition(p);
         if (bad === OUT_OF_RANGE) return outOfRange(p as Pos, polygons, where);
         if (bad) return { zh: `${where.zh}：${bad.zh}`, en: `${where.en}: ${bad.en}` };
       }
-      const a = ring[0] as Pos, b = ring[ring.length - 1] as Pos;
-      if (a[0] !== b[0] || a[1] !== b[1]) return { zh: `${where.zh}未闭合（首尾点不同）`, en: `${where.en} is not closed (first and last positions differ)` };
+      const a = ring[0] as Pos,
+        b = ring[ring.length - 1] as Pos;
+      if (a[0] !== b[0] || a[1] !== b[1])
+        return {
+          zh: `${where.zh}未闭合（首尾点不同）`,
+          en: `${where.en} is not closed (first and last positions differ)`,
+        };
     }
   }
   return null;
@@ -145,7 +194,9 @@ const CHINA_LON = [73, 136];
  */
 function outOfRange([x, y]: Pos, polygons: unknown[], where: { zh: string; en: string }): { zh: string; en: string } {
   const all = (polygons as unknown[][][]).flat(2) as Pos[];
-  const swapped = all.every((q) => Array.isArray(q) && Math.abs(q[0]!) <= 90 && q[1]! >= CHINA_LON[0]! && q[1]! <= CHINA_LON[1]!);
+  const swapped = all.every(
+    (q) => Array.isArray(q) && Math.abs(q[0]!) <= 90 && q[1]! >= CHINA_LON[0]! && q[1]! <= CHINA_LON[1]!,
+  );
   if (swapped) {
     return {
       zh: `${where.zh}：坐标 (${x}, ${y}) 的经纬度顺序颠倒了（纬度在前）：GeoJSON 要求经度在前、纬度在后，请交换两者`,

@@ -13,12 +13,20 @@ function wallClock(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ms = 
   const t = Date.UTC(y, mo - 1, d, h, mi, s, ms);
   const back = new Date(t);
   // Reject 2024-02-30 and 25:00 rather than letting Date roll them over.
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || back.getUTCHours() !== h || back.getUTCMinutes() !== mi) return null;
+  if (
+    back.getUTCFullYear() !== y ||
+    back.getUTCMonth() !== mo - 1 ||
+    back.getUTCDate() !== d ||
+    back.getUTCHours() !== h ||
+    back.getUTCMinutes() !== mi
+  )
+    return null;
   if (y < 1990 || y > 2100) return null;
   return new Date(t - OFFSET_MS);
 }
 
-const DATE_TEXT = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[\sT]+(\d{1,2})[:：](\d{2})(?:[:：](\d{2})(?:\.(\d{1,3}))?)?)?$/;
+const DATE_TEXT =
+  /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[\sT]+(\d{1,2})[:：](\d{2})(?:[:：](\d{2})(?:\.(\d{1,3}))?)?)?$/;
 
 /** A cell → the instant it names, or null when it names none. */
 export function parseInstant(cell: Cell): Date | null {
@@ -26,7 +34,15 @@ export function parseInstant(cell: Cell): Date | null {
   if (cell instanceof Date) {
     // Spreadsheet dates carry no zone: the library hands them over as if they were UTC.
     if (Number.isNaN(cell.getTime())) return null;
-    return wallClock(cell.getUTCFullYear(), cell.getUTCMonth() + 1, cell.getUTCDate(), cell.getUTCHours(), cell.getUTCMinutes(), cell.getUTCSeconds(), cell.getUTCMilliseconds());
+    return wallClock(
+      cell.getUTCFullYear(),
+      cell.getUTCMonth() + 1,
+      cell.getUTCDate(),
+      cell.getUTCHours(),
+      cell.getUTCMinutes(),
+      cell.getUTCSeconds(),
+      cell.getUTCMilliseconds(),
+    );
   }
   if (typeof cell === 'number') {
     // An unformatted Excel date serial (days since 1899-12-30), e.g. 45352 = 2024-03-01.
@@ -53,7 +69,10 @@ const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 export function formatInstant(d: Date): string {
   const w = new Date(d.getTime() + OFFSET_MS);
   const date = `${w.getUTCFullYear()}-${pad(w.getUTCMonth() + 1)}-${pad(w.getUTCDate())}`;
-  const h = w.getUTCHours(), mi = w.getUTCMinutes(), s = w.getUTCSeconds(), ms = w.getUTCMilliseconds();
+  const h = w.getUTCHours(),
+    mi = w.getUTCMinutes(),
+    s = w.getUTCSeconds(),
+    ms = w.getUTCMilliseconds();
   if (h === 0 && mi === 0 && s === 0 && ms === 0) return date;
   return `${date} ${pad(h)}:${pad(mi)}:${pad(s)}${ms ? `.${pad(ms, 3)}` : ''}`;
 }

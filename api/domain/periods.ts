@@ -30,7 +30,7 @@ export function findOverlaps<T extends Period>(items: T[], keyOf: (t: T) => stri
     let reach: T | null = null;
     for (const it of g) {
       if (reach && overlaps(reach, it)) out.push({ item: it, other: reach });
-      if (!reach || reach.to !== null && (it.to === null || it.to.getTime() > reach.to.getTime())) reach = it;
+      if (!reach || (reach.to !== null && (it.to === null || it.to.getTime() > reach.to.getTime()))) reach = it;
     }
   }
   return out;

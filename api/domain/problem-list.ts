@@ -10,8 +10,25 @@ export const MAX_LISTED_PROBLEMS = 200;
  */
 export function importRefused(code: string, problems: Problem[], max = MAX_LISTED_PROBLEMS): AppError {
   const rest = problems.length - max;
-  const listed = rest > 0
-    ? [...problems.slice(0, max), { reason: { zh: `另有 ${rest} 处问题未列出（只列出前 ${max} 处）`, en: `${rest} more problem(s) not listed (only the first ${max} are)` } }]
-    : problems;
-  return new AppError(422, code, { zh: `导入被拒绝：${problems.length} 处问题，未写入任何数据`, en: `import refused: ${problems.length} problem(s), nothing was written` }, listed);
+  const listed =
+    rest > 0
+      ? [
+          ...problems.slice(0, max),
+          {
+            reason: {
+              zh: `另有 ${rest} 处问题未列出（只列出前 ${max} 处）`,
+              en: `${rest} more problem(s) not listed (only the first ${max} are)`,
+            },
+          },
+        ]
+      : problems;
+  return new AppError(
+    422,
+    code,
+    {
+      zh: `导入被拒绝：${problems.length} 处问题，未写入任何数据`,
+      en: `import refused: ${problems.length} problem(s), nothing was written`,
+    },
+    listed,
+  );
 }

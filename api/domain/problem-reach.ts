@@ -25,7 +25,8 @@ export const areaVisible = (code: string | null, scope: Scope): boolean =>
 const routedArea = (p: Pick<ProblemDetail, 'gridCode' | 'areaCode'>) => p.gridCode ?? p.areaCode;
 
 /** May the caller see who answers for this problem (as GET /api/responsibility would tell them)? */
-export const contactsReadable = (p: Pick<ProblemDetail, 'gridCode' | 'areaCode'>, scope: Scope) => areaWithin(routedArea(p), scope);
+export const contactsReadable = (p: Pick<ProblemDetail, 'gridCode' | 'areaCode'>, scope: Scope) =>
+  areaWithin(routedArea(p), scope);
 
 /**
  * The detail as the caller may see it: unchanged inside their scope; outside it, without the
@@ -39,20 +40,30 @@ export function withinReach(p: ProblemDetail, scope: Scope, ownWrite = false): P
   const contactless = {
     ...p,
     routing: { ...p.routing, leader: null, members: [], leadUnit: null, supportUnits: [], communityUnits: [] },
-    leaderPersonId: null, leadUnitId: null, leadUnitName: null,
+    leaderPersonId: null,
+    leadUnitId: null,
+    leadUnitName: null,
   };
   if (!ownWrite) return contactless;
-  const seen = <T extends { code: string }>(ref: T | null): T | null => (ref && areaVisible(ref.code, scope) ? ref : null);
+  const seen = <T extends { code: string }>(ref: T | null): T | null =>
+    ref && areaVisible(ref.code, scope) ? ref : null;
   const r: Routing = p.routing;
-  const grid = seen(r.grid), community = seen(r.community), street = seen(r.street);
+  const grid = seen(r.grid),
+    community = seen(r.community),
+    street = seen(r.street);
   return {
     ...contactless,
     // notices are rows of their own, read by id: not the caller's once the problem is not
     notices: [],
     routing: { ...contactless.routing, grid, community, street },
-    gridId: grid ? p.gridId : null, gridCode: grid ? p.gridCode : null, gridName: grid ? p.gridName : null,
-    communityId: community ? p.communityId : null, communityName: community ? p.communityName : null,
-    streetId: street ? p.streetId : null, streetCode: street ? p.streetCode : null, streetName: street ? p.streetName : null,
+    gridId: grid ? p.gridId : null,
+    gridCode: grid ? p.gridCode : null,
+    gridName: grid ? p.gridName : null,
+    communityId: community ? p.communityId : null,
+    communityName: community ? p.communityName : null,
+    streetId: street ? p.streetId : null,
+    streetCode: street ? p.streetCode : null,
+    streetName: street ? p.streetName : null,
     areaCode: areaVisible(p.areaCode, scope) ? p.areaCode : null,
   };
 }

@@ -76,30 +76,61 @@ const fmt = (x: number) => String(r2(x));
 /** Points earned for one rule item; a rate with nothing behind it deducts nothing. */
 export function scoreItem(item: RuleItem, f: FigureValue | undefined): BreakdownItem {
   const value = f?.value ?? null;
-  const out = { indicator: item.indicator, kind: item.kind, points: item.points, value, ...(f?.numerator !== undefined ? { numerator: f.numerator, denominator: f.denominator } : {}) };
-  if (value === null) return { ...out, earned: item.points, note: { zh: '无数据，不扣分', en: 'no data: no deduction' } };
+  const out = {
+    indicator: item.indicator,
+    kind: item.kind,
+    points: item.points,
+    value,
+    ...(f?.numerator !== undefined ? { numerator: f.numerator, denominator: f.denominator } : {}),
+  };
+  if (value === null)
+    return { ...out, earned: item.points, note: { zh: '无数据，不扣分', en: 'no data: no deduction' } };
   switch (item.kind) {
     case 'linear': {
       const earned = r2(clamp((item.points * value) / 100, item.points));
-      return { ...out, earned, note: { zh: `${item.points} 分 × ${fmt(value)}%`, en: `${item.points} pts × ${fmt(value)} %` } };
+      return {
+        ...out,
+        earned,
+        note: { zh: `${item.points} 分 × ${fmt(value)}%`, en: `${item.points} pts × ${fmt(value)} %` },
+      };
     }
     case 'deduct_below': {
       const short = Math.max(0, item.threshold - value);
       const earned = r2(clamp(item.points - item.perPoint * short, item.points));
-      return { ...out, earned, note: short > 0
-        ? { zh: `低于 ${item.threshold}% ${fmt(short)} 个百分点，每点扣 ${item.perPoint} 分`, en: `${fmt(short)} points below ${item.threshold} %, −${item.perPoint} per point` }
-        : { zh: `达到 ${item.threshold}%，不扣分`, en: `at or above ${item.threshold} %: no deduction` } };
+      return {
+        ...out,
+        earned,
+        note:
+          short > 0
+            ? {
+                zh: `低于 ${item.threshold}% ${fmt(short)} 个百分点，每点扣 ${item.perPoint} 分`,
+                en: `${fmt(short)} points below ${item.threshold} %, −${item.perPoint} per point`,
+              }
+            : { zh: `达到 ${item.threshold}%，不扣分`, en: `at or above ${item.threshold} %: no deduction` },
+      };
     }
     case 'deduct_above': {
       const over = Math.max(0, value - item.threshold);
       const earned = r2(clamp(item.points - item.perPoint * over, item.points));
-      return { ...out, earned, note: over > 0
-        ? { zh: `高于 ${item.threshold}% ${fmt(over)} 个百分点，每点扣 ${item.perPoint} 分`, en: `${fmt(over)} points above ${item.threshold} %, −${item.perPoint} per point` }
-        : { zh: `不高于 ${item.threshold}%，不扣分`, en: `at or below ${item.threshold} %: no deduction` } };
+      return {
+        ...out,
+        earned,
+        note:
+          over > 0
+            ? {
+                zh: `高于 ${item.threshold}% ${fmt(over)} 个百分点，每点扣 ${item.perPoint} 分`,
+                en: `${fmt(over)} points above ${item.threshold} %, −${item.perPoint} per point`,
+              }
+            : { zh: `不高于 ${item.threshold}%，不扣分`, en: `at or below ${item.threshold} %: no deduction` },
+      };
     }
     case 'deduct_per_count': {
       const earned = r2(clamp(item.points - item.perItem * value, item.points));
-      return { ...out, earned, note: { zh: `${fmt(value)} 件，每件扣 ${item.perItem} 分`, en: `${fmt(value)} × −${item.perItem}` } };
+      return {
+        ...out,
+        earned,
+        note: { zh: `${fmt(value)} 件，每件扣 ${item.perItem} 分`, en: `${fmt(value)} × −${item.perItem}` },
+      };
     }
   }
 }
@@ -108,20 +139,39 @@ export function scoreItem(item: RuleItem, f: FigureValue | undefined): Breakdown
 export function rulesProblems(rules: RankingRules): { field: string; reason: Msg }[] {
   const out: { field: string; reason: Msg }[] = [];
   const min = kpiById(rules.minProblems.indicator);
-  if (!min || min.kind !== 'count') out.push({ field: 'rules/minProblems/indicator', reason: { zh: `「${rules.minProblems.indicator}」不是计数指标`, en: `"${rules.minProblems.indicator}" is not a count indicator` } });
+  if (!min || min.kind !== 'count')
+    out.push({
+      field: 'rules/minProblems/indicator',
+      reason: {
+        zh: `「${rules.minProblems.indicator}」不是计数指标`,
+        en: `"${rules.minProblems.indicator}" is not a count indicator`,
+      },
+    });
   rules.items.forEach((item, i) => {
     const k = kpiById(item.indicator);
     const wants = item.kind === 'deduct_per_count' ? 'count' : 'rate';
     if (!k || k.kind !== wants) {
-      out.push({ field: `rules/items/${i}/indicator`, reason: { zh: `「${item.indicator}」不是${wants === 'count' ? '计数' : '比率'}指标`, en: `"${item.indicator}" is not a ${wants} indicator` } });
+      out.push({
+        field: `rules/items/${i}/indicator`,
+        reason: {
+          zh: `「${item.indicator}」不是${wants === 'count' ? '计数' : '比率'}指标`,
+          en: `"${item.indicator}" is not a ${wants} indicator`,
+        },
+      });
     }
   });
-  if (!rules.items.length) out.push({ field: 'rules/items', reason: { zh: '至少需要一项评分规则', en: 'at least one scoring item is needed' } });
+  if (!rules.items.length)
+    out.push({
+      field: 'rules/items',
+      reason: { zh: '至少需要一项评分规则', en: 'at least one scoring item is needed' },
+    });
   return out;
 }
 
 /** Indicators the rules read (the figures to compute). */
-export const rulesIndicators = (rules: RankingRules) => [...new Set([rules.minProblems.indicator, ...rules.items.map((i) => i.indicator)])];
+export const rulesIndicators = (rules: RankingRules) => [
+  ...new Set([rules.minProblems.indicator, ...rules.items.map((i) => i.indicator)]),
+];
 
 /**
  * Scores and ranks one week. Equal scores (to the hundredth) share a rank and the next rank
@@ -132,14 +182,28 @@ export function rankEntities(rules: RankingRules, inputs: RankInput[]): RankEntr
     const ranked = e.problems >= rules.minProblems.count;
     const breakdown = rules.items.map((item) => scoreItem(item, e.figures[item.indicator]));
     return {
-      entityId: e.entityId, code: e.code, name: e.name, problems: e.problems, ranked, breakdown,
+      entityId: e.entityId,
+      code: e.code,
+      name: e.name,
+      problems: e.problems,
+      ranked,
+      breakdown,
       score: ranked ? r2(breakdown.reduce((s, b) => s + b.earned, 0)) : null,
-      rank: null as number | null, list: null as RankEntry['list'], lastPlace: false,
-      reason: ranked ? null : { zh: `问题数 ${e.problems} 少于 ${rules.minProblems.count}，不参与排名`, en: `${e.problems} problems, fewer than ${rules.minProblems.count}: not ranked` },
+      rank: null as number | null,
+      list: null as RankEntry['list'],
+      lastPlace: false,
+      reason: ranked
+        ? null
+        : {
+            zh: `问题数 ${e.problems} 少于 ${rules.minProblems.count}，不参与排名`,
+            en: `${e.problems} problems, fewer than ${rules.minProblems.count}: not ranked`,
+          },
     };
   });
   const ranked = scored.filter((e) => e.ranked).sort((a, b) => b.score! - a.score! || a.code.localeCompare(b.code));
-  ranked.forEach((e, i) => { e.rank = i > 0 && ranked[i - 1]!.score === e.score ? ranked[i - 1]!.rank : i + 1; });
+  ranked.forEach((e, i) => {
+    e.rank = i > 0 && ranked[i - 1]!.score === e.score ? ranked[i - 1]!.rank : i + 1;
+  });
   const n = ranked.length;
   // With few ranked entities, at most half go on each list, so nobody is on both.
   const red = Math.min(rules.lists.red, Math.floor(n / 2));
@@ -156,7 +220,11 @@ export function rankEntities(rules: RankingRules, inputs: RankInput[]): RankEntr
 }
 
 /** Adds what comes from earlier weeks: history[0] is last week, history[1] the week before… */
-export function withHistory(rules: RankingRules, entries: RankEntry[], history: Pick<RankEntry, 'entityId' | 'rank' | 'lastPlace'>[][]): RankedEntry[] {
+export function withHistory(
+  rules: RankingRules,
+  entries: RankEntry[],
+  history: Pick<RankEntry, 'entityId' | 'rank' | 'lastPlace'>[][],
+): RankedEntry[] {
   const maps = history.map((h) => new Map(h.map((e) => [e.entityId, e])));
   return entries.map((e) => {
     const prev = maps[0]?.get(e.entityId);

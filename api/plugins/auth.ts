@@ -28,9 +28,18 @@ const sameToken = (a: unknown, b: string) => {
 };
 
 /** Audit a request from its user and address. */
-export async function audit(app: FastifyInstance, req: FastifyRequest, e: Omit<AuditEntry, 'userId' | 'username' | 'ip'> & { username?: string | null }) {
+export async function audit(
+  app: FastifyInstance,
+  req: FastifyRequest,
+  e: Omit<AuditEntry, 'userId' | 'username' | 'ip'> & { username?: string | null },
+) {
   req.audited = true;
-  await app.audit.append({ userId: req.user?.id ?? null, username: e.username ?? req.user?.username ?? null, ip: req.ip, ...e });
+  await app.audit.append({
+    userId: req.user?.id ?? null,
+    username: e.username ?? req.user?.username ?? null,
+    ip: req.ip,
+    ...e,
+  });
 }
 
 /**
@@ -71,19 +80,37 @@ export function installAuth(app: FastifyInstance, options: { secureCookies: bool
     };
     if (!req.user) {
       if (token) reply.clearCookie(SESSION_COOKIE, { path: '/' });
-      return refuse(401, 'Unauthenticated', token
-        ? { zh: '登录已过期或无效，请重新登录', en: 'your session has expired or is invalid: please log in again' }
-        : { zh: '请先登录', en: 'please log in first' }, token ? 'bad or expired session' : 'no session');
+      return refuse(
+        401,
+        'Unauthenticated',
+        token
+          ? { zh: '登录已过期或无效，请重新登录', en: 'your session has expired or is invalid: please log in again' }
+          : { zh: '请先登录', en: 'please log in first' },
+        token ? 'bad or expired session' : 'no session',
+      );
     }
     if (!allows(access, req.user.role)) {
       const role = ROLE_NAMES[req.user.role];
       return refuse(403, 'Forbidden', { zh: `${role.zh}无权执行此操作`, en: `a ${role.en} may not do this` }, 'role');
     }
     if (req.user.mustChangePassword && !PASSWORD_CHANGE_ALLOWED.has(req.routeOptions.url ?? '')) {
-      return refuse(403, 'PasswordChangeRequired', { zh: '请先修改密码', en: 'please change your password first' }, 'password change required');
+      return refuse(
+        403,
+        'PasswordChangeRequired',
+        { zh: '请先修改密码', en: 'please change your password first' },
+        'password change required',
+      );
     }
     if (WRITE.has(req.method) && !sameToken(req.headers['x-csrf-token'], req.user.csrfToken)) {
-      return refuse(403, 'CsrfTokenMissing', { zh: '缺少或错误的 CSRF 令牌，请刷新页面后重试', en: 'missing or wrong CSRF token: reload the page and try again' }, 'csrf');
+      return refuse(
+        403,
+        'CsrfTokenMissing',
+        {
+          zh: '缺少或错误的 CSRF 令牌，请刷新页面后重试',
+          en: 'missing or wrong CSRF token: reload the page and try again',
+        },
+        'csrf',
+      );
     }
   });
 
@@ -102,7 +129,13 @@ export function installAuth(app: FastifyInstance, options: { secureCookies: bool
 
   return {
     setSessionCookie(reply: FastifyReply, token: string, maxAgeMs: number) {
-      reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'strict', secure: options.secureCookies, maxAge: Math.floor(maxAgeMs / 1000) });
+      reply.setCookie(SESSION_COOKIE, token, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: options.secureCookies,
+        maxAge: Math.floor(maxAgeMs / 1000),
+      });
     },
     clearSessionCookie(reply: FastifyReply) {
       reply.clearCookie(SESSION_COOKIE, { path: '/' });

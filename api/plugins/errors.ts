@@ -6,7 +6,12 @@ import { toAppError } from './error-mapping';
 /**
  * One error format for every route: { error, message, details? } in the caller's language.
  */
-export function errorHandler(this: unknown, err: FastifyError & { code?: string }, req: FastifyRequest, reply: FastifyReply) {
+export function errorHandler(
+  this: unknown,
+  err: FastifyError & { code?: string },
+  req: FastifyRequest,
+  reply: FastifyReply,
+) {
   const lang = langOf(req.headers['accept-language']);
   const known = toAppError(err, req);
   let body: ErrorBody;

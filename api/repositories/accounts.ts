@@ -45,12 +45,20 @@ const SQL_SUMMARIES = `
   FROM users u WHERE ($1::int IS NULL OR u.id = $1) ORDER BY u.id`;
 
 /** A new account as the admin creates it (it must change its password at first login). */
-export interface NewUser { username: string; displayName: string; role: Role; passwordHash: string; unitId: number | null }
+export interface NewUser {
+  username: string;
+  displayName: string;
+  role: Role;
+  passwordHash: string;
+  unitId: number | null;
+}
 
 export function accountsRepository(db: Queryable) {
   return {
     async byUsername(username: string) {
-      const { rows } = await db.query<UserRow>(`SELECT ${USER_COLS} FROM users WHERE lower(username) = lower($1)`, [username]);
+      const { rows } = await db.query<UserRow>(`SELECT ${USER_COLS} FROM users WHERE lower(username) = lower($1)`, [
+        username,
+      ]);
       return rows[0] ?? null;
     },
     async byId(id: number) {
@@ -66,13 +74,16 @@ export function accountsRepository(db: Queryable) {
     },
     /** The unit an account belongs to (unit staff), null for the others. */
     async unitIdOf(userId: number) {
-      const row = (await db.query<{ unitId: number | null }>('SELECT unit_id AS "unitId" FROM users WHERE id = $1', [userId])).rows[0];
+      const row = (
+        await db.query<{ unitId: number | null }>('SELECT unit_id AS "unitId" FROM users WHERE id = $1', [userId])
+      ).rows[0];
       return row?.unitId ?? null;
     },
     async insertUser(u: NewUser): Promise<number> {
       const { rows } = await db.query<{ id: number }>(
         `INSERT INTO users (username, display_name, role, password_hash, must_change_password, unit_id) VALUES ($1, $2, $3, $4, true, $5) RETURNING id`,
-        [u.username, u.displayName, u.role, u.passwordHash, u.unitId]);
+        [u.username, u.displayName, u.role, u.passwordHash, u.unitId],
+      );
       return rows[0]!.id;
     },
     async setActive(id: number, active: boolean) {
@@ -80,7 +91,11 @@ export function accountsRepository(db: Queryable) {
     },
     /** The ids of the areas with these codes (unknown codes are simply absent). */
     async areasByCode(codes: string[]) {
-      return (await db.query<{ id: number; code: string }>('SELECT id, code FROM areas WHERE code = ANY ($1::text[])', [codes])).rows;
+      return (
+        await db.query<{ id: number; code: string }>('SELECT id, code FROM areas WHERE code = ANY ($1::text[])', [
+          codes,
+        ])
+      ).rows;
     },
     /** Replaces the account's scope areas. */
     async replaceScope(userId: number, areaIds: number[]) {
@@ -91,7 +106,8 @@ export function accountsRepository(db: Queryable) {
     async setPassword(id: number, passwordHash: string, mustChange: boolean) {
       await db.query(
         `UPDATE users SET password_hash = $2, must_change_password = $3, password_changed_at = now() WHERE id = $1`,
-        [id, passwordHash, mustChange]);
+        [id, passwordHash, mustChange],
+      );
     },
 
     /** A new session with fresh random token and CSRF token; only the token's hash is stored. */
@@ -101,7 +117,8 @@ export function accountsRepository(db: Queryable) {
       await db.query(
         `INSERT INTO sessions (token_hash, user_id, csrf_token, expires_at, ip, user_agent)
          VALUES ($1, $2, $3, now() + $4 * interval '1 millisecond', $5, $6)`,
-        [sha256(token), userId, csrf, SESSION_MAX_MS, ip, userAgent?.slice(0, 300) ?? null]);
+        [sha256(token), userId, csrf, SESSION_MAX_MS, ip, userAgent?.slice(0, 300) ?? null],
+      );
       return { token, csrf };
     },
     /**
@@ -119,7 +136,8 @@ export function accountsRepository(db: Queryable) {
          FROM sessions s JOIN users u ON u.id = s.user_id
          WHERE s.token_hash = $1 AND u.active
            AND s.expires_at > now() AND s.last_seen_at > now() - $2 * interval '1 millisecond'`,
-        [hash, SESSION_IDLE_MS]);
+        [hash, SESSION_IDLE_MS],
+      );
       const row = rows[0];
       if (!row) return null;
       if (row.stale) await db.query('UPDATE sessions SET last_seen_at = now() WHERE token_hash = $1', [hash]);
@@ -130,7 +148,10 @@ export function accountsRepository(db: Queryable) {
       await db.query('DELETE FROM sessions WHERE token_hash = $1', [sessionHash]);
     },
     async deleteSessionsOf(userId: number, exceptHash?: string) {
-      await db.query('DELETE FROM sessions WHERE user_id = $1 AND token_hash IS DISTINCT FROM $2', [userId, exceptHash ?? null]);
+      await db.query('DELETE FROM sessions WHERE user_id = $1 AND token_hash IS DISTINCT FROM $2', [
+        userId,
+        exceptHash ?? null,
+      ]);
     },
   };
 }

@@ -69,7 +69,12 @@ export function areaImportRepository(tx: Queryable) {
     },
     /** New areas sticking out of their parent by more than toleranceM metres. */
     async containmentViolations(ids: number[], toleranceM: number) {
-      return (await tx.query<{ id: number; parent_id: number; outside_m2: number; outside_max_m: number }>(SQL_CONTAINMENT, [ids, toleranceM])).rows;
+      return (
+        await tx.query<{ id: number; parent_id: number; outside_m2: number; outside_max_m: number }>(SQL_CONTAINMENT, [
+          ids,
+          toleranceM,
+        ])
+      ).rows;
     },
     /** New areas overlapping a sibling by more than overlapM2 square metres. */
     async overlapViolations(ids: number[], overlapM2: number) {

@@ -83,7 +83,10 @@ export function areasRepository(db: Queryable) {
     },
     /** Does an area with this id or code exist at all (to audit out-of-scope requests)? */
     async exists(ref: { id?: number; code?: string }) {
-      const { rows } = await db.query('SELECT 1 FROM areas WHERE id = $1 OR code = $2', [ref.id ?? null, ref.code ?? null]);
+      const { rows } = await db.query('SELECT 1 FROM areas WHERE id = $1 OR code = $2', [
+        ref.id ?? null,
+        ref.code ?? null,
+      ]);
       return rows.length > 0;
     },
     async summariesByCode(codes: string[]) {

@@ -1,6 +1,13 @@
 import type { Queryable } from '../db/types';
 import type { Scope } from '../domain/scope';
-import type { InspectionPoint, RoundDetail, Scheme, SchemeItem, SchemeItemInput, SchemeInput } from '../schemas/assessment';
+import type {
+  InspectionPoint,
+  RoundDetail,
+  Scheme,
+  SchemeItem,
+  SchemeItemInput,
+  SchemeInput,
+} from '../schemas/assessment';
 
 // SQL of inspection points, schemes and rounds (docs/ASSESSMENT.md); the only SQL text of the
 // feature. Scope of points: point_visible() (sql/functions/point_visible.sql).
@@ -126,9 +133,29 @@ const SQL_FINDING_INSERT = `
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id::int AS id`;
 const SQL_ROUND_POINT_SCORE = `UPDATE assessment_round_points SET score = $3 WHERE round_id = $1 AND point_id = $2`;
 
-export interface GeomCheck { valid: boolean; reason: string | null; lon: number | null; lat: number | null; inside: boolean }
-export interface PointRow { code: string; name: string; typeCode: string; address: string | null; geometry: string; lon: number; lat: number;
-  gridId: number | null; communityId: number | null; streetId: number | null; areaCode: string; leadUnitId: number | null; routing: object; at: Date }
+export interface GeomCheck {
+  valid: boolean;
+  reason: string | null;
+  lon: number | null;
+  lat: number | null;
+  inside: boolean;
+}
+export interface PointRow {
+  code: string;
+  name: string;
+  typeCode: string;
+  address: string | null;
+  geometry: string;
+  lon: number;
+  lat: number;
+  gridId: number | null;
+  communityId: number | null;
+  streetId: number | null;
+  areaCode: string;
+  leadUnitId: number | null;
+  routing: object;
+  at: Date;
+}
 export type RoundRow = Omit<RoundDetail, 'points' | 'rollUp' | 'targets'>;
 export type RoundPointRow = RoundDetail['points'][number] & { communityId: number | null; streetId: number | null };
 
@@ -143,52 +170,145 @@ export function assessmentRepository(db: Queryable) {
     areasAt: (lon: number, lat: number) => rows<{ id: number; level: string; code: string }>(SQL_AREAS_AT, [lon, lat]),
     lockPoints: () => db.query(SQL_POINT_LOCK),
     codeTaken: (code: string, except: number | null) => has(SQL_CODE_TAKEN, [code, except]),
-    nearTwin: (typeCode: string, name: string, geojson: string, except: number | null) => one<{ id: number; code: string }>(SQL_NEAR_TWIN, [typeCode, name, geojson, except]),
+    nearTwin: (typeCode: string, name: string, geojson: string, except: number | null) =>
+      one<{ id: number; code: string }>(SQL_NEAR_TWIN, [typeCode, name, geojson, except]),
     point: (id: number, scope: Scope) => one<InspectionPoint>(SQL_POINT, [id, scope]),
-    points: (scope: Scope, typeCode: string | null, limit: number, offset: number) => rows<InspectionPoint>(SQL_POINTS, [scope, typeCode, limit, offset]),
+    points: (scope: Scope, typeCode: string | null, limit: number, offset: number) =>
+      rows<InspectionPoint>(SQL_POINTS, [scope, typeCode, limit, offset]),
     pointExists: (id: number) => has(SQL_POINT_EXISTS, [id]),
     pointUsed: (id: number) => has(SQL_POINT_USED, [id]),
     deletePoint: (id: number) => db.query(SQL_POINT_DELETE, [id]),
-    insertPoint: async (p: PointRow, by: number) => (await one<{ id: number }>(SQL_POINT_INSERT, [p.code, p.name, p.typeCode, p.address, p.geometry, p.lon, p.lat,
-      p.gridId, p.communityId, p.streetId, p.areaCode, p.leadUnitId, JSON.stringify(p.routing), p.at, by]))!.id,
-    updatePoint: (id: number, p: PointRow) => db.query(SQL_POINT_UPDATE, [id, p.code, p.name, p.typeCode, p.address, p.geometry, p.lon, p.lat,
-      p.gridId, p.communityId, p.streetId, p.areaCode, p.leadUnitId, JSON.stringify(p.routing), p.at]),
-    pointRounds: (id: number) => rows<{ roundId: number; name: string; heldOn: string; score: number | null }>(SQL_POINT_ROUNDS, [id]),
-    pointFindings: (id: number) => rows<{ id: number; roundId: number; heldOn: string; itemCode: string; itemName: string; deduction: number; note: string; problemId: number | null; problemState: string | null }>(SQL_POINT_FINDINGS, [id]),
+    insertPoint: async (p: PointRow, by: number) =>
+      (await one<{ id: number }>(SQL_POINT_INSERT, [
+        p.code,
+        p.name,
+        p.typeCode,
+        p.address,
+        p.geometry,
+        p.lon,
+        p.lat,
+        p.gridId,
+        p.communityId,
+        p.streetId,
+        p.areaCode,
+        p.leadUnitId,
+        JSON.stringify(p.routing),
+        p.at,
+        by,
+      ]))!.id,
+    updatePoint: (id: number, p: PointRow) =>
+      db.query(SQL_POINT_UPDATE, [
+        id,
+        p.code,
+        p.name,
+        p.typeCode,
+        p.address,
+        p.geometry,
+        p.lon,
+        p.lat,
+        p.gridId,
+        p.communityId,
+        p.streetId,
+        p.areaCode,
+        p.leadUnitId,
+        JSON.stringify(p.routing),
+        p.at,
+      ]),
+    pointRounds: (id: number) =>
+      rows<{ roundId: number; name: string; heldOn: string; score: number | null }>(SQL_POINT_ROUNDS, [id]),
+    pointFindings: (id: number) =>
+      rows<{
+        id: number;
+        roundId: number;
+        heldOn: string;
+        itemCode: string;
+        itemName: string;
+        deduction: number;
+        note: string;
+        problemId: number | null;
+        problemState: string | null;
+      }>(SQL_POINT_FINDINGS, [id]),
 
     schemes: (id: number | null = null) => rows<Scheme>(SQL_SCHEMES, [id]),
     scheme: async (id: number) => (await rows<Scheme>(SQL_SCHEMES, [id]))[0] ?? null,
     lockScheme: (id: number) => has(SQL_SCHEME_LOCK, [id]),
     schemeCodeTaken: (code: string) => has(SQL_SCHEME_CODE_TAKEN, [code]),
     /** a new scheme, or the next version of `code` */
-    insertScheme: async (s: Omit<SchemeInput, 'items'>, by: number, at: Date) => (await one<{ id: number }>(SQL_SCHEME_INSERT, [s.code, s.nameZh, s.nameEn, s.sourceNote ?? null, by, at]))!.id,
-    updateScheme: (id: number, s: Omit<SchemeInput, 'items' | 'code'>) => db.query(SQL_SCHEME_UPDATE, [id, s.nameZh, s.nameEn, s.sourceNote ?? null]),
+    insertScheme: async (s: Omit<SchemeInput, 'items'>, by: number, at: Date) =>
+      (await one<{ id: number }>(SQL_SCHEME_INSERT, [s.code, s.nameZh, s.nameEn, s.sourceNote ?? null, by, at]))!.id,
+    updateScheme: (id: number, s: Omit<SchemeInput, 'items' | 'code'>) =>
+      db.query(SQL_SCHEME_UPDATE, [id, s.nameZh, s.nameEn, s.sourceNote ?? null]),
     replaceItems: async (schemeId: number, items: SchemeItemInput[]) => {
       await db.query(SQL_ITEMS_DELETE, [schemeId]);
       for (const [k, i] of items.entries()) {
-        await db.query(SQL_ITEM_INSERT, [schemeId, i.code, i.nameZh, i.nameEn, i.maxScore, i.perFinding, i.deductionCap ?? null, i.pointTypes, (k + 1) * 10]);
+        await db.query(SQL_ITEM_INSERT, [
+          schemeId,
+          i.code,
+          i.nameZh,
+          i.nameEn,
+          i.maxScore,
+          i.perFinding,
+          i.deductionCap ?? null,
+          i.pointTypes,
+          (k + 1) * 10,
+        ]);
       }
     },
     retireScheme: (id: number, at: Date) => db.query(SQL_SCHEME_RETIRE, [id, at]),
 
     campaignExists: (id: number) => has(SQL_CAMPAIGN_EXISTS, [id]),
     campaignOn: async (day: string) => (await one<{ id: number }>(SQL_CAMPAIGN_ON, [day]))?.id ?? null,
-    pointsMissing: async (ids: number[], scope: Scope) => (await rows<{ id: number }>(SQL_POINTS_MISSING, [ids, scope])).map((r) => r.id),
-    insertRound: async (r: { schemeId: number; campaignId: number | null; name: string; kind: string; heldOn: string }, by: number, at: Date) =>
+    pointsMissing: async (ids: number[], scope: Scope) =>
+      (await rows<{ id: number }>(SQL_POINTS_MISSING, [ids, scope])).map((r) => r.id),
+    insertRound: async (
+      r: { schemeId: number; campaignId: number | null; name: string; kind: string; heldOn: string },
+      by: number,
+      at: Date,
+    ) =>
       (await one<{ id: number }>(SQL_ROUND_INSERT, [r.schemeId, r.campaignId, r.name, r.kind, r.heldOn, by, at]))!.id,
     insertRoundPoints: (roundId: number, pointIds: number[]) => db.query(SQL_ROUND_POINTS_INSERT, [roundId, pointIds]),
     round: (id: number) => one<RoundRow>(SQL_ROUND, [id]),
-    rounds: (scope: Scope, limit: number, offset: number) => rows<RoundRow & { pointCount: number }>(SQL_ROUNDS, [scope, limit, offset]),
+    rounds: (scope: Scope, limit: number, offset: number) =>
+      rows<RoundRow & { pointCount: number }>(SQL_ROUNDS, [scope, limit, offset]),
     roundPoints: (id: number, scope: Scope) => rows<RoundPointRow>(SQL_ROUND_POINTS, [id, scope]),
-    targets: (campaignId: number) => rows<{ dueOn: string; minScore: number; label: string | null }>(SQL_TARGETS, [campaignId]),
+    targets: (campaignId: number) =>
+      rows<{ dueOn: string; minScore: number; label: string | null }>(SQL_TARGETS, [campaignId]),
     lockRoundPoint: (roundId: number, pointId: number, scope: Scope) =>
-      one<{ id: number; typeCode: string; lon: number; lat: number; name: string; address: string | null }>(SQL_ROUND_POINT_LOCK, [roundId, pointId, scope]),
-    scoredItems: (roundId: number, pointId: number) => rows<{ itemId: number; score: number }>(SQL_SCORED_ITEMS, [roundId, pointId]),
-    insertScore: (s: { roundId: number; pointId: number; itemId: number; score: number; deducted: number; note: string | null }, by: number, at: Date) =>
-      db.query(SQL_SCORE_INSERT, [s.roundId, s.pointId, s.itemId, s.score, s.deducted, s.note, by, at]),
-    insertFinding: async (f: { roundId: number; pointId: number; itemId: number; deduction: number; note: string; problemId: number | null }, by: number, at: Date) =>
-      (await one<{ id: number }>(SQL_FINDING_INSERT, [f.roundId, f.pointId, f.itemId, f.deduction, f.note, f.problemId, by, at]))!.id,
-    setRoundPointScore: (roundId: number, pointId: number, score: number | null) => db.query(SQL_ROUND_POINT_SCORE, [roundId, pointId, score]),
+      one<{ id: number; typeCode: string; lon: number; lat: number; name: string; address: string | null }>(
+        SQL_ROUND_POINT_LOCK,
+        [roundId, pointId, scope],
+      ),
+    scoredItems: (roundId: number, pointId: number) =>
+      rows<{ itemId: number; score: number }>(SQL_SCORED_ITEMS, [roundId, pointId]),
+    insertScore: (
+      s: { roundId: number; pointId: number; itemId: number; score: number; deducted: number; note: string | null },
+      by: number,
+      at: Date,
+    ) => db.query(SQL_SCORE_INSERT, [s.roundId, s.pointId, s.itemId, s.score, s.deducted, s.note, by, at]),
+    insertFinding: async (
+      f: {
+        roundId: number;
+        pointId: number;
+        itemId: number;
+        deduction: number;
+        note: string;
+        problemId: number | null;
+      },
+      by: number,
+      at: Date,
+    ) =>
+      (await one<{ id: number }>(SQL_FINDING_INSERT, [
+        f.roundId,
+        f.pointId,
+        f.itemId,
+        f.deduction,
+        f.note,
+        f.problemId,
+        by,
+        at,
+      ]))!.id,
+    setRoundPointScore: (roundId: number, pointId: number, score: number | null) =>
+      db.query(SQL_ROUND_POINT_SCORE, [roundId, pointId, score]),
   };
 }
 export type AssessmentRepository = ReturnType<typeof assessmentRepository>;

@@ -89,15 +89,36 @@ export interface Proposed {
   to: Date | null;
 }
 export interface Conflict {
-  i: number; id: number; role: AssignmentRole; from: Date; to: Date | null; areaCode: string; holder: string;
+  i: number;
+  id: number;
+  role: AssignmentRole;
+  from: Date;
+  to: Date | null;
+  areaCode: string;
+  holder: string;
 }
-export interface EndingRow { areaId: number; level: string; role: AssignmentRole; from: Date; to: Date | null; ended: boolean }
+export interface EndingRow {
+  areaId: number;
+  level: string;
+  role: AssignmentRole;
+  from: Date;
+  to: Date | null;
+  ended: boolean;
+}
 
 interface ResponsibilityRow {
-  grid_id: number; grid_code: string; grid_name: string; grid_area_m2: number;
-  community_id: number; community_code: string; community_name: string;
-  street_id: number; street_code: string; street_name: string;
-  staff: Responsibility['members']; units: (Responsibility['supportUnits'][number])[];
+  grid_id: number;
+  grid_code: string;
+  grid_name: string;
+  grid_area_m2: number;
+  community_id: number;
+  community_code: string;
+  community_name: string;
+  street_id: number;
+  street_code: string;
+  street_name: string;
+  staff: Responsibility['members'];
+  units: Responsibility['supportUnits'][number][];
 }
 
 export function assignmentsRepository(db: Queryable) {
@@ -115,7 +136,8 @@ export function assignmentsRepository(db: Queryable) {
       return new Set((await db.query<{ i: number }>(SQL_UNCHANGED, [JSON.stringify(rows)])).rows.map((r) => r.i));
     },
     async insert(p: Proposed, level: string): Promise<number> {
-      return (await db.query<{ id: number }>(SQL_INSERT, [p.areaId, level, p.role, p.unitId, p.personId, p.from, p.to])).rows[0]!.id;
+      return (await db.query<{ id: number }>(SQL_INSERT, [p.areaId, level, p.role, p.unitId, p.personId, p.from, p.to]))
+        .rows[0]!.id;
     },
     async insertMany(rows: (Proposed & { level: string })[]) {
       if (rows.length) await db.query(SQL_INSERT_MANY, [JSON.stringify(rows)]);
@@ -132,7 +154,8 @@ export function assignmentsRepository(db: Queryable) {
       return (await db.query<{ level: string }>(SQL_AREA_LEVEL, [areaId])).rows[0]?.level ?? null;
     },
     async holderExists(h: { unitId: number } | { personId: number }): Promise<boolean> {
-      const { rows } = 'unitId' in h ? await db.query(SQL_UNIT_EXISTS, [h.unitId]) : await db.query(SQL_PERSON_EXISTS, [h.personId]);
+      const { rows } =
+        'unitId' in h ? await db.query(SQL_UNIT_EXISTS, [h.unitId]) : await db.query(SQL_PERSON_EXISTS, [h.personId]);
       return rows.length > 0;
     },
     async history(areaId: number) {
@@ -157,16 +180,28 @@ export function assignmentsRepository(db: Queryable) {
     async unitZones(unitId: number, at: Date, scope: Scope) {
       const rows = (await db.query<UnitGrids['grids'][number]>(SQL_UNIT_ZONES, [unitId, at, scope])).rows;
       const grids = rows.filter((r) => r.level === 'grid');
-      return { grids, communities: rows.filter((r) => r.level === 'community'), totalAreaM2: grids.reduce((s, g) => s + g.areaM2, 0) };
+      return {
+        grids,
+        communities: rows.filter((r) => r.level === 'community'),
+        totalAreaM2: grids.reduce((s, g) => s + g.areaM2, 0),
+      };
     },
     async coverage(at: Date, scope: Scope): Promise<ResponsibilityCoverage> {
       const [noLead, noLeader, count, idle] = [
         await db.query<ResponsibilityCoverage['gridsWithoutLeader'][number]>(GAP_GRIDS('lead'), [at, scope]),
         await db.query<ResponsibilityCoverage['gridsWithoutLeader'][number]>(GAP_GRIDS('leader'), [at, scope]),
         await db.query<{ n: number }>(SQL_GRID_COUNT, [scope]),
-        scope === null ? await db.query<ResponsibilityCoverage['unitsWithoutGrid'][number]>(SQL_IDLE_UNITS, [at]) : { rows: [] },
+        scope === null
+          ? await db.query<ResponsibilityCoverage['unitsWithoutGrid'][number]>(SQL_IDLE_UNITS, [at])
+          : { rows: [] },
       ];
-      return { at: at.toISOString(), grids: count.rows[0]?.n ?? 0, gridsWithoutLeadUnit: noLead.rows, gridsWithoutLeader: noLeader.rows, unitsWithoutGrid: idle.rows };
+      return {
+        at: at.toISOString(),
+        grids: count.rows[0]?.n ?? 0,
+        gridsWithoutLeadUnit: noLead.rows,
+        gridsWithoutLeader: noLeader.rows,
+        unitsWithoutGrid: idle.rows,
+      };
     },
   };
 }

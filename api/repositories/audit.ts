@@ -38,7 +38,17 @@ export function auditRepository(db: Queryable) {
     async append(e: AuditEntry) {
       await db.query(
         `INSERT INTO audit_log (user_id, username, action, target, outcome, status, ip, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [e.userId, e.username, e.action, cleanTarget(e.target), e.outcome, e.status ?? null, e.ip, e.detail ? JSON.stringify(e.detail) : null]);
+        [
+          e.userId,
+          e.username,
+          e.action,
+          cleanTarget(e.target),
+          e.outcome,
+          e.status ?? null,
+          e.ip,
+          e.detail ? JSON.stringify(e.detail) : null,
+        ],
+      );
     },
     async list(q: { limit: number; before?: number; username?: string; outcome?: string }) {
       const { rows } = await db.query<AuditRow>(
@@ -46,7 +56,8 @@ export function auditRepository(db: Queryable) {
          FROM audit_log
          WHERE ($2::bigint IS NULL OR id < $2) AND ($3::text IS NULL OR username = $3) AND ($4::text IS NULL OR outcome = $4)
          ORDER BY id DESC LIMIT $1`,
-        [q.limit, q.before ?? null, q.username ?? null, q.outcome ?? null]);
+        [q.limit, q.before ?? null, q.username ?? null, q.outcome ?? null],
+      );
       return rows;
     },
   };

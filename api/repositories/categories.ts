@@ -30,7 +30,9 @@ const SQL_PATCH = `
 
 /** Three fixed levels, so the tree is two passes over rows sorted by level. */
 export function buildCategoryTree(rows: Category[]): CategoryTree {
-  const tops = rows.filter((r) => r.level === 1).map((r) => ({ ...r, children: [] as (Category & { children: Category[] })[] }));
+  const tops = rows
+    .filter((r) => r.level === 1)
+    .map((r) => ({ ...r, children: [] as (Category & { children: Category[] })[] }));
   const mids = new Map<number, Category & { children: Category[] }>();
   for (const r of rows.filter((x) => x.level === 2)) {
     const node = { ...r, children: [] as Category[] };
@@ -58,18 +60,47 @@ export function categoriesRepository(db: Queryable) {
     async insert(c: CategoryCreate, parentId: number | null) {
       const level = c.code.length / 2;
       const leaf = level === 3;
-      return (await db.query<Category>(SQL_INSERT, [
-        c.code, parentId, level, c.nameZh.trim(), c.nameEn.trim(), leaf ? (c.deadlineHours ?? 24) : null, c.workingDays ?? false,
-        c.filingStandard ?? null, c.closingStandard ?? null, c.urgent ?? false, c.handler ?? null, c.revisitDays ?? 7, c.sort ?? 0,
-      ])).rows[0]!;
+      return (
+        await db.query<Category>(SQL_INSERT, [
+          c.code,
+          parentId,
+          level,
+          c.nameZh.trim(),
+          c.nameEn.trim(),
+          leaf ? (c.deadlineHours ?? 24) : null,
+          c.workingDays ?? false,
+          c.filingStandard ?? null,
+          c.closingStandard ?? null,
+          c.urgent ?? false,
+          c.handler ?? null,
+          c.revisitDays ?? 7,
+          c.sort ?? 0,
+        ])
+      ).rows[0]!;
     },
     async patch(id: number, p: CategoryPatch) {
       const given = (k: keyof CategoryPatch) => Object.prototype.hasOwnProperty.call(p, k);
-      return (await db.query<Category>(SQL_PATCH, [
-        id, p.nameZh?.trim() ?? null, p.nameEn?.trim() ?? null, p.deadlineHours ?? null, p.workingDays ?? null,
-        given('filingStandard'), p.filingStandard ?? null, given('closingStandard'), p.closingStandard ?? null,
-        p.urgent ?? null, given('handler'), p.handler ?? null, p.revisitDays ?? null, p.active ?? null, p.sort ?? null,
-      ])).rows[0] ?? null;
+      return (
+        (
+          await db.query<Category>(SQL_PATCH, [
+            id,
+            p.nameZh?.trim() ?? null,
+            p.nameEn?.trim() ?? null,
+            p.deadlineHours ?? null,
+            p.workingDays ?? null,
+            given('filingStandard'),
+            p.filingStandard ?? null,
+            given('closingStandard'),
+            p.closingStandard ?? null,
+            p.urgent ?? null,
+            given('handler'),
+            p.handler ?? null,
+            p.revisitDays ?? null,
+            p.active ?? null,
+            p.sort ?? null,
+          ])
+        ).rows[0] ?? null
+      );
     },
   };
 }

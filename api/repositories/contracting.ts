@@ -52,7 +52,8 @@ const SQL_UPSERT_PEOPLE = `
   RETURNING id, phone, (xmax = 0) AS inserted`;
 const SQL_PEOPLE_BY_PHONE = 'SELECT id, phone, name FROM people WHERE phone = ANY ($1::text[])';
 const SQL_UNIT_KEYS = 'SELECT id, code, name FROM units';
-const SQL_ACCOUNTS_BY_NAME = 'SELECT id, lower(username) AS username FROM users WHERE lower(username) = ANY ($1::text[])';
+const SQL_ACCOUNTS_BY_NAME =
+  'SELECT id, lower(username) AS username FROM users WHERE lower(username) = ANY ($1::text[])';
 
 // The export is the import's template filled in: same sheets, same rows.
 const SQL_EXPORT_UNITS = `
@@ -74,16 +75,42 @@ const SQL_EXPORT_ASSIGNMENTS = `
   WHERE area_visible(ar.code, $1::text[])
   ORDER BY ar.code, a.role, a.valid_from, coalesce(u.name, pe.name)`;
 
-export interface ExportUnit { code: string; name: string; type: UnitType; leader: string | null; contact: string | null; phone: string | null; lon: number | null; lat: number | null }
-export interface ExportPerson { name: string; phone: string; username: string | null }
-export interface ExportAssignment { area: string; areaName: string; role: AssignmentRole; unit: string | null; person: string | null; phone: string | null; from: Date; to: Date | null }
+export interface ExportUnit {
+  code: string;
+  name: string;
+  type: UnitType;
+  leader: string | null;
+  contact: string | null;
+  phone: string | null;
+  lon: number | null;
+  lat: number | null;
+}
+export interface ExportPerson {
+  name: string;
+  phone: string;
+  username: string | null;
+}
+export interface ExportAssignment {
+  area: string;
+  areaName: string;
+  role: AssignmentRole;
+  unit: string | null;
+  person: string | null;
+  phone: string | null;
+  from: Date;
+  to: Date | null;
+}
 
 /** Reads the GeoJSON validity of premises before they reach a GEOS overlay (DESIGN.md, PGlite). */
 const SQL_GEOM_PROBLEM = `SELECT ST_IsValidReason(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326)) AS reason`;
 
 export interface UnitFields {
-  code?: string; name?: string; type?: string;
-  leaderName?: string | null; contactName?: string | null; contactPhone?: string | null;
+  code?: string;
+  name?: string;
+  type?: string;
+  leaderName?: string | null;
+  contactName?: string | null;
+  contactPhone?: string | null;
   premises?: object | null;
 }
 
@@ -114,7 +141,9 @@ export function contractingRepository(db: Queryable) {
     },
     /** Inserts new phones, updates known ones; inserted: whether the row is new. */
     async upsertPeople(people: { name: string; phone: string; userId: number | null }[]) {
-      return (await db.query<{ id: number; phone: string; inserted: boolean }>(SQL_UPSERT_PEOPLE, [JSON.stringify(people)])).rows;
+      return (
+        await db.query<{ id: number; phone: string; inserted: boolean }>(SQL_UPSERT_PEOPLE, [JSON.stringify(people)])
+      ).rows;
     },
     /** The three tables of the export, as far as the scope reaches. */
     async exportRows(scope: Scope) {
@@ -129,21 +158,57 @@ export function contractingRepository(db: Queryable) {
 export type ContractingRepository = ReturnType<typeof contractingRepository>;
 
 /** Writes, inside the caller's transaction. */
-export async function insertUnit(tx: Queryable, u: Required<Pick<UnitFields, 'code' | 'name' | 'type'>> & UnitFields): Promise<number> {
-  const { rows } = await tx.query<{ id: number }>(SQL_UNIT_INSERT, [u.code, u.name, u.type, u.leaderName ?? null, u.contactName ?? null, u.contactPhone ?? null, u.premises ? JSON.stringify(u.premises) : null]);
+export async function insertUnit(
+  tx: Queryable,
+  u: Required<Pick<UnitFields, 'code' | 'name' | 'type'>> & UnitFields,
+): Promise<number> {
+  const { rows } = await tx.query<{ id: number }>(SQL_UNIT_INSERT, [
+    u.code,
+    u.name,
+    u.type,
+    u.leaderName ?? null,
+    u.contactName ?? null,
+    u.contactPhone ?? null,
+    u.premises ? JSON.stringify(u.premises) : null,
+  ]);
   return rows[0]!.id;
 }
 export async function updateUnit(tx: Queryable, id: number, u: UnitFields): Promise<boolean> {
   const has = (k: keyof UnitFields) => u[k] !== undefined;
-  const { rows } = await tx.query(SQL_UNIT_UPDATE, [id, u.code ?? null, u.name ?? null, u.type ?? null, u.leaderName ?? null, u.contactName ?? null, u.contactPhone ?? null,
-    has('leaderName'), has('contactName'), has('contactPhone'), has('premises'), u.premises ? JSON.stringify(u.premises) : null]);
+  const { rows } = await tx.query(SQL_UNIT_UPDATE, [
+    id,
+    u.code ?? null,
+    u.name ?? null,
+    u.type ?? null,
+    u.leaderName ?? null,
+    u.contactName ?? null,
+    u.contactPhone ?? null,
+    has('leaderName'),
+    has('contactName'),
+    has('contactPhone'),
+    has('premises'),
+    u.premises ? JSON.stringify(u.premises) : null,
+  ]);
   return rows.length > 0;
 }
-export async function insertPerson(tx: Queryable, p: { name: string; phone: string; userId?: number | null }): Promise<number> {
+export async function insertPerson(
+  tx: Queryable,
+  p: { name: string; phone: string; userId?: number | null },
+): Promise<number> {
   const { rows } = await tx.query<{ id: number }>(SQL_PERSON_INSERT, [p.name, p.phone, p.userId ?? null]);
   return rows[0]!.id;
 }
-export async function updatePerson(tx: Queryable, id: number, p: { name?: string; phone?: string; userId?: number | null }): Promise<boolean> {
-  const { rows } = await tx.query(SQL_PERSON_UPDATE, [id, p.name ?? null, p.phone ?? null, p.userId ?? null, p.userId !== undefined]);
+export async function updatePerson(
+  tx: Queryable,
+  id: number,
+  p: { name?: string; phone?: string; userId?: number | null },
+): Promise<boolean> {
+  const { rows } = await tx.query(SQL_PERSON_UPDATE, [
+    id,
+    p.name ?? null,
+    p.phone ?? null,
+    p.userId ?? null,
+    p.userId !== undefined,
+  ]);
   return rows.length > 0;
 }

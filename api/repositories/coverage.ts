@@ -6,7 +6,9 @@ import { VISIBLE } from './visibility';
 
 // Coverage gaps: the cached city-wide overlays (coverage_geometry(), keyed by the areas version
 // they were computed on), grids not patrolled lately, and problems reported outside every grid.
-export type CoverageGeometry = Pick<CoverageGaps, 'areasVersion' | 'overlaps'> & { pieces: CoverageGaps['uncovered']['pieces'] };
+export type CoverageGeometry = Pick<CoverageGaps, 'areasVersion' | 'overlaps'> & {
+  pieces: CoverageGaps['uncovered']['pieces'];
+};
 
 const SQL_CACHED = `
   SELECT c.result, c.computed_at AS "computedAt", c.millis FROM coverage_cache c JOIN areas_version v ON v.version = c.areas_version
@@ -40,7 +42,10 @@ export function coverageRepository(db: Queryable) {
   return {
     /** The cached result under `key` if it was computed on the current areas version. */
     async cached(key: string) {
-      return (await db.query<{ result: CoverageGeometry; computedAt: Date; millis: number }>(SQL_CACHED, [key])).rows[0] ?? null;
+      return (
+        (await db.query<{ result: CoverageGeometry; computedAt: Date; millis: number }>(SQL_CACHED, [key])).rows[0] ??
+        null
+      );
     },
     async compute(minM2: number): Promise<CoverageGeometry> {
       return (await db.query<{ r: CoverageGeometry }>('SELECT coverage_geometry($1::float8) AS r', [minM2])).rows[0]!.r;

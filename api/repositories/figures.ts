@@ -77,14 +77,18 @@ const LEVEL_SQL: Record<Level, LevelSql> = {
 const WEIGHT = `coalesce(($8::jsonb ->> p.source::text)::numeric, 1)`;
 
 function aggregates(sets: SetId[], kpis: readonly Kpi[], weighted: boolean): string {
-  const cols = sets.map((s) => weighted
-    ? `coalesce(sum(${WEIGHT}) FILTER (WHERE ${SET_SQL[s]}), 0)::float8 AS n_${s}, (count(*) FILTER (WHERE ${SET_SQL[s]}))::int AS u_${s}`
-    : `(count(*) FILTER (WHERE ${SET_SQL[s]}))::int AS n_${s}`);
+  const cols = sets.map((s) =>
+    weighted
+      ? `coalesce(sum(${WEIGHT}) FILTER (WHERE ${SET_SQL[s]}), 0)::float8 AS n_${s}, (count(*) FILTER (WHERE ${SET_SQL[s]}))::int AS u_${s}`
+      : `(count(*) FILTER (WHERE ${SET_SQL[s]}))::int AS n_${s}`,
+  );
   if (kpis.some((k) => k.kind === 'duration' && k.stat === 'mean')) {
     cols.push(`(avg(${HOURS_TO_FIX_SQL}) FILTER (WHERE ${SET_SQL.fixed_timed}))::float8 AS mean_hours`);
   }
   if (kpis.some((k) => k.kind === 'duration' && k.stat === 'p90')) {
-    cols.push(`(percentile_cont(0.9) WITHIN GROUP (ORDER BY ${HOURS_TO_FIX_SQL}) FILTER (WHERE ${SET_SQL.fixed_timed}))::float8 AS p90_hours`);
+    cols.push(
+      `(percentile_cont(0.9) WITHIN GROUP (ORDER BY ${HOURS_TO_FIX_SQL}) FILTER (WHERE ${SET_SQL.fixed_timed}))::float8 AS p90_hours`,
+    );
   }
   return cols.join(',\n    ');
 }
@@ -149,29 +153,66 @@ export interface FigureQuery {
   viewer: FigureViewer;
   within: string | null;
 }
-const baseParams = (q: Pick<FigureQuery, 'from' | 'to' | 'asOf' | 'viewer' | 'within'>) =>
-  [q.from, q.to, q.asOf, q.viewer.role, q.viewer.scope, q.within, q.viewer.userId];
+const baseParams = (q: Pick<FigureQuery, 'from' | 'to' | 'asOf' | 'viewer' | 'within'>) => [
+  q.from,
+  q.to,
+  q.asOf,
+  q.viewer.role,
+  q.viewer.scope,
+  q.within,
+  q.viewer.userId,
+];
 const base = baseParams;
 
 export type EntityAggregates = Aggregates & { id: number; code: string; name: string };
 
 export interface ProblemRow {
-  id: number; state: string; source: string; categoryId: number; categoryCode: string; categoryName: string;
-  description: string; address: string | null; lon: number; lat: number;
-  gridId: number | null; gridCode: string | null; gridName: string | null; unitId: number | null; unitName: string | null; urgent: boolean;
-  reportedAt: Date; deadline: Date | null; fixedAt: Date | null; closedAt: Date | null; closedOnTime: boolean | null;
-  reworkCount: number; relapseCount: number; returnCount: number; supervisionCount: number; accountabilityCount: number;
-  hoursToFix: number | null; total: number;
+  id: number;
+  state: string;
+  source: string;
+  categoryId: number;
+  categoryCode: string;
+  categoryName: string;
+  description: string;
+  address: string | null;
+  lon: number;
+  lat: number;
+  gridId: number | null;
+  gridCode: string | null;
+  gridName: string | null;
+  unitId: number | null;
+  unitName: string | null;
+  urgent: boolean;
+  reportedAt: Date;
+  deadline: Date | null;
+  fixedAt: Date | null;
+  closedAt: Date | null;
+  closedOnTime: boolean | null;
+  reworkCount: number;
+  relapseCount: number;
+  returnCount: number;
+  supervisionCount: number;
+  accountabilityCount: number;
+  hoursToFix: number | null;
+  total: number;
 }
 
 export function figuresRepository(db: Queryable) {
   return {
-    async aggregates(level: Level, kpis: readonly Kpi[], q: FigureQuery, weights?: Record<string, number>): Promise<EntityAggregates[]> {
+    async aggregates(
+      level: Level,
+      kpis: readonly Kpi[],
+      q: FigureQuery,
+      weights?: Record<string, number>,
+    ): Promise<EntityAggregates[]> {
       const params = weights ? [...base(q), JSON.stringify(weights)] : base(q);
       return (await db.query<EntityAggregates>(figuresSql(level, kpis, !!weights), params)).rows;
     },
     async entity(level: Level, id: number, q: FigureQuery) {
-      return (await db.query<{ id: number; k: string; code: string; name: string }>(entitySql(level), [...base(q), id])).rows[0] ?? null;
+      return (
+        (await db.query<{ id: number; k: string; code: string; name: string }>(entitySql(level), [...base(q), id]))
+          .rows[0] ?? null
+      );
     },
     /** The problems behind one part of a figure for one entity (key: entity().k); [] if no such part. */
     async problems(level: Level, k: Kpi, part: Part, key: string, q: FigureQuery, limit: number, offset: number) {
@@ -181,8 +222,15 @@ export function figuresRepository(db: Queryable) {
     },
     /** Ids of the entities of a level the viewer may see (the scope part of the figures' rule). */
     async visibleEntityIds(level: Level, viewer: FigureViewer): Promise<Set<number>> {
-      const { rows } = await db.query<{ id: number }>(`${PARAMS} SELECT e.id FROM (${LEVEL_SQL[level].entities}) e`,
-        [null, null, null, viewer.role, viewer.scope, null, viewer.userId]);
+      const { rows } = await db.query<{ id: number }>(`${PARAMS} SELECT e.id FROM (${LEVEL_SQL[level].entities}) e`, [
+        null,
+        null,
+        null,
+        viewer.role,
+        viewer.scope,
+        null,
+        viewer.userId,
+      ]);
       return new Set(rows.map((r) => r.id));
     },
   };

@@ -56,8 +56,21 @@ export function hotspotsRepository(db: Queryable) {
   return {
     /** Clusters of one category (or each), as asOf = to; ids as the driver returns them (int8). */
     async clusters(p: HotspotQuery, viewer: FigureViewer): Promise<HotspotRow[]> {
-      return (await db.query<HotspotRow>(SQL_HOTSPOTS,
-        [p.from, p.to, p.to, viewer.role, viewer.scope, p.within, viewer.userId, p.category, p.epsM, p.minPoints, p.limit])).rows;
+      return (
+        await db.query<HotspotRow>(SQL_HOTSPOTS, [
+          p.from,
+          p.to,
+          p.to,
+          viewer.role,
+          viewer.scope,
+          p.within,
+          viewer.userId,
+          p.category,
+          p.epsM,
+          p.minPoints,
+          p.limit,
+        ])
+      ).rows;
     },
   };
 }

@@ -31,20 +31,28 @@ const notices = (kind: 'supervision' | 'accountability', prefix: string, candida
   FROM upd JOIN ins ON ins.problem_id = upd.id
   RETURNING problem_id`;
 
-const SQL_SUPERVISION = notices('supervision', '督办', `
+const SQL_SUPERVISION = notices(
+  'supervision',
+  '督办',
+  `
     SELECT p.id, p.cycle, p.assignee_unit_id, p.grid_id, p.area_code FROM problems p
     WHERE p.state = 'assigned' AND p.deadline < $1
       AND NOT EXISTS (SELECT 1 FROM problem_notices n WHERE n.problem_id = p.id AND n.kind = 'supervision' AND n.cycle = p.cycle)
     ORDER BY p.deadline, p.id
-    FOR UPDATE OF p SKIP LOCKED`);
+    FOR UPDATE OF p SKIP LOCKED`,
+);
 
-const SQL_ACCOUNTABILITY = notices('accountability', '问责', `
+const SQL_ACCOUNTABILITY = notices(
+  'accountability',
+  '问责',
+  `
     SELECT p.id, p.cycle, p.assignee_unit_id, p.grid_id, p.area_code FROM problems p
     JOIN problem_notices s ON s.problem_id = p.id AND s.kind = 'supervision' AND s.cycle = p.cycle
     WHERE p.state = 'assigned' AND p.deadline < $1 AND s.due_at < $1
       AND NOT EXISTS (SELECT 1 FROM problem_notices n WHERE n.problem_id = p.id AND n.kind = 'accountability' AND n.cycle = p.cycle)
     ORDER BY s.due_at, p.id
-    FOR UPDATE OF p SKIP LOCKED`);
+    FOR UPDATE OF p SKIP LOCKED`,
+);
 
 const NOTICE_COLS = `
   n.id::int AS id, n.kind::text AS kind, n.number, n.problem_id::int AS "problemId", n.cycle,
@@ -67,7 +75,6 @@ const SQL_NOTICE_COUNT = `SELECT count(*)::int AS n ${NOTICE_FROM} ${NOTICE_FILT
 const SQL_NOTICE = `SELECT ${NOTICE_COLS} ${NOTICE_FROM} AND n.id = $4`;
 const SQL_NOTICE_EXISTS = `SELECT 1 FROM problem_notices WHERE id = $1`;
 
-
 export type NoticeKind = 'supervision' | 'accountability';
 
 export function noticesRepository(db: Queryable) {
@@ -81,12 +88,18 @@ export function noticesRepository(db: Queryable) {
      * each with its event. The number raised.
      */
     async raise(kind: NoticeKind, now: Date, year: string, dueHours: number) {
-      return (await db.query(kind === 'supervision' ? SQL_SUPERVISION : SQL_ACCOUNTABILITY, [now, year, dueHours])).rows.length;
+      return (await db.query(kind === 'supervision' ? SQL_SUPERVISION : SQL_ACCOUNTABILITY, [now, year, dueHours])).rows
+        .length;
     },
-    async list(v: Viewer, f: { kind?: string | null; open?: boolean | null; problemId?: number | null }, page: { limit: number; offset: number }) {
+    async list(
+      v: Viewer,
+      f: { kind?: string | null; open?: boolean | null; problemId?: number | null },
+      page: { limit: number; offset: number },
+    ) {
       const params = [v.scope, v.role, v.unitId, f.kind ?? null, f.open ?? null, f.problemId ?? null];
       const total = (await db.query<{ n: number }>(SQL_NOTICE_COUNT, params)).rows[0]?.n ?? 0;
-      const items = total > page.offset ? (await db.query<Notice>(SQL_NOTICES, [...params, page.limit, page.offset])).rows : [];
+      const items =
+        total > page.offset ? (await db.query<Notice>(SQL_NOTICES, [...params, page.limit, page.offset])).rows : [];
       return { total, items };
     },
     async byId(id: number, v: Viewer) {

@@ -17,16 +17,28 @@ const SQL_TRACK_CHECK = `
   FROM (SELECT ST_SetSRID(ST_GeomFromGeoJSON($1), 4326) AS t) x`;
 
 export interface NewPatrol {
-  userId: number; personId: number | null; gridId: number; startedAt: Date; endedAt: Date;
+  userId: number;
+  personId: number | null;
+  gridId: number;
+  startedAt: Date;
+  endedAt: Date;
   /** GeoJSON LineString text, already checked with trackCheck */
-  track: string | null; note: string | null;
+  track: string | null;
+  note: string | null;
 }
 
 export function patrolsRepository(db: Queryable) {
   return {
     /** The grid, if it is one and inside the scope. */
     async gridInScope(gridId: number, scope: Scope) {
-      return (await db.query<{ id: number }>(`SELECT id FROM areas WHERE id = $1 AND level = 'grid' AND area_within(code, $2::text[])`, [gridId, scope])).rows[0] ?? null;
+      return (
+        (
+          await db.query<{ id: number }>(
+            `SELECT id FROM areas WHERE id = $1 AND level = 'grid' AND area_within(code, $2::text[])`,
+            [gridId, scope],
+          )
+        ).rows[0] ?? null
+      );
     },
     /** The person record linked to an account. */
     async personOfUser(userId: number) {
@@ -37,23 +49,33 @@ export function patrolsRepository(db: Queryable) {
     },
     /** Why a track is invalid ('Valid Geometry' when it is) and whether it passes within nearM of the grid. */
     async trackCheck(track: string, gridId: number, nearM: number) {
-      return (await db.query<{ reason: string; near: boolean | null }>(SQL_TRACK_CHECK, [track, gridId, nearM])).rows[0]!;
+      return (await db.query<{ reason: string; near: boolean | null }>(SQL_TRACK_CHECK, [track, gridId, nearM]))
+        .rows[0]!;
     },
     async insert(v: NewPatrol): Promise<number> {
-      const { rows: [made] } = await db.query<{ id: number }>(`
+      const {
+        rows: [made],
+      } = await db.query<{ id: number }>(
+        `
         INSERT INTO patrol_visits (user_id, person_id, grid_id, started_at, ended_at, track, note)
         VALUES ($1, $2, $3, $4, $5, ST_SetSRID(ST_GeomFromGeoJSON($6), 4326), $7) RETURNING id`,
-        [v.userId, v.personId, v.gridId, v.startedAt, v.endedAt, v.track, v.note]);
+        [v.userId, v.personId, v.gridId, v.startedAt, v.endedAt, v.track, v.note],
+      );
       return made!.id;
     },
     async byId(id: number) {
       return (await db.query<Patrol>(`${SELECT} WHERE v.id = $1`, [id])).rows[0] ?? null;
     },
     async list(p: { grid?: number; from?: string; to?: string; limit: number }, scope: Scope): Promise<Patrol[]> {
-      return (await db.query<Patrol>(`${SELECT}
+      return (
+        await db.query<Patrol>(
+          `${SELECT}
         WHERE area_within(g.code, $1::text[]) AND ($2::int IS NULL OR v.grid_id = $2) AND ($3::timestamptz IS NULL OR v.started_at >= $3)
           AND ($4::timestamptz IS NULL OR v.started_at < $4)
-        ORDER BY v.started_at DESC, v.id DESC LIMIT $5`, [scope, p.grid ?? null, p.from ?? null, p.to ?? null, p.limit])).rows;
+        ORDER BY v.started_at DESC, v.id DESC LIMIT $5`,
+          [scope, p.grid ?? null, p.from ?? null, p.to ?? null, p.limit],
+        )
+      ).rows;
     },
   };
 }

@@ -65,34 +65,75 @@ const SQL_AREA_UNITS = `
 const SQL_DUPLICATE_TARGET = `
   SELECT p.id::int AS id, p.state::text AS state FROM problems p WHERE p.id = $1 AND ${VISIBLE('$2', '$3', '$4')}`;
 
-
 /** A report as it is stored: the place routed at `reportedAt` (DESIGN.md "routing once"). */
 export interface NewProblem {
-  categoryId: number; source: ProblemSource; description: string; address: string | null; lon: number; lat: number;
-  reportedBy: number; reportedAt: Date; state: ProblemState; urgent: boolean; duplicateOf: number | null;
-  gridId: number | null; communityId: number | null; streetId: number | null; areaCode: string | null; streetCode: string | null;
-  leaderPersonId: number | null; leadUnitId: number | null; routing: Routing;
+  categoryId: number;
+  source: ProblemSource;
+  description: string;
+  address: string | null;
+  lon: number;
+  lat: number;
+  reportedBy: number;
+  reportedAt: Date;
+  state: ProblemState;
+  urgent: boolean;
+  duplicateOf: number | null;
+  gridId: number | null;
+  communityId: number | null;
+  streetId: number | null;
+  areaCode: string | null;
+  streetCode: string | null;
+  leaderPersonId: number | null;
+  leadUnitId: number | null;
+  routing: Routing;
 }
 
 /** Every column a transition may change: the locked row with the machine's patch over it. */
 export interface ProblemStepWrite {
-  state: ProblemState; urgent: boolean; assigneeUnitId: number | null; verifiedAt: Date | null; assignedAt: Date | null;
-  deadline: Date | null; fixedAt: Date | null; closedAt: Date | null; closedOnTime: boolean | null; revisitDueAt: Date | null;
-  revisitedAt: Date | null; suspendedAt: Date | null; pendingRequest: PendingRequest | null; duplicateOf: number | null;
-  reworkCount: number; relapseCount: number; returnCount: number; extensionCount: number; cycle: number;
+  state: ProblemState;
+  urgent: boolean;
+  assigneeUnitId: number | null;
+  verifiedAt: Date | null;
+  assignedAt: Date | null;
+  deadline: Date | null;
+  fixedAt: Date | null;
+  closedAt: Date | null;
+  closedOnTime: boolean | null;
+  revisitDueAt: Date | null;
+  revisitedAt: Date | null;
+  suspendedAt: Date | null;
+  pendingRequest: PendingRequest | null;
+  duplicateOf: number | null;
+  reworkCount: number;
+  relapseCount: number;
+  returnCount: number;
+  extensionCount: number;
+  cycle: number;
 }
 
 /** One line of a problem's timeline; `seq` is the problem's version after the step. */
 export interface NewEvent {
-  problemId: number; seq: number; action: string; fromState: ProblemState | null; toState: ProblemState;
+  problemId: number;
+  seq: number;
+  action: string;
+  fromState: ProblemState | null;
+  toState: ProblemState;
   actor: { id: number | null; name: string | null; role: string | null; unitId: number | null };
-  at: Date; comment: string | null; data: object;
+  at: Date;
+  comment: string | null;
+  data: object;
 }
 
-export interface AreaAtPoint { id: number; level: string; code: string; name: string }
+export interface AreaAtPoint {
+  id: number;
+  level: string;
+  code: string;
+  name: string;
+}
 
 export function problemWrites(db: Queryable) {
-  const judged = async (sql: string, id: number, v: Viewer) => (await db.query<DetailRow>(sql, [id, v.scope, v.role, v.unitId])).rows[0] ?? null;
+  const judged = async (sql: string, id: number, v: Viewer) =>
+    (await db.query<DetailRow>(sql, [id, v.scope, v.role, v.unitId])).rows[0] ?? null;
   return {
     /** The row a step works on, unlocked (cheap checks before photos are decoded); null: not the viewer's. */
     peek: (id: number, v: Viewer) => judged(SQL_PEEK, id, v),
@@ -100,7 +141,14 @@ export function problemWrites(db: Queryable) {
     lock: (id: number, v: Viewer) => judged(SQL_LOCK, id, v),
     /** The category a report names: a leaf (level 3) in use is required. */
     async reportCategory(categoryId: number) {
-      return (await db.query<{ level: number; active: boolean }>('SELECT level, active FROM problem_categories WHERE id = $1', [categoryId])).rows[0] ?? null;
+      return (
+        (
+          await db.query<{ level: number; active: boolean }>(
+            'SELECT level, active FROM problem_categories WHERE id = $1',
+            [categoryId],
+          )
+        ).rows[0] ?? null
+      );
     },
     /** Every area containing the point, county first (the fallback routing outside every grid). */
     async areasAt(lon: number, lat: number) {
@@ -112,27 +160,84 @@ export function problemWrites(db: Queryable) {
     },
     /** The problem a duplicate would point at, if the viewer may see it. */
     async duplicateTarget(id: number, v: Viewer) {
-      return (await db.query<{ id: number; state: ProblemState }>(SQL_DUPLICATE_TARGET, [id, v.scope, v.role, v.unitId])).rows[0] ?? null;
+      return (
+        (await db.query<{ id: number; state: ProblemState }>(SQL_DUPLICATE_TARGET, [id, v.scope, v.role, v.unitId]))
+          .rows[0] ?? null
+      );
     },
     async insert(p: NewProblem): Promise<number> {
-      return (await db.query<{ id: number }>(SQL_INSERT_PROBLEM, [
-        p.streetCode, p.categoryId, p.source, p.description, p.address, p.lon, p.lat, p.reportedBy, p.reportedAt,
-        p.gridId, p.communityId, p.streetId, p.areaCode, p.leaderPersonId, p.leadUnitId, JSON.stringify(p.routing),
-        p.state, p.urgent, p.duplicateOf,
-      ])).rows[0]!.id;
+      return (
+        await db.query<{ id: number }>(SQL_INSERT_PROBLEM, [
+          p.streetCode,
+          p.categoryId,
+          p.source,
+          p.description,
+          p.address,
+          p.lon,
+          p.lat,
+          p.reportedBy,
+          p.reportedAt,
+          p.gridId,
+          p.communityId,
+          p.streetId,
+          p.areaCode,
+          p.leaderPersonId,
+          p.leadUnitId,
+          JSON.stringify(p.routing),
+          p.state,
+          p.urgent,
+          p.duplicateOf,
+        ])
+      ).rows[0]!.id;
     },
     /** Writes a step if nobody wrote since `version`; the new version, or null when someone did. */
     async update(id: number, version: number, w: ProblemStepWrite, at: Date): Promise<number | null> {
-      return (await db.query<{ version: number }>(SQL_UPDATE, [
-        id, w.state, w.urgent, w.assigneeUnitId, w.verifiedAt, w.assignedAt, w.deadline, w.fixedAt, w.closedAt, w.closedOnTime,
-        w.revisitDueAt, w.revisitedAt, w.suspendedAt, w.pendingRequest ? JSON.stringify(w.pendingRequest) : null, w.duplicateOf,
-        w.reworkCount, w.relapseCount, w.returnCount, w.extensionCount, w.cycle, at, version,
-      ])).rows[0]?.version ?? null;
+      return (
+        (
+          await db.query<{ version: number }>(SQL_UPDATE, [
+            id,
+            w.state,
+            w.urgent,
+            w.assigneeUnitId,
+            w.verifiedAt,
+            w.assignedAt,
+            w.deadline,
+            w.fixedAt,
+            w.closedAt,
+            w.closedOnTime,
+            w.revisitDueAt,
+            w.revisitedAt,
+            w.suspendedAt,
+            w.pendingRequest ? JSON.stringify(w.pendingRequest) : null,
+            w.duplicateOf,
+            w.reworkCount,
+            w.relapseCount,
+            w.returnCount,
+            w.extensionCount,
+            w.cycle,
+            at,
+            version,
+          ])
+        ).rows[0]?.version ?? null
+      );
     },
     async appendEvent(e: NewEvent): Promise<number> {
-      return (await db.query<{ id: number }>(SQL_INSERT_EVENT, [
-        e.problemId, e.seq, e.action, e.fromState, e.toState, e.actor.id, e.actor.name, e.actor.role, e.actor.unitId, e.at, e.comment, JSON.stringify(e.data),
-      ])).rows[0]!.id;
+      return (
+        await db.query<{ id: number }>(SQL_INSERT_EVENT, [
+          e.problemId,
+          e.seq,
+          e.action,
+          e.fromState,
+          e.toState,
+          e.actor.id,
+          e.actor.name,
+          e.actor.role,
+          e.actor.unitId,
+          e.at,
+          e.comment,
+          JSON.stringify(e.data),
+        ])
+      ).rows[0]!.id;
     },
     /** A problem leaving `assigned` settles its open notices. */
     async resolveNotices(problemId: number, at: Date) {

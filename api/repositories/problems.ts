@@ -110,17 +110,32 @@ const FILTER = `
     AND ($17::int IS NULL OR p.assignee_unit_id = $17::int)
     AND ($18::timestamptz IS NULL OR (p.revisit_due_at <= $18::timestamptz AND p.revisited_at IS NULL))`;
 const SQL_COUNT = `SELECT count(*)::int AS n ${LIST_FROM} ${FILTER}`;
-const SQL_PAGE = (order: ProblemSortKey) => `SELECT ${LIST_COLS} ${LIST_FROM} ${FILTER} ORDER BY ${ORDER[order]} LIMIT $19 OFFSET $20`;
+const SQL_PAGE = (order: ProblemSortKey) =>
+  `SELECT ${LIST_COLS} ${LIST_FROM} ${FILTER} ORDER BY ${ORDER[order]} LIMIT $19 OFFSET $20`;
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
 
 function filterParams(v: Viewer, f: ProblemFilter, now: Date) {
   const q = f.q?.trim() || null;
   return [
-    v.scope, v.role, v.unitId, f.states?.length ? f.states : null, f.categoryId ?? null, f.categoryCode ?? null,
-    f.sources?.length ? f.sources : null, f.from ?? null, f.to ?? null, f.areaCode ?? null,
-    f.overdue ?? null, now, f.urgent ?? null, q ? escapeLike(q) : null, q?.replace(/^#/, '') ?? null,
-    f.pendingRequest ?? null, f.assigneeUnitId ?? null, f.revisitDueBy ?? null,
+    v.scope,
+    v.role,
+    v.unitId,
+    f.states?.length ? f.states : null,
+    f.categoryId ?? null,
+    f.categoryCode ?? null,
+    f.sources?.length ? f.sources : null,
+    f.from ?? null,
+    f.to ?? null,
+    f.areaCode ?? null,
+    f.overdue ?? null,
+    now,
+    f.urgent ?? null,
+    q ? escapeLike(q) : null,
+    q?.replace(/^#/, '') ?? null,
+    f.pendingRequest ?? null,
+    f.assigneeUnitId ?? null,
+    f.revisitDueBy ?? null,
   ];
 }
 
@@ -137,31 +152,88 @@ const SQL_NEARBY = `
 
 /** A list row as it comes from SQL (instants as Date; `overdue` is added from the clock). */
 export interface ListRow {
-  id: number; version: number; state: ProblemState; urgent: boolean; source: ProblemSource;
-  categoryId: number; categoryCode: string; categoryName: string; categoryNameEn: string;
-  description: string; address: string | null; lon: number; lat: number; reportedAt: Date; deadline: Date | null;
-  areaCode: string | null; outsideGrid: boolean; gridName: string | null; communityName: string | null; streetName: string | null;
-  assigneeUnitId: number | null; assigneeUnitName: string | null; pendingRequest: PendingRequest | null;
+  id: number;
+  version: number;
+  state: ProblemState;
+  urgent: boolean;
+  source: ProblemSource;
+  categoryId: number;
+  categoryCode: string;
+  categoryName: string;
+  categoryNameEn: string;
+  description: string;
+  address: string | null;
+  lon: number;
+  lat: number;
+  reportedAt: Date;
+  deadline: Date | null;
+  areaCode: string | null;
+  outsideGrid: boolean;
+  gridName: string | null;
+  communityName: string | null;
+  streetName: string | null;
+  assigneeUnitId: number | null;
+  assigneeUnitName: string | null;
+  pendingRequest: PendingRequest | null;
 }
 export interface DetailRow extends ListRow {
-  reportedBy: number | null; reportedByName: string | null; gridId: number | null; gridCode: string | null;
-  communityId: number | null; streetId: number | null; streetCode: string | null;
-  leaderPersonId: number | null; leadUnitId: number | null; leadUnitName: string | null;
-  verifiedAt: Date | null; assignedAt: Date | null; fixedAt: Date | null; closedAt: Date | null; closedOnTime: boolean | null;
-  revisitDueAt: Date | null; revisitedAt: Date | null; suspendedAt: Date | null; duplicateOf: number | null;
-  reworkCount: number; relapseCount: number; returnCount: number; extensionCount: number;
-  supervisionCount: number; accountabilityCount: number; cycle: number; updatedAt: Date; routing: Routing;
-  deadlineHours: number; workingDays: boolean; revisitDays: number;
+  reportedBy: number | null;
+  reportedByName: string | null;
+  gridId: number | null;
+  gridCode: string | null;
+  communityId: number | null;
+  streetId: number | null;
+  streetCode: string | null;
+  leaderPersonId: number | null;
+  leadUnitId: number | null;
+  leadUnitName: string | null;
+  verifiedAt: Date | null;
+  assignedAt: Date | null;
+  fixedAt: Date | null;
+  closedAt: Date | null;
+  closedOnTime: boolean | null;
+  revisitDueAt: Date | null;
+  revisitedAt: Date | null;
+  suspendedAt: Date | null;
+  duplicateOf: number | null;
+  reworkCount: number;
+  relapseCount: number;
+  returnCount: number;
+  extensionCount: number;
+  supervisionCount: number;
+  accountabilityCount: number;
+  cycle: number;
+  updatedAt: Date;
+  routing: Routing;
+  deadlineHours: number;
+  workingDays: boolean;
+  revisitDays: number;
 }
 export interface EventRow {
-  id: number; seq: number; action: string; fromState: ProblemState | null; toState: ProblemState;
-  actorId: number | null; actorName: string | null; actorRole: string | null; actorUnitId: number | null;
-  at: Date; comment: string | null; data: Record<string, unknown>;
+  id: number;
+  seq: number;
+  action: string;
+  fromState: ProblemState | null;
+  toState: ProblemState;
+  actorId: number | null;
+  actorName: string | null;
+  actorRole: string | null;
+  actorUnitId: number | null;
+  at: Date;
+  comment: string | null;
+  data: Record<string, unknown>;
 }
-export interface PhotoRow { id: number; eventId: number; kind: 'before' | 'after' | 'revisit' }
+export interface PhotoRow {
+  id: number;
+  eventId: number;
+  kind: 'before' | 'after' | 'revisit';
+}
 
 // Instants stay Date up to the response schema, which writes them as ISO strings: hence the casts.
-const withOverdue = <T extends ListRow>(r: T, now: Date) => ({ ...r, overdue: r.state === 'assigned' && r.deadline !== null && r.deadline < now });
+const withOverdue = <T extends ListRow>(r: T, now: Date) => ({
+  ...r,
+  overdue: r.state === 'assigned' && r.deadline !== null && r.deadline < now,
+});
 const asItem = (r: ListRow, now: Date) => withOverdue(r, now) as unknown as ProblemListItem;
 
 export function problemsRepository(db: Queryable) {
@@ -171,7 +243,10 @@ export function problemsRepository(db: Queryable) {
       return (await db.query<DetailRow>(SQL_DETAIL, [id, v.scope, v.role, v.unitId])).rows[0] ?? null;
     },
     async timeline(id: number) {
-      const [events, photos] = [(await db.query<EventRow>(SQL_TIMELINE, [id])).rows, (await db.query<PhotoRow>(SQL_PHOTOS, [id])).rows];
+      const [events, photos] = [
+        (await db.query<EventRow>(SQL_TIMELINE, [id])).rows,
+        (await db.query<PhotoRow>(SQL_PHOTOS, [id])).rows,
+      ];
       return { events, photos };
     },
     async exists(id: number) {
@@ -180,14 +255,29 @@ export function problemsRepository(db: Queryable) {
     async list(v: Viewer, f: ProblemFilter, page: { limit: number; offset: number; sort: ProblemSortKey }, now: Date) {
       const params = filterParams(v, f, now);
       const total = (await db.query<{ n: number }>(SQL_COUNT, params)).rows[0]?.n ?? 0;
-      const rows = total > page.offset ? (await db.query<ListRow>(SQL_PAGE(page.sort), [...params, page.limit, page.offset])).rows : [];
+      const rows =
+        total > page.offset
+          ? (await db.query<ListRow>(SQL_PAGE(page.sort), [...params, page.limit, page.offset])).rows
+          : [];
       return { total, items: rows.map((r) => asItem(r, now)) };
     },
     async nearby(v: Viewer, lon: number, lat: number, categoryId: number | null, radiusM: number, now: Date) {
       // a box a little larger than the circle, in degrees, so the GiST index answers first
       const dy = (radiusM / 110_574) * 1.01;
       const dx = (radiusM / (111_320 * Math.max(0.01, Math.cos((lat * Math.PI) / 180)))) * 1.01;
-      const rows = (await db.query<ListRow & { distanceM: number }>(SQL_NEARBY, [v.scope, v.role, v.unitId, lon, lat, categoryId, radiusM, dx, dy])).rows;
+      const rows = (
+        await db.query<ListRow & { distanceM: number }>(SQL_NEARBY, [
+          v.scope,
+          v.role,
+          v.unitId,
+          lon,
+          lat,
+          categoryId,
+          radiusM,
+          dx,
+          dy,
+        ])
+      ).rows;
       return rows.map((r) => withOverdue(r, now) as unknown as NearbyProblem);
     },
   };

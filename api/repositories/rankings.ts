@@ -16,8 +16,15 @@ const SQL_SNAPSHOT = `SELECT entries, computed_at AS "computedAt" FROM ranking_s
 const SQL_KEEP = `INSERT INTO ranking_snapshots (scheme_id, entity_kind, week_start, computed_at, entries) VALUES ($1, $2, $3::date, $4, $5::jsonb)
     ON CONFLICT (scheme_id, entity_kind, week_start) DO NOTHING`;
 
-export interface Snapshot { entries: RankEntry[]; computedAt: Date }
-export interface SnapshotKey { schemeId: number; kind: RankKind; weekStart: string }
+export interface Snapshot {
+  entries: RankEntry[];
+  computedAt: Date;
+}
+export interface SnapshotKey {
+  schemeId: number;
+  kind: RankKind;
+  weekStart: string;
+}
 
 export function rankingsRepository(db: Queryable) {
   return {
@@ -28,8 +35,22 @@ export function rankingsRepository(db: Queryable) {
       return (await db.query<RankingScheme>(SQL_ALL)).rows;
     },
     /** The next version of a scheme's code (the first: 1). */
-    async insertSchemeVersion(s: { code: string; nameZh: string; nameEn: string; rules: unknown; createdBy: number | null }): Promise<RankingScheme> {
-      return (await db.query<RankingScheme>(SQL_NEW_VERSION, [s.code, s.nameZh, s.nameEn, JSON.stringify(s.rules), s.createdBy])).rows[0]!;
+    async insertSchemeVersion(s: {
+      code: string;
+      nameZh: string;
+      nameEn: string;
+      rules: unknown;
+      createdBy: number | null;
+    }): Promise<RankingScheme> {
+      return (
+        await db.query<RankingScheme>(SQL_NEW_VERSION, [
+          s.code,
+          s.nameZh,
+          s.nameEn,
+          JSON.stringify(s.rules),
+          s.createdBy,
+        ])
+      ).rows[0]!;
     },
     async snapshot(k: SnapshotKey): Promise<Snapshot | null> {
       return (await db.query<Snapshot>(SQL_SNAPSHOT, [k.schemeId, k.kind, k.weekStart])).rows[0] ?? null;

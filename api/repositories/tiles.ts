@@ -10,19 +10,56 @@ export type MvtEncoder = 'postgis' | 'js';
  */
 export const TILESETS = {
   // scoped: the function takes the caller's scope as a 4th argument and drops what lies outside
-  areas: { fn: 'area_tile_features', scoped: true, layers: ['areas', 'area_labels'], properties: ['level', 'code', 'name', 'parent_id'] },
+  areas: {
+    fn: 'area_tile_features',
+    scoped: true,
+    layers: ['areas', 'area_labels'],
+    properties: ['level', 'code', 'name', 'parent_id'],
+  },
   basemap: { fn: 'basemap_tile_features', scoped: false, layers: ['basemap'], properties: ['kind', 'name'] },
   // timed: the function also takes the instant (?at=) whose assignments it draws, as a 5th argument
-  zones: { fn: 'zone_tile_features', scoped: true, timed: true, layers: ['zones'], properties: ['level', 'code', 'name', 'lead_unit_id', 'lead_unit_name', 'unit_count', 'has_leader'] },
+  zones: {
+    fn: 'zone_tile_features',
+    scoped: true,
+    timed: true,
+    layers: ['zones'],
+    properties: ['level', 'code', 'name', 'lead_unit_id', 'lead_unit_name', 'unit_count', 'has_leader'],
+  },
   // problems: takes the caller's role (the undercover rule), the app clock's now (overdue) and the
   // filters (ProblemTileFilters); its two layers carry different properties, named per layer
   // (tile property → function column) since `overdue` is a count in one and a flag in the other
   problems: {
-    fn: 'problem_tile_features', scoped: true, problems: true, layers: ['problem_clusters', 'problems'],
-    properties: ['cluster_count', 'cluster_overdue', 'cluster_urgent', 'cluster_open', 'state', 'category', 'source', 'overdue', 'urgent', 'deadline'],
+    fn: 'problem_tile_features',
+    scoped: true,
+    problems: true,
+    layers: ['problem_clusters', 'problems'],
+    properties: [
+      'cluster_count',
+      'cluster_overdue',
+      'cluster_urgent',
+      'cluster_open',
+      'state',
+      'category',
+      'source',
+      'overdue',
+      'urgent',
+      'deadline',
+    ],
     layerColumns: {
-      problem_clusters: { count: 'cluster_count', overdue: 'cluster_overdue', urgent: 'cluster_urgent', open: 'cluster_open' },
-      problems: { state: 'state', category: 'category', source: 'source', overdue: 'overdue', urgent: 'urgent', deadline: 'deadline' },
+      problem_clusters: {
+        count: 'cluster_count',
+        overdue: 'cluster_overdue',
+        urgent: 'cluster_urgent',
+        open: 'cluster_open',
+      },
+      problems: {
+        state: 'state',
+        category: 'category',
+        source: 'source',
+        overdue: 'overdue',
+        urgent: 'urgent',
+        deadline: 'deadline',
+      },
     },
   },
 } as const;
@@ -50,7 +87,8 @@ export interface TileContext {
 const timed = (name: TilesetName) => 'timed' in TILESETS[name];
 const isProblems = (name: TilesetName) => 'problems' in TILESETS[name];
 const args = (name: TilesetName) => {
-  if (isProblems(name)) return '$1, $2, $3, $4::text[], $5::text, $6::timestamptz, $7::text[], $8::text, $9::integer, $10::text[], $11::timestamptz, $12::timestamptz, $13::boolean';
+  if (isProblems(name))
+    return '$1, $2, $3, $4::text[], $5::text, $6::timestamptz, $7::text[], $8::text, $9::integer, $10::text[], $11::timestamptz, $12::timestamptz, $13::boolean';
   return (TILESETS[name].scoped ? '$1, $2, $3, $4::text[]' : '$1, $2, $3') + (timed(name) ? ', $5::timestamptz' : '');
 };
 /** tile property → function column, per layer */
@@ -61,11 +99,33 @@ export const layerColumns = (name: TilesetName, layer: string): [string, string]
 };
 
 /** The parameters of a tile query, in the order of tileSql's placeholders. */
-export function tileParams(name: TilesetName, z: number, x: number, y: number, scope: string[] | null, at: Date, ctx: TileContext = {}): unknown[] {
+export function tileParams(
+  name: TilesetName,
+  z: number,
+  x: number,
+  y: number,
+  scope: string[] | null,
+  at: Date,
+  ctx: TileContext = {},
+): unknown[] {
   if (isProblems(name)) {
     const f = ctx.filters ?? {};
     const list = (v: string[] | null | undefined) => (v && v.length ? v : null);
-    return [z, x, y, scope, ctx.role ?? null, at, list(f.states), f.category ?? null, f.categoryId ?? null, list(f.sources), f.from ?? null, f.to ?? null, f.overdue ?? null];
+    return [
+      z,
+      x,
+      y,
+      scope,
+      ctx.role ?? null,
+      at,
+      list(f.states),
+      f.category ?? null,
+      f.categoryId ?? null,
+      list(f.sources),
+      f.from ?? null,
+      f.to ?? null,
+      f.overdue ?? null,
+    ];
   }
   const params: unknown[] = TILESETS[name].scoped ? [z, x, y, scope] : [z, x, y];
   if (timed(name)) params.push(at);
@@ -74,9 +134,11 @@ export function tileParams(name: TilesetName, z: number, x: number, y: number, s
 
 function postgisSql(name: TilesetName): string {
   const t = TILESETS[name];
-  const cols = (l: string) => ['id', ...layerColumns(name, l).map(([p, c]) => (p === c ? p : `${c} AS "${p}"`)), 'geom'].join(', ');
+  const cols = (l: string) =>
+    ['id', ...layerColumns(name, l).map(([p, c]) => (p === c ? p : `${c} AS "${p}"`)), 'geom'].join(', ');
   const parts = t.layers.map(
-    (l) => `coalesce((SELECT ST_AsMVT(q, '${l}', ${EXTENT}, 'geom', 'id') FROM (SELECT ${cols(l)} FROM f WHERE layer = '${l}') q), ''::bytea)`,
+    (l) =>
+      `coalesce((SELECT ST_AsMVT(q, '${l}', ${EXTENT}, 'geom', 'id') FROM (SELECT ${cols(l)} FROM f WHERE layer = '${l}') q), ''::bytea)`,
   );
   return `WITH f AS MATERIALIZED (SELECT * FROM ${t.fn}(${args(name)})) SELECT ${parts.join(' || ')} AS mvt`;
 }
@@ -87,8 +149,8 @@ function jsSql(name: TilesetName): string {
 }
 
 /** The one query behind a tile of this tileset with this encoder (parameters: z, x, y). */
-export const tileSql = (name: TilesetName, encoder: MvtEncoder) => (encoder === 'postgis' ? postgisSql(name) : jsSql(name));
-
+export const tileSql = (name: TilesetName, encoder: MvtEncoder) =>
+  encoder === 'postgis' ? postgisSql(name) : jsSql(name);
 
 /** A feature row of the JS encoder: geometry as GeoJSON text in tile coordinates. */
 export type TileRow = Record<string, unknown> & { layer: string; id: number; g: string };

@@ -21,7 +21,13 @@ const photoRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const row = await app.photos.forViewer(id, thumb, scopeOf(req), req.user!.role);
     if (!row || !row.visible || !row.data) {
       if (row) {
-        await audit(app, req, { action: `${req.method} ${req.routeOptions.url}`, target: req.url, outcome: 'denied', status: 404, detail: { reason: 'out of scope' } });
+        await audit(app, req, {
+          action: `${req.method} ${req.routeOptions.url}`,
+          target: req.url,
+          outcome: 'denied',
+          status: 404,
+          detail: { reason: 'out of scope' },
+        });
       }
       throw notFound(PHOTO);
     }
@@ -29,7 +35,10 @@ const photoRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const etag = `"${row.sha256}${thumb ? '-thumb' : ''}"`;
     reply.header('Content-Type', 'image/jpeg');
     reply.header('X-Content-Type-Options', 'nosniff');
-    reply.header('Content-Disposition', `inline; filename="problem-${row.problemId}-${id}${thumb ? '-thumb' : ''}.jpg"`);
+    reply.header(
+      'Content-Disposition',
+      `inline; filename="problem-${row.problemId}-${id}${thumb ? '-thumb' : ''}.jpg"`,
+    );
     // Private: whether one may see it depends on the session; Vary keeps two users of one
     // browser from sharing the cached copy.
     reply.header('Cache-Control', 'private, max-age=86400, immutable');
@@ -42,10 +51,23 @@ const photoRoutes: FastifyPluginAsyncTypebox = async (app) => {
   };
 
   const schema = (summary: string) => ({
-    tags, summary, params: IdParams,
-    response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'image/jpeg' }), 404: ErrorBody },
+    tags,
+    summary,
+    params: IdParams,
+    response: {
+      200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'image/jpeg' }),
+      404: ErrorBody,
+    },
   });
-  app.get('/:id', { config: { access: ANY_USER }, schema: schema('A problem photo (JPEG, re-encoded, ≤ 2048 px)') }, (req, reply) => serve(req, req.params.id, reply, false));
-  app.get('/:id/thumb', { config: { access: ANY_USER }, schema: schema('Its thumbnail (JPEG, ≤ 320 px)') }, (req, reply) => serve(req, req.params.id, reply, true));
+  app.get(
+    '/:id',
+    { config: { access: ANY_USER }, schema: schema('A problem photo (JPEG, re-encoded, ≤ 2048 px)') },
+    (req, reply) => serve(req, req.params.id, reply, false),
+  );
+  app.get(
+    '/:id/thumb',
+    { config: { access: ANY_USER }, schema: schema('Its thumbnail (JPEG, ≤ 320 px)') },
+    (req, reply) => serve(req, req.params.id, reply, true),
+  );
 };
 export default photoRoutes;

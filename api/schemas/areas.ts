@@ -4,7 +4,12 @@ import { BBox, LonLat } from './common';
 /** county → street (街道/乡镇) → community (社区/村) → grid (网格) */
 export const AREA_LEVELS = ['county', 'street', 'community', 'grid'] as const;
 export type AreaLevel = (typeof AREA_LEVELS)[number];
-export const AreaLevelSchema = Type.Union([Type.Literal('county'), Type.Literal('street'), Type.Literal('community'), Type.Literal('grid')]);
+export const AreaLevelSchema = Type.Union([
+  Type.Literal('county'),
+  Type.Literal('street'),
+  Type.Literal('community'),
+  Type.Literal('grid'),
+]);
 
 /** Digits of the hierarchical code at each level: 6 county + 3 street + 3 community + 3 grid. */
 export const CODE_LENGTH: Record<AreaLevel, number> = { county: 6, street: 9, community: 12, grid: 15 };
@@ -63,18 +68,24 @@ export const AreaImportRequest = Type.Object({
   /** sibling overlaps up to this many m² are accepted (simplified boundaries from real sources) */
   overlapToleranceM2: Type.Optional(Type.Number({ minimum: 0, maximum: 1e6 })),
   /** property names of code and name in the file, when they are not "code" and "name" */
-  fields: Type.Optional(Type.Object({
-    code: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-  })),
+  fields: Type.Optional(
+    Type.Object({
+      code: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+      name: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    }),
+  ),
   /**
    * for features with a name but no code: a name → code table, as CSV text with a header naming
    * a name column and a code column (e.g. "code,name,county_code"), or an object { 天马街道: "330822001" }
    */
-  codes: Type.Optional(Type.Union([
-    Type.String({ minLength: 1, maxLength: 5_000_000 }),
-    Type.Record(Type.String({ minLength: 1, maxLength: 100 }), Type.String({ pattern: '^[0-9]{6,15}$' }), { maxProperties: 100_000 }),
-  ])),
+  codes: Type.Optional(
+    Type.Union([
+      Type.String({ minLength: 1, maxLength: 5_000_000 }),
+      Type.Record(Type.String({ minLength: 1, maxLength: 100 }), Type.String({ pattern: '^[0-9]{6,15}$' }), {
+        maxProperties: 100_000,
+      }),
+    ]),
+  ),
 });
 export type AreaImportRequest = Static<typeof AreaImportRequest>;
 
@@ -100,7 +111,10 @@ export const HealthPreparing = Type.Object(
   {
     status: Type.Literal('preparing'),
     progress: Type.Number({ minimum: 0, maximum: 1, description: 'share of the preparation done, 0…1 (0.4 = 40 %)' }),
-    message: Type.Object({ zh: Type.String(), en: Type.String() }, { description: '正在准备示范城市：40 % / preparing the demo city: 40 %' }),
+    message: Type.Object(
+      { zh: Type.String(), en: Type.String() },
+      { description: '正在准备示范城市：40 % / preparing the demo city: 40 %' },
+    ),
   },
   { description: 'the server listens but is still preparing its database; poll until status is ok' },
 );

@@ -3,11 +3,21 @@ import { AreaLevelSchema } from './areas';
 import { Id, Name } from './common';
 
 export const RoleSchema = Type.Union([
-  Type.Literal('admin'), Type.Literal('commander'), Type.Literal('planner'), Type.Literal('supervisor'),
-  Type.Literal('unit_staff'), Type.Literal('grid_leader'), Type.Literal('grid_member'),
+  Type.Literal('admin'),
+  Type.Literal('commander'),
+  Type.Literal('planner'),
+  Type.Literal('supervisor'),
+  Type.Literal('unit_staff'),
+  Type.Literal('grid_leader'),
+  Type.Literal('grid_member'),
 ]);
 
-export const ScopeArea = Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String(), level: AreaLevelSchema });
+export const ScopeArea = Type.Object({
+  id: Type.Integer(),
+  code: Type.String(),
+  name: Type.String(),
+  level: AreaLevelSchema,
+});
 export type ScopeArea = Static<typeof ScopeArea>;
 
 export const Me = Type.Object({

@@ -49,7 +49,8 @@ export const Prose = (maxLength: number, o: { minLength?: number; description?: 
 /** A row id of an int4 column. */
 export const Id = (o: { description?: string } = {}) => Type.Integer({ minimum: 1, maximum: INT4_MAX, ...o });
 /** A row id of a bigint column (problems, events, audit): as far as a JS number stays exact. */
-export const BigId = (o: { description?: string } = {}) => Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, ...o });
+export const BigId = (o: { description?: string } = {}) =>
+  Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, ...o });
 /** An explicit instant with its zone, e.g. 2026-03-01T08:00:00+08:00, in the years above */
 export const Instant = Type.String({ format: 'date-time' });
 export const Lon = Type.Number({ minimum: -180, maximum: 180 });

@@ -11,13 +11,22 @@ const Phone = Line(40, { minLength: 5, description: 'mainland mobile or landline
 
 // Literal by literal: a Union built by mapping an array is typed `never` by TypeBox.
 export const UnitTypeSchema = Type.Union([
-  Type.Literal('prefecture'), Type.Literal('county'), Type.Literal('central_provincial_local'),
-  Type.Literal('township'), Type.Literal('enterprise'), Type.Literal('other'),
+  Type.Literal('prefecture'),
+  Type.Literal('county'),
+  Type.Literal('central_provincial_local'),
+  Type.Literal('township'),
+  Type.Literal('enterprise'),
+  Type.Literal('other'),
 ]);
 // keeps the schema and the domain list from drifting apart
 const _sameTypes: readonly Static<typeof UnitTypeSchema>[] = UNIT_TYPES;
 void _sameTypes;
-export const RoleSchema = Type.Union([Type.Literal('lead'), Type.Literal('support'), Type.Literal('leader'), Type.Literal('member')]);
+export const RoleSchema = Type.Union([
+  Type.Literal('lead'),
+  Type.Literal('support'),
+  Type.Literal('leader'),
+  Type.Literal('member'),
+]);
 export const UnitRoleSchema = Type.Union([Type.Literal('lead'), Type.Literal('support')]);
 
 /** 门前四包 premises: a point or a polygon, GeoJSON in EPSG:4326 */
@@ -113,14 +122,27 @@ export const ReassignResult = Type.Object({ closed: Assignment, opened: Assignme
 
 const AreaRef = Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String() });
 export const StaffEntry = Type.Object({
-  assignmentId: Type.Integer(), role: RoleSchema, personId: Type.Integer(), name: Type.String(), phone: Type.String(),
-  validFrom: Instant, validTo: Nullable(Instant),
+  assignmentId: Type.Integer(),
+  role: RoleSchema,
+  personId: Type.Integer(),
+  name: Type.String(),
+  phone: Type.String(),
+  validFrom: Instant,
+  validTo: Nullable(Instant),
 });
 export const UnitEntry = Type.Object({
-  assignmentId: Type.Integer(), role: UnitRoleSchema, areaLevel: Type.Union([Type.Literal('grid'), Type.Literal('community')]),
-  unitId: Type.Integer(), code: Type.String(), name: Type.String(), type: UnitTypeSchema,
-  leaderName: Nullable(Type.String()), contactName: Nullable(Type.String()), contactPhone: Nullable(Type.String()),
-  validFrom: Instant, validTo: Nullable(Instant),
+  assignmentId: Type.Integer(),
+  role: UnitRoleSchema,
+  areaLevel: Type.Union([Type.Literal('grid'), Type.Literal('community')]),
+  unitId: Type.Integer(),
+  code: Type.String(),
+  name: Type.String(),
+  type: UnitTypeSchema,
+  leaderName: Nullable(Type.String()),
+  contactName: Nullable(Type.String()),
+  contactPhone: Nullable(Type.String()),
+  validFrom: Instant,
+  validTo: Nullable(Instant),
 });
 export const Responsibility = Type.Object({
   at: Instant,
@@ -137,9 +159,15 @@ export const Responsibility = Type.Object({
 export type Responsibility = Static<typeof Responsibility>;
 
 export const UnitZone = Type.Object({
-  assignmentId: Type.Integer(), areaId: Type.Integer(), code: Type.String(), name: Type.String(),
-  level: Type.Union([Type.Literal('grid'), Type.Literal('community')]), role: UnitRoleSchema,
-  areaM2: Type.Number(), validFrom: Instant, validTo: Nullable(Instant),
+  assignmentId: Type.Integer(),
+  areaId: Type.Integer(),
+  code: Type.String(),
+  name: Type.String(),
+  level: Type.Union([Type.Literal('grid'), Type.Literal('community')]),
+  role: UnitRoleSchema,
+  areaM2: Type.Number(),
+  validFrom: Instant,
+  validTo: Nullable(Instant),
 });
 export const UnitGrids = Type.Object({
   unit: Unit,
@@ -151,24 +179,40 @@ export const UnitGrids = Type.Object({
 });
 export type UnitGrids = Static<typeof UnitGrids>;
 
-const GapGrid = Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String(), communityName: Type.String() });
+const GapGrid = Type.Object({
+  id: Type.Integer(),
+  code: Type.String(),
+  name: Type.String(),
+  communityName: Type.String(),
+});
 export const ResponsibilityCoverage = Type.Object({
   at: Instant,
   grids: Type.Integer(),
   gridsWithoutLeadUnit: Type.Array(GapGrid),
   gridsWithoutLeader: Type.Array(GapGrid),
   /** units with no grid in force; communities = communities they contract as a whole */
-  unitsWithoutGrid: Type.Array(Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String(), type: UnitTypeSchema, communities: Type.Integer() })),
+  unitsWithoutGrid: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      code: Type.String(),
+      name: Type.String(),
+      type: UnitTypeSchema,
+      communities: Type.Integer(),
+    }),
+  ),
 });
 export type ResponsibilityCoverage = Static<typeof ResponsibilityCoverage>;
 
 export const ContractingImportRequest = Type.Object({
   /** .xlsx workbooks (every sheet is read) and/or .csv files (one table each), base64 */
-  files: Type.Array(Type.Object({
-    name: Type.String({ minLength: 1, maxLength: 200, pattern: '\\.(xlsx|csv)$', [TEXT_KEYWORD]: 'line' }),
-    /** may be empty: the importer then says the file is empty, naming it */
-    content: Type.String({ contentEncoding: 'base64' }),
-  }), { minItems: 1, maxItems: 10 }),
+  files: Type.Array(
+    Type.Object({
+      name: Type.String({ minLength: 1, maxLength: 200, pattern: '\\.(xlsx|csv)$', [TEXT_KEYWORD]: 'line' }),
+      /** may be empty: the importer then says the file is empty, naming it */
+      content: Type.String({ contentEncoding: 'base64' }),
+    }),
+    { minItems: 1, maxItems: 10 },
+  ),
 });
 export type ContractingImportRequest = Static<typeof ContractingImportRequest>;
 const Counts = (a: string, b: string) => Type.Object({ [a]: Type.Integer(), [b]: Type.Integer() });
@@ -178,5 +222,9 @@ export const ContractingImportResult = Type.Object({
   /** unchanged: rows identical to stored ones (re-importing a file is harmless) */
   assignments: Counts('created', 'unchanged'),
 });
-export type ContractingImportResult = { units: { created: number; updated: number }; people: { created: number; updated: number }; assignments: { created: number; unchanged: number } };
+export type ContractingImportResult = {
+  units: { created: number; updated: number };
+  people: { created: number; updated: number };
+  assignments: { created: number; unchanged: number };
+};
 export const ExportTable = Type.Union([Type.Literal('units'), Type.Literal('people'), Type.Literal('assignments')]);

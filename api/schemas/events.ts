@@ -35,12 +35,15 @@ export const LiveProblemEvent = Type.Object({
   /** the problem's state now (may be later than toState when read after further steps) */
   state: ProblemStateSchema,
   /** `notice` events: the notice */
-  notice: Type.Union([Type.Object({
-    id: Type.Integer(),
-    number: Type.String(),
-    kind: Type.Union([Type.Literal('supervision'), Type.Literal('accountability')]),
-    dueAt: Type.String({ format: 'date-time' }),
-  }), Type.Null()]),
+  notice: Type.Union([
+    Type.Object({
+      id: Type.Integer(),
+      number: Type.String(),
+      kind: Type.Union([Type.Literal('supervision'), Type.Literal('accountability')]),
+      dueAt: Type.String({ format: 'date-time' }),
+    }),
+    Type.Null(),
+  ]),
 });
 export type LiveProblemEvent = Static<typeof LiveProblemEvent>;
 

@@ -6,12 +6,22 @@ import { PROBLEM_SOURCES, type ProblemSourceName } from '../domain/problem-machi
 /** Figures, rankings, campaigns, coverage gaps, hotspots and patrols: the shapes of issue 5's API. */
 const Instant = Type.String({ format: 'date-time' });
 // format date checks the day of the month; hardening.ts bounds its year (0000-01-01 was a 500)
-const Day = Type.String({ format: 'date', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'a Beijing calendar day, YYYY-MM-DD' });
+const Day = Type.String({
+  format: 'date',
+  pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$',
+  description: 'a Beijing calendar day, YYYY-MM-DD',
+});
 const Text = Type.Object({ zh: Type.String(), en: Type.String() });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const AreaCode = Type.String({ pattern: '^([0-9]{6}|[0-9]{9}|[0-9]{12}|[0-9]{15})$' });
 
-export const LevelSchema = Type.Union([Type.Literal('county'), Type.Literal('street'), Type.Literal('community'), Type.Literal('grid'), Type.Literal('unit')]);
+export const LevelSchema = Type.Union([
+  Type.Literal('county'),
+  Type.Literal('street'),
+  Type.Literal('community'),
+  Type.Literal('grid'),
+  Type.Literal('unit'),
+]);
 export const RankKindSchema = Type.Union([Type.Literal('unit'), Type.Literal('community'), Type.Literal('street')]);
 export const PartSchema = Type.Union([Type.Literal('numerator'), Type.Literal('denominator')]);
 
@@ -58,7 +68,9 @@ export const FigureRow = Type.Object({
   id: Type.Integer(),
   code: Type.String(),
   name: Type.String(),
-  figures: Type.Unsafe<Record<string, Static<typeof FigureValue>>>(Type.Object(Object.fromEntries(KPI_IDS.map((id) => [id, Type.Optional(FigureValue)])))),
+  figures: Type.Unsafe<Record<string, Static<typeof FigureValue>>>(
+    Type.Object(Object.fromEntries(KPI_IDS.map((id) => [id, Type.Optional(FigureValue)]))),
+  ),
 });
 
 export const FiguresResult = Type.Object({
@@ -130,18 +142,37 @@ const Points = Type.Number({ minimum: 0, maximum: 1000 });
 const Pct = Type.Number({ minimum: 0, maximum: 100 });
 const IndicatorId = Type.String({ minLength: 1, maxLength: 40 });
 export const RuleItemSchema = Type.Union([
-  Type.Object({ indicator: IndicatorId, kind: Type.Literal('linear'), points: Points }, { additionalProperties: false }),
-  Type.Object({ indicator: IndicatorId, kind: Type.Literal('deduct_below'), points: Points, threshold: Pct, perPoint: Points }, { additionalProperties: false }),
-  Type.Object({ indicator: IndicatorId, kind: Type.Literal('deduct_above'), points: Points, threshold: Pct, perPoint: Points }, { additionalProperties: false }),
-  Type.Object({ indicator: IndicatorId, kind: Type.Literal('deduct_per_count'), points: Points, perItem: Points }, { additionalProperties: false }),
+  Type.Object(
+    { indicator: IndicatorId, kind: Type.Literal('linear'), points: Points },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { indicator: IndicatorId, kind: Type.Literal('deduct_below'), points: Points, threshold: Pct, perPoint: Points },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { indicator: IndicatorId, kind: Type.Literal('deduct_above'), points: Points, threshold: Pct, perPoint: Points },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { indicator: IndicatorId, kind: Type.Literal('deduct_per_count'), points: Points, perItem: Points },
+    { additionalProperties: false },
+  ),
 ]);
 export const RankingRulesSchema = Type.Object({
   minProblems: Type.Object({ indicator: IndicatorId, count: Type.Integer({ minimum: 0, maximum: 100000 }) }),
   // sources not named count 1
-  sourceWeights: Type.Object(Object.fromEntries(PROBLEM_SOURCES
-    .map((s) => [s, Type.Optional(Type.Number({ minimum: 0, maximum: 100 }))])) as Record<ProblemSourceName, ReturnType<typeof Type.Optional<ReturnType<typeof Type.Number>>>>, { additionalProperties: false }),
+  sourceWeights: Type.Object(
+    Object.fromEntries(
+      PROBLEM_SOURCES.map((s) => [s, Type.Optional(Type.Number({ minimum: 0, maximum: 100 }))]),
+    ) as Record<ProblemSourceName, ReturnType<typeof Type.Optional<ReturnType<typeof Type.Number>>>>,
+    { additionalProperties: false },
+  ),
   items: Type.Array(RuleItemSchema, { minItems: 1, maxItems: 20 }),
-  lists: Type.Object({ red: Type.Integer({ minimum: 0, maximum: 100 }), black: Type.Integer({ minimum: 0, maximum: 100 }) }),
+  lists: Type.Object({
+    red: Type.Integer({ minimum: 0, maximum: 100 }),
+    black: Type.Integer({ minimum: 0, maximum: 100 }),
+  }),
   lastPlaceWeeks: Type.Integer({ minimum: 1, maximum: 12 }),
 });
 
@@ -247,13 +278,29 @@ export const CampaignProgress = Type.Object({
   to: Instant,
   current: Nullable(CampaignTarget),
   next: Nullable(CampaignTarget),
-  overall: Type.Object({ value: Nullable(Type.Number()), numerator: Type.Number(), denominator: Type.Number(), status: Type.String() }),
-  rows: Type.Array(Type.Object({
-    id: Type.Integer(), code: Type.String(), name: Type.String(),
-    value: Nullable(Type.Number()), numerator: Type.Number(), denominator: Type.Number(),
-    status: Type.Union([Type.Literal('behind'), Type.Literal('at_risk'), Type.Literal('on_track'), Type.Literal('no_data')]),
-    gap: Nullable(Type.Number()),
-  })),
+  overall: Type.Object({
+    value: Nullable(Type.Number()),
+    numerator: Type.Number(),
+    denominator: Type.Number(),
+    status: Type.String(),
+  }),
+  rows: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      code: Type.String(),
+      name: Type.String(),
+      value: Nullable(Type.Number()),
+      numerator: Type.Number(),
+      denominator: Type.Number(),
+      status: Type.Union([
+        Type.Literal('behind'),
+        Type.Literal('at_risk'),
+        Type.Literal('on_track'),
+        Type.Literal('no_data'),
+      ]),
+      gap: Nullable(Type.Number()),
+    }),
+  ),
   /** ids of the rows behind the target in force, worst first */
   behind: Type.Array(Type.Integer()),
 });
@@ -272,16 +319,41 @@ export const CoverageGaps = Type.Object({
   uncovered: Type.Object({
     areaM2: Type.Number(),
     /** pieces by the deepest area that holds them: a community not filled by its grids, a street not filled by its communities, the county not filled by its streets */
-    pieces: Type.Array(Type.Object({ areaCode: Type.String(), areaName: Type.String(), level: Type.String(), areaM2: Type.Number(), geometry: GeoJsonGeometry })),
+    pieces: Type.Array(
+      Type.Object({
+        areaCode: Type.String(),
+        areaName: Type.String(),
+        level: Type.String(),
+        areaM2: Type.Number(),
+        geometry: GeoJsonGeometry,
+      }),
+    ),
   }),
   overlaps: Type.Array(Type.Object({ a: GridRef, b: GridRef, areaM2: Type.Number(), geometry: GeoJsonGeometry })),
   grids: Type.Integer(),
   gridsWithoutLeadUnit: Type.Array(GridRef),
   gridsWithoutLeader: Type.Array(GridRef),
-  gridsNotVisited: Type.Object({ days: Type.Integer(), grids: Type.Array(Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String(), lastVisit: Nullable(Instant) })) }),
+  gridsNotVisited: Type.Object({
+    days: Type.Integer(),
+    grids: Type.Array(
+      Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String(), lastVisit: Nullable(Instant) }),
+    ),
+  }),
   problemsOutsideGrids: Type.Object({
-    from: Instant, to: Instant, total: Type.Integer(),
-    problems: Type.Array(Type.Object({ id: Type.Integer(), lon: Type.Number(), lat: Type.Number(), state: Type.String(), categoryName: Type.String(), reportedAt: Instant, areaCode: Nullable(Type.String()) })),
+    from: Instant,
+    to: Instant,
+    total: Type.Integer(),
+    problems: Type.Array(
+      Type.Object({
+        id: Type.Integer(),
+        lon: Type.Number(),
+        lat: Type.Number(),
+        state: Type.String(),
+        categoryName: Type.String(),
+        reportedAt: Instant,
+        areaCode: Nullable(Type.String()),
+      }),
+    ),
   }),
 });
 export type CoverageGaps = Static<typeof CoverageGaps>;
@@ -316,12 +388,21 @@ export const Hotspot = Type.Object({
   communityName: Nullable(Type.String()),
   problemIds: Type.Array(Type.Integer()),
 });
-export const HotspotsResult = Type.Object({ from: Instant, to: Instant, epsM: Type.Number(), minPoints: Type.Integer(), hotspots: Type.Array(Hotspot) });
+export const HotspotsResult = Type.Object({
+  from: Instant,
+  to: Instant,
+  epsM: Type.Number(),
+  minPoints: Type.Integer(),
+  hotspots: Type.Array(Hotspot),
+});
 export type HotspotsResult = Static<typeof HotspotsResult>;
 
 const LineString = Type.Object({
   type: Type.Literal('LineString'),
-  coordinates: Type.Array(Type.Tuple([Type.Number({ minimum: -180, maximum: 180 }), Type.Number({ minimum: -90, maximum: 90 })]), { minItems: 2, maxItems: 20000 }),
+  coordinates: Type.Array(
+    Type.Tuple([Type.Number({ minimum: -180, maximum: 180 }), Type.Number({ minimum: -90, maximum: 90 })]),
+    { minItems: 2, maxItems: 20000 },
+  ),
 });
 export const PatrolCreate = Type.Object({
   gridId: Id(),

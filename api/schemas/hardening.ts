@@ -30,12 +30,18 @@ export function forbiddenChar(s: string, kind: TextKind = 'text'): string | null
   return m ? m[0] : null;
 }
 
-const yearOf = (s: string) => { const m = /^(\d{4,})-/.exec(s); return m ? Number(m[1]) : null; };
+const yearOf = (s: string) => {
+  const m = /^(\d{4,})-/.exec(s);
+  return m ? Number(m[1]) : null;
+};
 
 // Keys whose values are data (defaults, examples, allowed values), not subschemas.
 const DATA_KEYS = new Set(['default', 'const', 'enum', 'examples', 'required', TEXT_KEYWORD, 'x-years']);
 const isConstBranch = (s: unknown): s is { const: unknown; type?: string } =>
-  !!s && typeof s === 'object' && 'const' in s && Object.keys(s).every((k) => k === 'const' || k === 'type' || k === 'description');
+  !!s &&
+  typeof s === 'object' &&
+  'const' in s &&
+  Object.keys(s).every((k) => k === 'const' || k === 'type' || k === 'description');
 
 type Node = Record<string, unknown>;
 const hasType = (n: Node, t: string) => n.type === t || (Array.isArray(n.type) && n.type.includes(t));
@@ -47,7 +53,11 @@ function hardenNode(node: Node): Node {
   if (Array.isArray(branches) && branches.length > 0 && branches.every(isConstBranch)) {
     const { anyOf: _, ...rest } = out;
     const types = new Set(branches.map((b) => b.type));
-    return { ...rest, ...(types.size === 1 && [...types][0] ? { type: [...types][0] } : {}), enum: branches.map((b) => b.const) };
+    return {
+      ...rest,
+      ...(types.size === 1 && [...types][0] ? { type: [...types][0] } : {}),
+      enum: branches.map((b) => b.const),
+    };
   }
   if (hasType(out, 'integer')) {
     if (out.minimum === undefined && out.exclusiveMinimum === undefined) out.minimum = INT4_MIN;
@@ -56,7 +66,8 @@ function hardenNode(node: Node): Node {
   if (hasType(out, 'integer') || hasType(out, 'number')) out['x-finite'] = true;
   if (hasType(out, 'string')) {
     out[TEXT_KEYWORD] ??= 'text';
-    if ((out.format === 'date-time' || out.format === 'date') && out['x-years'] === undefined) out['x-years'] = [...YEARS];
+    if ((out.format === 'date-time' || out.format === 'date') && out['x-years'] === undefined)
+      out['x-years'] = [...YEARS];
   }
   return out;
 }
@@ -75,7 +86,12 @@ export function harden(schema: unknown): unknown {
 
 /** The part of Ajv this plugin uses (ajv itself is Fastify's, not a dependency of ours). */
 interface AjvLike {
-  addKeyword(def: { keyword: string; schemaType: string | string[]; errors?: boolean; validate: (schema: never, data: unknown) => boolean }): unknown;
+  addKeyword(def: {
+    keyword: string;
+    schemaType: string | string[];
+    errors?: boolean;
+    validate: (schema: never, data: unknown) => boolean;
+  }): unknown;
   compile(schema: object, meta?: boolean): unknown;
 }
 
@@ -83,15 +99,21 @@ interface AjvLike {
 export function hardenAjv<A>(instance: A): A {
   const ajv = instance as AjvLike;
   ajv.addKeyword({
-    keyword: TEXT_KEYWORD, schemaType: 'string', errors: false,
+    keyword: TEXT_KEYWORD,
+    schemaType: 'string',
+    errors: false,
     validate: (kind: TextKind, data: unknown) => typeof data !== 'string' || forbiddenChar(data, kind) === null,
   });
   ajv.addKeyword({
-    keyword: 'x-finite', schemaType: 'boolean', errors: false,
+    keyword: 'x-finite',
+    schemaType: 'boolean',
+    errors: false,
     validate: (_: boolean, data: unknown) => typeof data !== 'number' || Number.isFinite(data),
   });
   ajv.addKeyword({
-    keyword: 'x-years', schemaType: 'array', errors: false,
+    keyword: 'x-years',
+    schemaType: 'array',
+    errors: false,
     validate: ([min, max]: [number, number], data: unknown) => {
       const y = typeof data === 'string' ? yearOf(data) : null;
       return y === null || (y >= min && y <= max);

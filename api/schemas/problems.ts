@@ -11,20 +11,42 @@ const NullableBool = Type.Union([Type.Boolean(), Type.Null()]);
 
 // Literal by literal: a Union built by mapping an array is typed `never` by TypeBox.
 export const ProblemStateSchema = Type.Union([
-  Type.Literal('reported'), Type.Literal('invalid'), Type.Literal('duplicate'), Type.Literal('verified'),
-  Type.Literal('assigned'), Type.Literal('suspended'), Type.Literal('fixed'), Type.Literal('closed'),
+  Type.Literal('reported'),
+  Type.Literal('invalid'),
+  Type.Literal('duplicate'),
+  Type.Literal('verified'),
+  Type.Literal('assigned'),
+  Type.Literal('suspended'),
+  Type.Literal('fixed'),
+  Type.Literal('closed'),
 ]);
 export const ProblemSourceSchema = Type.Union([
-  Type.Literal('inspection'), Type.Literal('undercover'), Type.Literal('patrol'),
-  Type.Literal('citizen'), Type.Literal('camera'), Type.Literal('higher_level'),
+  Type.Literal('inspection'),
+  Type.Literal('undercover'),
+  Type.Literal('patrol'),
+  Type.Literal('citizen'),
+  Type.Literal('camera'),
+  Type.Literal('higher_level'),
 ]);
 export type ProblemSource = Static<typeof ProblemSourceSchema>;
 export const ProblemActionSchema = Type.Union([
-  Type.Literal('verify'), Type.Literal('reject'), Type.Literal('mark_duplicate'), Type.Literal('assign'),
-  Type.Literal('return'), Type.Literal('fix'), Type.Literal('accept'), Type.Literal('rework'),
-  Type.Literal('request_extension'), Type.Literal('approve_extension'), Type.Literal('deny_extension'),
-  Type.Literal('request_suspension'), Type.Literal('approve_suspension'), Type.Literal('deny_suspension'),
-  Type.Literal('resume'), Type.Literal('revisit'), Type.Literal('mark_urgent'),
+  Type.Literal('verify'),
+  Type.Literal('reject'),
+  Type.Literal('mark_duplicate'),
+  Type.Literal('assign'),
+  Type.Literal('return'),
+  Type.Literal('fix'),
+  Type.Literal('accept'),
+  Type.Literal('rework'),
+  Type.Literal('request_extension'),
+  Type.Literal('approve_extension'),
+  Type.Literal('deny_extension'),
+  Type.Literal('request_suspension'),
+  Type.Literal('approve_suspension'),
+  Type.Literal('deny_suspension'),
+  Type.Literal('resume'),
+  Type.Literal('revisit'),
+  Type.Literal('mark_urgent'),
 ]);
 
 // ---- categories ----
@@ -52,10 +74,12 @@ const CategoryFields = {
 export const Category = Type.Object(CategoryFields);
 export type Category = Static<typeof Category>;
 /** 大类 → 小类 → 细类: three fixed levels, so no recursive schema is needed */
-export const CategoryTree = Type.Array(Type.Object({
-  ...CategoryFields,
-  children: Type.Array(Type.Object({ ...CategoryFields, children: Type.Array(Category) })),
-}));
+export const CategoryTree = Type.Array(
+  Type.Object({
+    ...CategoryFields,
+    children: Type.Array(Type.Object({ ...CategoryFields, children: Type.Array(Category) })),
+  }),
+);
 export type CategoryTree = Static<typeof CategoryTree>;
 
 export const CategoryCreate = Type.Object({
@@ -73,19 +97,21 @@ export const CategoryCreate = Type.Object({
   sort: Type.Optional(Type.Integer()),
 });
 export type CategoryCreate = Static<typeof CategoryCreate>;
-export const CategoryPatch = Type.Partial(Type.Object({
-  nameZh: Name(50),
-  nameEn: Name(80),
-  deadlineHours: Type.Integer({ minimum: 1, maximum: 8760 }),
-  workingDays: Type.Boolean(),
-  filingStandard: Nullable(Prose(1000)),
-  closingStandard: Nullable(Prose(1000)),
-  urgent: Type.Boolean(),
-  handler: Nullable(Name(50)),
-  revisitDays: Type.Integer({ minimum: 1, maximum: 365 }),
-  active: Type.Boolean(),
-  sort: Type.Integer(),
-}));
+export const CategoryPatch = Type.Partial(
+  Type.Object({
+    nameZh: Name(50),
+    nameEn: Name(80),
+    deadlineHours: Type.Integer({ minimum: 1, maximum: 8760 }),
+    workingDays: Type.Boolean(),
+    filingStandard: Nullable(Prose(1000)),
+    closingStandard: Nullable(Prose(1000)),
+    urgent: Type.Boolean(),
+    handler: Nullable(Name(50)),
+    revisitDays: Type.Integer({ minimum: 1, maximum: 365 }),
+    active: Type.Boolean(),
+    sort: Type.Integer(),
+  }),
+);
 export type CategoryPatch = Static<typeof CategoryPatch>;
 
 // ---- problems ----
@@ -274,7 +300,10 @@ export const ProblemDetail = Type.Object({
 export type ProblemDetail = Static<typeof ProblemDetail>;
 
 export const ProblemSort = Type.Union([
-  Type.Literal('reported_desc'), Type.Literal('reported_asc'), Type.Literal('deadline'), Type.Literal('updated_desc'),
+  Type.Literal('reported_desc'),
+  Type.Literal('reported_asc'),
+  Type.Literal('deadline'),
+  Type.Literal('updated_desc'),
 ]);
 export const ProblemListQuery = Type.Object({
   state: Type.Optional(Type.Array(ProblemStateSchema)),
@@ -310,7 +339,14 @@ export type NearbyProblem = Static<typeof NearbyProblem>;
 
 const QueueSection = Type.Object({
   /** verify 待立案, assign 待交办, accept 待验收, requests 待审批, revisit 待回头看, todo 待整改 */
-  key: Type.Union([Type.Literal('verify'), Type.Literal('assign'), Type.Literal('accept'), Type.Literal('requests'), Type.Literal('revisit'), Type.Literal('todo')]),
+  key: Type.Union([
+    Type.Literal('verify'),
+    Type.Literal('assign'),
+    Type.Literal('accept'),
+    Type.Literal('requests'),
+    Type.Literal('revisit'),
+    Type.Literal('todo'),
+  ]),
   total: Type.Integer(),
   items: Type.Array(ProblemListItem),
 });

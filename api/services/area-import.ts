@@ -1,7 +1,14 @@
 import type { Db, Queryable } from '../db/types';
 import type { Problem } from '../errors';
 import { AREA_LEVELS, CODE_LENGTH, type AreaImportResult, type AreaLevel } from '../schemas/areas';
-import { explainInvalid, levelZh, validateAreaCollection, type CleanAreaFeature, type FieldNames, type NameToCode } from '../domain/geojson-validate';
+import {
+  explainInvalid,
+  levelZh,
+  validateAreaCollection,
+  type CleanAreaFeature,
+  type FieldNames,
+  type NameToCode,
+} from '../domain/geojson-validate';
 import { lookupCode, parseCodeTable, type CodeTable } from '../domain/area-codes';
 import { importRefused } from '../domain/problem-list';
 import { areaImportRepository, type AreaInsertRow } from '../repositories/area-import';
@@ -69,22 +76,46 @@ export async function importAreasIn(tx: Queryable, opts: AreaImportOptions): Pro
 }
 
 /** The name → code lookup of opts.codes, narrowing a name with several codes to stored parents. */
-async function codeLookup(tx: Queryable, level: AreaLevel, codes: AreaImportOptions['codes']): Promise<{ codeFor?: NameToCode; problems: Problem[] }> {
+async function codeLookup(
+  tx: Queryable,
+  level: AreaLevel,
+  codes: AreaImportOptions['codes'],
+): Promise<{ codeFor?: NameToCode; problems: Problem[] }> {
   if (codes === undefined) return { problems: [] };
   const { table, problems } = parseCodeTable(codes);
   const parentLevel: AreaLevel | undefined = AREA_LEVELS[AREA_LEVELS.indexOf(level) - 1];
   const known = parentLevel ? await storedParents(tx, table, level, parentLevel) : null;
-  return { problems, codeFor: (name) => lookupCode(table, name, level, known ? (c) => known.has(c.slice(0, CODE_LENGTH[parentLevel!])) : undefined) };
+  return {
+    problems,
+    codeFor: (name) =>
+      lookupCode(table, name, level, known ? (c) => known.has(c.slice(0, CODE_LENGTH[parentLevel!])) : undefined),
+  };
 }
 
-async function storedParents(tx: Queryable, table: CodeTable, level: AreaLevel, parentLevel: AreaLevel): Promise<Set<string>> {
-  const prefixes = [...new Set([...table.nameOf.keys()].filter((c) => c.length === CODE_LENGTH[level]).map((c) => c.slice(0, CODE_LENGTH[parentLevel])))];
+async function storedParents(
+  tx: Queryable,
+  table: CodeTable,
+  level: AreaLevel,
+  parentLevel: AreaLevel,
+): Promise<Set<string>> {
+  const prefixes = [
+    ...new Set(
+      [...table.nameOf.keys()]
+        .filter((c) => c.length === CODE_LENGTH[level])
+        .map((c) => c.slice(0, CODE_LENGTH[parentLevel])),
+    ),
+  ];
   return new Set((await areaImportRepository(tx).idsAtLevel(prefixes, parentLevel)).keys());
 }
 
 type InsertRow = AreaInsertRow;
 
-async function resolveParents(tx: Queryable, level: AreaLevel, features: CleanAreaFeature[], problems: Problem[]): Promise<InsertRow[]> {
+async function resolveParents(
+  tx: Queryable,
+  level: AreaLevel,
+  features: CleanAreaFeature[],
+  problems: Problem[],
+): Promise<InsertRow[]> {
   const repo = areaImportRepository(tx);
   const taken = await repo.namesByCode(features.map((f) => f.code));
   const parentLevel: AreaLevel | undefined = AREA_LEVELS[AREA_LEVELS.indexOf(level) - 1];
@@ -94,36 +125,66 @@ async function resolveParents(tx: Queryable, level: AreaLevel, features: CleanAr
   return features.flatMap((f): InsertRow[] => {
     const at = { index: f.indexes[0]!, feature: `${f.code} ${f.name}`, field: 'properties.code' };
     if (taken.has(f.code)) {
-      problems.push({ ...at, reason: { zh: `编码 ${f.code} 已存在（${taken.get(f.code)}）`, en: `code ${f.code} already exists (${taken.get(f.code)})` } });
+      problems.push({
+        ...at,
+        reason: {
+          zh: `编码 ${f.code} 已存在（${taken.get(f.code)}）`,
+          en: `code ${f.code} already exists (${taken.get(f.code)})`,
+        },
+      });
       return [];
     }
     if (!parentLevel) return [{ code: f.code, name: f.name, parentId: null, geometry: f.geometry }];
     const parentCode = f.code.slice(0, CODE_LENGTH[parentLevel]);
     const parentId = parents.get(parentCode);
     if (parentId === undefined) {
-      problems.push({ ...at, reason: { zh: `上级${levelZh(parentLevel)}编码 ${parentCode} 不存在`, en: `parent ${parentLevel} code ${parentCode} does not exist` } });
+      problems.push({
+        ...at,
+        reason: {
+          zh: `上级${levelZh(parentLevel)}编码 ${parentCode} 不存在`,
+          en: `parent ${parentLevel} code ${parentCode} does not exist`,
+        },
+      });
       return [];
     }
     return [{ code: f.code, name: f.name, parentId, geometry: f.geometry }];
   });
 }
 
-async function checkTopology(tx: Queryable, level: AreaLevel, ids: Map<number, CleanAreaFeature>, toleranceM: number, overlapM2: number, problems: Problem[]) {
+async function checkTopology(
+  tx: Queryable,
+  level: AreaLevel,
+  ids: Map<number, CleanAreaFeature>,
+  toleranceM: number,
+  overlapM2: number,
+  problems: Problem[],
+) {
   const idList = [...ids.keys()];
   const repo = areaImportRepository(tx);
   if (level !== 'county') {
     const out = await repo.containmentViolations(idList, toleranceM);
     const n = await repo.labels(out.map((r) => r.parent_id));
     const hint = out.length
-      ? await crsMismatchHint(tx, out.map((r) => ({ id: r.id, parentId: r.parent_id, maxM: r.outside_max_m, m2: r.outside_m2 })), n.get(out[0]!.parent_id) ?? '')
+      ? await crsMismatchHint(
+          tx,
+          out.map((r) => ({ id: r.id, parentId: r.parent_id, maxM: r.outside_max_m, m2: r.outside_m2 })),
+          n.get(out[0]!.parent_id) ?? '',
+        )
       : null;
     if (hint) problems.push(hint);
     for (const r of out) {
       const f = ids.get(r.id)!;
-      const m = Math.round(r.outside_max_m * 10) / 10, a = Math.round(r.outside_m2);
-      problems.push({ index: f.indexes[0]!, feature: `${f.code} ${f.name}`, field: 'geometry', reason: {
-        zh: `超出上级 ${n.get(r.parent_id)} 的范围：最远 ${m} 米，面积 ${a} 平方米（容差 ${toleranceM} 米）`,
-        en: `lies outside its parent ${n.get(r.parent_id)}: up to ${m} m, ${a} m² (tolerance ${toleranceM} m)` } });
+      const m = Math.round(r.outside_max_m * 10) / 10,
+        a = Math.round(r.outside_m2);
+      problems.push({
+        index: f.indexes[0]!,
+        feature: `${f.code} ${f.name}`,
+        field: 'geometry',
+        reason: {
+          zh: `超出上级 ${n.get(r.parent_id)} 的范围：最远 ${m} 米，面积 ${a} 平方米（容差 ${toleranceM} 米）`,
+          en: `lies outside its parent ${n.get(r.parent_id)}: up to ${m} m, ${a} m² (tolerance ${toleranceM} m)`,
+        },
+      });
     }
   }
   const overlaps = await repo.overlapViolations(idList, overlapM2);
@@ -131,7 +192,14 @@ async function checkTopology(tx: Queryable, level: AreaLevel, ids: Map<number, C
   for (const r of overlaps) {
     const f = ids.get(r.a_id)!;
     const a = Math.round(r.overlap_m2 * 10) / 10;
-    problems.push({ index: f.indexes[0]!, feature: `${f.code} ${f.name}`, field: 'geometry', reason: {
-      zh: `与 ${n.get(r.b_id)} 重叠 ${a} 平方米`, en: `overlaps ${n.get(r.b_id)} by ${a} m²` } });
+    problems.push({
+      index: f.indexes[0]!,
+      feature: `${f.code} ${f.name}`,
+      field: 'geometry',
+      reason: {
+        zh: `与 ${n.get(r.b_id)} 重叠 ${a} 平方米`,
+        en: `overlaps ${n.get(r.b_id)} by ${a} m²`,
+      },
+    });
   }
 }

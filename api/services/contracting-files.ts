@@ -33,11 +33,18 @@ const EMPTY: Msg = { zh: '文件是空的（0 字节）', en: 'the file is empty
 function notXlsx(bytes: Uint8Array): Msg | null {
   if (bytes[0] === 0x50 && bytes[1] === 0x4b) return null; // PK: a zip
   if (bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) {
-    return { zh: '这是旧版 Excel（.xls）文件：请在 Excel 中另存为 .xlsx', en: 'this is an old Excel (.xls) file: save it as .xlsx in Excel first' };
+    return {
+      zh: '这是旧版 Excel（.xls）文件：请在 Excel 中另存为 .xlsx',
+      en: 'this is an old Excel (.xls) file: save it as .xlsx in Excel first',
+    };
   }
   const head = bytes.subarray(0, 512);
-  if (!head.some((c) => c < 9)) { // no control bytes: text
-    return { zh: '这是文本文件而不是 .xlsx：如果是 CSV，请把扩展名改为 .csv', en: 'this is a text file, not an .xlsx: if it is CSV, name it .csv' };
+  if (!head.some((c) => c < 9)) {
+    // no control bytes: text
+    return {
+      zh: '这是文本文件而不是 .xlsx：如果是 CSV，请把扩展名改为 .csv',
+      en: 'this is a text file, not an .xlsx: if it is CSV, name it .csv',
+    };
   }
   return { zh: '不是 .xlsx 文件（不是 zip 格式）', en: 'not an .xlsx file (not a zip)' };
 }
@@ -50,7 +57,11 @@ function checkXlsx(name: string, bytes: Uint8Array, budget: ReadBudget) {
   guardZip(name, bytes, budget.inflate);
 }
 
-export async function readXlsx(name: string, bytes: Uint8Array, budget: ReadBudget = newReadBudget()): Promise<SheetInput[]> {
+export async function readXlsx(
+  name: string,
+  bytes: Uint8Array,
+  budget: ReadBudget = newReadBudget(),
+): Promise<SheetInput[]> {
   checkXlsx(name, bytes, budget);
   return loadXlsx(name, bytes, budget);
 }
@@ -65,13 +76,19 @@ async function loadXlsx(name: string, bytes: Uint8Array, budget: ReadBudget): Pr
   if (!wb.worksheets.length) throw notBook(name);
   const sheets: SheetInput[] = [];
   wb.eachSheet((ws) => {
-    if (ws.rowCount > READ_LIMITS.rows) throw tooMany(name, { zh: `工作表「${ws.name}」超过 ${READ_LIMITS.rows} 行`, en: `sheet "${ws.name}" has more than ${READ_LIMITS.rows} rows` });
+    if (ws.rowCount > READ_LIMITS.rows)
+      throw tooMany(name, {
+        zh: `工作表「${ws.name}」超过 ${READ_LIMITS.rows} 行`,
+        en: `sheet "${ws.name}" has more than ${READ_LIMITS.rows} rows`,
+      });
     // Row by row, each row's own cells only: ws.columnCount walks every row on each call, so
     // asking it per cell made the read grow with the square of the rows.
     const rows: Cell[][] = [];
     for (let r = 1; r <= ws.rowCount; r++) {
       const cells: Cell[] = [];
-      ws.findRow(r)?.eachCell({ includeEmpty: false }, (cell, c) => { cells[c - 1] = flatten(cell.value); });
+      ws.findRow(r)?.eachCell({ includeEmpty: false }, (cell, c) => {
+        cells[c - 1] = flatten(cell.value);
+      });
       for (let c = 0; c < cells.length; c++) cells[c] ??= null;
       charge(name, budget, cells.length);
       rows.push(cells);
@@ -84,7 +101,8 @@ async function loadXlsx(name: string, bytes: Uint8Array, budget: ReadBudget): Pr
 export function readCsv(name: string, bytes: Uint8Array, budget: ReadBudget = newReadBudget()): SheetInput[] {
   if (!bytes.length) throw unreadable(name, EMPTY);
   const rows = parseCsv(decodeText(bytes));
-  if (rows.length > READ_LIMITS.rows) throw tooMany(name, { zh: `超过 ${READ_LIMITS.rows} 行`, en: `more than ${READ_LIMITS.rows} rows` });
+  if (rows.length > READ_LIMITS.rows)
+    throw tooMany(name, { zh: `超过 ${READ_LIMITS.rows} 行`, en: `more than ${READ_LIMITS.rows} rows` });
   for (const r of rows) charge(name, budget, r.length);
   return [{ name, rows }];
 }
@@ -98,20 +116,39 @@ export async function readFiles(files: { name: string; content: Uint8Array }[]):
   const budget = newReadBudget();
   const isCsv = (f: { name: string }) => /\.csv$/i.test(f.name);
   for (const f of files) if (!isCsv(f)) checkXlsx(f.name, f.content, budget);
-  for (const f of files) out.push(...(isCsv(f) ? readCsv(f.name, f.content, budget) : await loadXlsx(f.name, f.content, budget)));
+  for (const f of files)
+    out.push(...(isCsv(f) ? readCsv(f.name, f.content, budget) : await loadXlsx(f.name, f.content, budget)));
   return out;
 }
 
 function charge(name: string, budget: ReadBudget, cells: number) {
   budget.cells -= cells;
-  if (budget.cells < 0) throw tooMany(name, { zh: `单元格总数超过 ${READ_LIMITS.cells}`, en: `more than ${READ_LIMITS.cells} cells in all` });
+  if (budget.cells < 0)
+    throw tooMany(name, {
+      zh: `单元格总数超过 ${READ_LIMITS.cells}`,
+      en: `more than ${READ_LIMITS.cells} cells in all`,
+    });
 }
 
-const notBook = (file: string) => unreadable(file, { zh: '是 zip 文件但不是有效的 Excel 工作簿（.xlsx）', en: 'a zip file but not a valid Excel workbook (.xlsx)' });
+const notBook = (file: string) =>
+  unreadable(file, {
+    zh: '是 zip 文件但不是有效的 Excel 工作簿（.xlsx）',
+    en: 'a zip file but not a valid Excel workbook (.xlsx)',
+  });
 const unreadable = (file: string, reason: Problem['reason']) =>
-  new AppError(422, 'UnreadableFile', { zh: `无法读取文件 ${file}：${reason.zh}`, en: `cannot read ${file}: ${reason.en}` }, [{ feature: file, reason }]);
+  new AppError(
+    422,
+    'UnreadableFile',
+    { zh: `无法读取文件 ${file}：${reason.zh}`, en: `cannot read ${file}: ${reason.en}` },
+    [{ feature: file, reason }],
+  );
 const tooMany = (file: string, reason: Problem['reason']) =>
-  new AppError(413, 'FileTooLarge', { zh: `文件 ${file} 过大，拒绝读取：${reason.zh}`, en: `file ${file} is too large to read: ${reason.en}` }, [{ feature: file, reason }]);
+  new AppError(
+    413,
+    'FileTooLarge',
+    { zh: `文件 ${file} 过大，拒绝读取：${reason.zh}`, en: `file ${file} is too large to read: ${reason.en}` },
+    [{ feature: file, reason }],
+  );
 
 export interface OutTable {
   sheet: string;
@@ -134,10 +171,14 @@ export async function writeXlsx(tables: OutTable[]): Promise<Buffer> {
     title.alignment = { horizontal: 'center' };
     const head = ws.addRow(t.header);
     head.font = { bold: true };
-    head.eachCell((c) => { c.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EEF7' } }; });
+    head.eachCell((c) => {
+      c.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EEF7' } };
+    });
     // Every value is written as text: phones keep their leading 0, dates their exact time.
     for (const r of t.rows) ws.addRow(r.map((v) => v ?? null));
-    t.header.forEach((h, i) => { ws.getColumn(i + 1).width = t.widths?.[i] ?? Math.max(10, h.length * 2 + 4); });
+    t.header.forEach((h, i) => {
+      ws.getColumn(i + 1).width = t.widths?.[i] ?? Math.max(10, h.length * 2 + 4);
+    });
   }
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

@@ -13,7 +13,10 @@ import type { Caller } from './figures';
  */
 type Geometry = CoverageGeometry;
 
-export async function coverageGeometry(db: Queryable, minM2: number): Promise<{ geometry: Geometry; cached: boolean; computedAt: Date; millis: number }> {
+export async function coverageGeometry(
+  db: Queryable,
+  minM2: number,
+): Promise<{ geometry: Geometry; cached: boolean; computedAt: Date; millis: number }> {
   const key = `gaps:min_m2=${minM2}`;
   const repo = coverageRepository(db);
   const hit = await repo.cached(key);
@@ -29,7 +32,11 @@ export async function coverageGeometry(db: Queryable, minM2: number): Promise<{ 
 /** area_within in TS, for cached city-wide rows: the codes are prefixes of their descendants'. */
 export const within = (code: string, scope: Scope) => scope === null || scope.some((s) => code.startsWith(s));
 
-export async function coverageGaps(db: Queryable, p: { at: Date; minM2: number; days: number }, caller: Caller): Promise<CoverageGaps> {
+export async function coverageGaps(
+  db: Queryable,
+  p: { at: Date; minM2: number; days: number },
+  caller: Caller,
+): Promise<CoverageGaps> {
   const g = await coverageGeometry(db, p.minM2);
   const pieces = g.geometry.pieces.filter((x) => within(x.areaCode, caller.scope));
   const overlaps = g.geometry.overlaps.filter((o) => within(o.a.code, caller.scope) && within(o.b.code, caller.scope));
@@ -39,13 +46,23 @@ export async function coverageGaps(db: Queryable, p: { at: Date; minM2: number; 
   const outside = await coverageRepository(db).problemsOutsideGrids(from, p.at, caller);
   const ref = (r: { id: number; code: string; name: string }) => ({ id: r.id, code: r.code, name: r.name });
   return {
-    at: p.at.toISOString(), areasVersion: Number(g.geometry.areasVersion), cached: g.cached, computedAt: g.computedAt.toISOString(), computeMs: g.millis, minM2: p.minM2,
+    at: p.at.toISOString(),
+    areasVersion: Number(g.geometry.areasVersion),
+    cached: g.cached,
+    computedAt: g.computedAt.toISOString(),
+    computeMs: g.millis,
+    minM2: p.minM2,
     uncovered: { areaM2: Math.round(pieces.reduce((s, x) => s + Number(x.areaM2), 0) * 100) / 100, pieces },
     overlaps,
     grids: responsibility.grids,
     gridsWithoutLeadUnit: responsibility.gridsWithoutLeadUnit.map(ref),
     gridsWithoutLeader: responsibility.gridsWithoutLeader.map(ref),
     gridsNotVisited: { days: p.days, grids: notVisited },
-    problemsOutsideGrids: { from: from.toISOString(), to: p.at.toISOString(), total: outside[0]?.total ?? 0, problems: outside.map(({ total: _t, ...r }) => r) },
+    problemsOutsideGrids: {
+      from: from.toISOString(),
+      to: p.at.toISOString(),
+      total: outside[0]?.total ?? 0,
+      problems: outside.map(({ total: _t, ...r }) => r),
+    },
   };
 }

@@ -10,5 +10,11 @@ import type { Caller } from './figures';
  */
 export async function hotspots(db: Queryable, p: HotspotQuery, caller: Caller): Promise<HotspotsResult> {
   const rows = await hotspotsRepository(db).clusters(p, caller);
-  return { from: p.from.toISOString(), to: p.to.toISOString(), epsM: p.epsM, minPoints: p.minPoints, hotspots: rows.map((r) => ({ ...r, problemIds: r.problemIds.map(Number) })) };
+  return {
+    from: p.from.toISOString(),
+    to: p.to.toISOString(),
+    epsM: p.epsM,
+    minPoints: p.minPoints,
+    hotspots: rows.map((r) => ({ ...r, problemIds: r.problemIds.map(Number) })),
+  };
 }

@@ -82,10 +82,13 @@ export function liveStream(ctx: {
       else queued.push(...events);
     },
     reload(reason) {
-      void repo.maxId().then((max) => {
-        cursor = Math.max(cursor, max);
-        control('reload', { reason, lastId: cursor });
-      }, () => control('reload', { reason }, false));
+      void repo.maxId().then(
+        (max) => {
+          cursor = Math.max(cursor, max);
+          control('reload', { reason, lastId: cursor });
+        },
+        () => control('reload', { reason }, false),
+      );
     },
     close: () => stop(),
   };

@@ -5,10 +5,20 @@ import { photosRepository } from '../repositories/photos';
 import { AppError, type Msg, type Problem } from '../errors';
 
 /** One uploaded photo as the JSON body carries it (a `data:` URL prefix is tolerated). */
-export interface PhotoInput { name: string; dataBase64: string }
+export interface PhotoInput {
+  name: string;
+  dataBase64: string;
+}
 
 /** A photo as it is stored: always our own JPEG, never the uploaded bytes. */
-export interface PreparedPhoto { sha256: string; mime: 'image/jpeg'; width: number; height: number; bytes: Buffer; thumb: Buffer }
+export interface PreparedPhoto {
+  sha256: string;
+  mime: 'image/jpeg';
+  width: number;
+  height: number;
+  bytes: Buffer;
+  thumb: Buffer;
+}
 
 export const MAX_PHOTO_BYTES = 8 * 1024 * 1024;
 export const MAX_PHOTOS = 6;
@@ -42,7 +52,8 @@ type Kind = 'jpeg' | 'png' | 'webp' | 'heic' | 'avif' | 'unknown';
 /** The type from the first bytes, whatever the file name or the client claimed. */
 export function sniff(b: Buffer): Kind {
   if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'jpeg';
-  if (b.length >= 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'png';
+  if (b.length >= 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
+    return 'png';
   if (b.length >= 12 && b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP') return 'webp';
   if (b.length >= 12 && b.toString('latin1', 4, 8) === 'ftyp') {
     const brand = b.toString('latin1', 8, 12);
@@ -73,26 +84,54 @@ function decodeBase64(s: unknown): Buffer | Msg {
 }
 
 /** A photo whose encoding, size, type and header passed: what decodePhotos takes. */
-export interface CheckedPhoto { bytes: Buffer; field: string; index: number }
+export interface CheckedPhoto {
+  bytes: Buffer;
+  field: string;
+  index: number;
+}
 
-const BYTES_PER_SAMPLE: Record<string, number> = { uchar: 1, char: 1, ushort: 2, short: 2, uint: 4, int: 4, float: 4, complex: 8, double: 8, dpcomplex: 16 };
-const corrupt = (field: string, index: number) => refuse(field, { zh: '图片已损坏，无法解码', en: 'the image is corrupt and cannot be decoded' }, index);
+const BYTES_PER_SAMPLE: Record<string, number> = {
+  uchar: 1,
+  char: 1,
+  ushort: 2,
+  short: 2,
+  uint: 4,
+  int: 4,
+  float: 4,
+  complex: 8,
+  double: 8,
+  dpcomplex: 16,
+};
+const corrupt = (field: string, index: number) =>
+  refuse(field, { zh: '图片已损坏，无法解码', en: 'the image is corrupt and cannot be decoded' }, index);
 
 /** Everything that can be known without decoding a pixel: bytes, type, and the header's size. */
 async function checkOne(bytes: Buffer, field: string, index: number): Promise<CheckedPhoto> {
   if (bytes.length === 0) throw refuse(field, { zh: '照片为空', en: 'the photo is empty' }, index);
   if (bytes.length > MAX_PHOTO_BYTES) {
-    throw refuse(field, { zh: `照片过大，单张不能超过 ${MB} MB`, en: `the photo is too large: at most ${MB} MB each` }, index);
+    throw refuse(
+      field,
+      { zh: `照片过大，单张不能超过 ${MB} MB`, en: `the photo is too large: at most ${MB} MB each` },
+      index,
+    );
   }
   const kind = sniff(bytes);
   if (kind === 'heic' || kind === 'avif') {
-    throw refuse(field, {
-      zh: `不支持 HEIC/HEIF/AVIF 格式，请使用 ${ACCEPTED}（手机相机可设为"兼容性最佳"）`,
-      en: `HEIC/HEIF/AVIF is not supported: use ${ACCEPTED_EN} (set the phone camera to "Most Compatible")`,
-    }, index);
+    throw refuse(
+      field,
+      {
+        zh: `不支持 HEIC/HEIF/AVIF 格式，请使用 ${ACCEPTED}（手机相机可设为"兼容性最佳"）`,
+        en: `HEIC/HEIF/AVIF is not supported: use ${ACCEPTED_EN} (set the phone camera to "Most Compatible")`,
+      },
+      index,
+    );
   }
   if (kind === 'unknown') {
-    throw refuse(field, { zh: `不是图片：只接受 ${ACCEPTED}`, en: `not an image: only ${ACCEPTED_EN} are accepted` }, index);
+    throw refuse(
+      field,
+      { zh: `不是图片：只接受 ${ACCEPTED}`, en: `not an image: only ${ACCEPTED_EN} are accepted` },
+      index,
+    );
   }
   let meta: sharp.Metadata;
   try {
@@ -104,19 +143,27 @@ async function checkOne(bytes: Buffer, field: string, index: number): Promise<Ch
   }
   const { width, height } = meta;
   if (!width || !height || width * height > MAX_INPUT_PIXELS) {
-    throw refuse(field, {
-      zh: `图片像素过多（${width ?? '?'} × ${height ?? '?'}），最多 ${MAX_INPUT_PIXELS / 1e6} 百万像素`,
-      en: `the image has too many pixels (${width ?? '?'} × ${height ?? '?'}): at most ${MAX_INPUT_PIXELS / 1e6} megapixels`,
-    }, index);
+    throw refuse(
+      field,
+      {
+        zh: `图片像素过多（${width ?? '?'} × ${height ?? '?'}），最多 ${MAX_INPUT_PIXELS / 1e6} 百万像素`,
+        en: `the image has too many pixels (${width ?? '?'} × ${height ?? '?'}): at most ${MAX_INPUT_PIXELS / 1e6} megapixels`,
+      },
+      index,
+    );
   }
   const sample = BYTES_PER_SAMPLE[meta.depth ?? 'uchar'] ?? 8;
   const decoded = width * height * (meta.channels ?? 4) * sample;
   if (decoded > MAX_DECODED_BYTES) {
     const mb = (n: number) => Math.round(n / 1024 / 1024);
-    throw refuse(field, {
-      zh: `图片解码后过大（${width} × ${height}，每通道 ${sample * 8} 位，约 ${mb(decoded)} MB），最多 ${mb(MAX_DECODED_BYTES)} MB：请导出为 8 位色深或缩小尺寸`,
-      en: `the image is too large once decoded (${width} × ${height}, ${sample * 8} bits per sample, about ${mb(decoded)} MB): at most ${mb(MAX_DECODED_BYTES)} MB; export it with 8 bits per sample or smaller`,
-    }, index);
+    throw refuse(
+      field,
+      {
+        zh: `图片解码后过大（${width} × ${height}，每通道 ${sample * 8} 位，约 ${mb(decoded)} MB），最多 ${mb(MAX_DECODED_BYTES)} MB：请导出为 8 位色深或缩小尺寸`,
+        en: `the image is too large once decoded (${width} × ${height}, ${sample * 8} bits per sample, about ${mb(decoded)} MB): at most ${mb(MAX_DECODED_BYTES)} MB; export it with 8 bits per sample or smaller`,
+      },
+      index,
+    );
   }
   return { bytes, field, index };
 }
@@ -137,7 +184,11 @@ async function decodeOne({ bytes, field, index }: CheckedPhoto): Promise<Prepare
       .toBuffer();
     return {
       sha256: createHash('sha256').update(data).digest('hex'),
-      mime: 'image/jpeg', width: info.width, height: info.height, bytes: data, thumb,
+      mime: 'image/jpeg',
+      width: info.width,
+      height: info.height,
+      bytes: data,
+      thumb,
     };
   } catch {
     throw corrupt(field, index);
@@ -193,8 +244,13 @@ export async function preparePhotos(inputs: PhotoInput[], field = 'photos'): Pro
  * in the order of `photos`.
  */
 export async function attachPhotos(
-  tx: Queryable, problemId: number, eventId: number, kind: 'before' | 'after' | 'revisit',
-  photos: PreparedPhoto[], userId: number | null, at: Date,
+  tx: Queryable,
+  problemId: number,
+  eventId: number,
+  kind: 'before' | 'after' | 'revisit',
+  photos: PreparedPhoto[],
+  userId: number | null,
+  at: Date,
 ): Promise<number[]> {
   const repo = photosRepository(tx);
   const ids: number[] = [];

@@ -3,7 +3,13 @@ import type { Role } from '../auth/roles';
 import type { Scope } from '../domain/scope';
 import { noticesRepository } from '../repositories/notices';
 import { accountsRepository } from '../repositories/accounts';
-import { problemsRepository, type DetailRow, type ProblemFilter, type ProblemSortKey, type Viewer } from '../repositories/problems';
+import {
+  problemsRepository,
+  type DetailRow,
+  type ProblemFilter,
+  type ProblemSortKey,
+  type Viewer,
+} from '../repositories/problems';
 import { allowedActions, isOverdue, type MachineProblem } from '../domain/problem-machine';
 import { withinReach } from '../domain/problem-reach';
 import type { ProblemDetail, Queue, QueueKey } from '../schemas/problems';
@@ -23,31 +29,72 @@ export async function unitOf(q: Queryable, actor: ProblemActor): Promise<number 
   return accountsRepository(q).unitIdOf(actor.id);
 }
 
-type MachineFields = Pick<DetailRow, 'state' | 'urgent' | 'assigneeUnitId' | 'deadline' | 'assignedAt' | 'fixedAt' | 'suspendedAt' | 'pendingRequest'
-  | 'cycle' | 'reworkCount' | 'relapseCount' | 'returnCount' | 'extensionCount' | 'leadUnitId' | 'routing'>;
+type MachineFields = Pick<
+  DetailRow,
+  | 'state'
+  | 'urgent'
+  | 'assigneeUnitId'
+  | 'deadline'
+  | 'assignedAt'
+  | 'fixedAt'
+  | 'suspendedAt'
+  | 'pendingRequest'
+  | 'cycle'
+  | 'reworkCount'
+  | 'relapseCount'
+  | 'returnCount'
+  | 'extensionCount'
+  | 'leadUnitId'
+  | 'routing'
+>;
 
 /** The unit an assignment goes to by default: the grid's lead unit, else the community's. */
 export const routedUnitId = (row: Pick<DetailRow, 'leadUnitId' | 'routing'>) =>
   row.leadUnitId ?? row.routing?.communityUnits?.find((u) => u.role === 'lead')?.unitId ?? null;
 
 export const toMachine = (r: MachineFields): MachineProblem => ({
-  state: r.state, urgent: r.urgent, assigneeUnitId: r.assigneeUnitId, routedUnitId: routedUnitId(r),
-  deadline: r.deadline, assignedAt: r.assignedAt, fixedAt: r.fixedAt, suspendedAt: r.suspendedAt,
-  pendingRequest: r.pendingRequest, cycle: r.cycle, reworkCount: r.reworkCount, relapseCount: r.relapseCount,
-  returnCount: r.returnCount, extensionCount: r.extensionCount,
+  state: r.state,
+  urgent: r.urgent,
+  assigneeUnitId: r.assigneeUnitId,
+  routedUnitId: routedUnitId(r),
+  deadline: r.deadline,
+  assignedAt: r.assignedAt,
+  fixedAt: r.fixedAt,
+  suspendedAt: r.suspendedAt,
+  pendingRequest: r.pendingRequest,
+  cycle: r.cycle,
+  reworkCount: r.reworkCount,
+  relapseCount: r.relapseCount,
+  returnCount: r.returnCount,
+  extensionCount: r.extensionCount,
 });
 
-const photoRef = (p: { id: number; kind: 'before' | 'after' | 'revisit' }) => ({ id: p.id, kind: p.kind, url: `/api/photos/${p.id}`, thumbUrl: `/api/photos/${p.id}/thumb` });
+const photoRef = (p: { id: number; kind: 'before' | 'after' | 'revisit' }) => ({
+  id: p.id,
+  kind: p.kind,
+  url: `/api/photos/${p.id}`,
+  thumbUrl: `/api/photos/${p.id}/thumb`,
+});
 
 /** The caller as a reader: scope, role and (unit staff) unit. */
-export const viewerOf = async (q: Queryable, actor: ProblemActor): Promise<Viewer> => ({ scope: actor.scope, role: actor.role, unitId: await unitOf(q, actor) });
+export const viewerOf = async (q: Queryable, actor: ProblemActor): Promise<Viewer> => ({
+  scope: actor.scope,
+  role: actor.role,
+  unitId: await unitOf(q, actor),
+});
 
 /**
  * One problem with its routing, timeline (events + photos), notices and the caller's actions,
  * its contacts cut to what the caller may read (domain/problem-reach.ts). `ownWriteBy`: the
  * caller's own scope when `viewer` was widened to answer their own write (a report, a step).
  */
-export async function problemDetail(q: Queryable, id: number, viewer: Viewer, now: Date, ownWriteBy?: Scope): Promise<ProblemDetail | null> {
+export async function problemDetail(
+  q: Queryable,
+  id: number,
+  viewer: Viewer,
+  now: Date,
+  ownWriteBy?: Scope,
+): Promise<ProblemDetail | null> {
   const repo = problemsRepository(q);
   const row = await repo.detailRow(id, viewer);
   if (!row) return null;
@@ -59,14 +106,22 @@ export async function problemDetail(q: Queryable, id: number, viewer: Viewer, no
   const detail = {
     ...problem,
     overdue: isOverdue(row, now),
-    timeline: events.map((e) => ({ ...e, reason: typeof e.data?.reason === 'string' ? e.data.reason : null, photos: byEvent.get(e.id) ?? [] })),
+    timeline: events.map((e) => ({
+      ...e,
+      reason: typeof e.data?.reason === 'string' ? e.data.reason : null,
+      photos: byEvent.get(e.id) ?? [],
+    })),
     photos: photos.map(photoRef),
     notices,
     allowedActions: allowedActions(toMachine(row), viewer.role, viewer.unitId),
     now,
   };
   // instants are Date here; the response schema writes them as ISO strings
-  return withinReach(detail as unknown as ProblemDetail, ownWriteBy === undefined ? viewer.scope : ownWriteBy, ownWriteBy !== undefined);
+  return withinReach(
+    detail as unknown as ProblemDetail,
+    ownWriteBy === undefined ? viewer.scope : ownWriteBy,
+    ownWriteBy !== undefined,
+  );
 }
 
 const SUPERVISE: readonly Role[] = ['supervisor', 'commander', 'admin'];
@@ -105,10 +160,23 @@ export async function queueFor(q: Queryable, actor: ProblemActor, now: Date): Pr
 }
 
 /** Open problems near a point (of a category), nearest first: possible duplicates of a report. */
-export const nearbyOpenProblems = (q: Queryable, viewer: Viewer, lon: number, lat: number, categoryId: number | null, radiusM: number, now: Date) =>
-  problemsRepository(q).nearby(viewer, lon, lat, categoryId, radiusM, now);
+export const nearbyOpenProblems = (
+  q: Queryable,
+  viewer: Viewer,
+  lon: number,
+  lat: number,
+  categoryId: number | null,
+  radiusM: number,
+  now: Date,
+) => problemsRepository(q).nearby(viewer, lon, lat, categoryId, radiusM, now);
 
 /** One page of the problems the viewer may see, filtered. */
-export async function listProblems(q: Queryable, viewer: Viewer, filter: ProblemFilter, page: { limit: number; offset: number; sort: ProblemSortKey }, now: Date) {
+export async function listProblems(
+  q: Queryable,
+  viewer: Viewer,
+  filter: ProblemFilter,
+  page: { limit: number; offset: number; sort: ProblemSortKey },
+  now: Date,
+) {
   return { ...(await problemsRepository(q).list(viewer, filter, page, now)), limit: page.limit, offset: page.offset };
 }

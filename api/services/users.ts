@@ -10,17 +10,42 @@ import { accountsRepository } from '../repositories/accounts';
  */
 export async function setScope(tx: Queryable, userId: number, role: Role, codes: string[], derived = { unit: false }) {
   if (CITY_WIDE.includes(role)) {
-    if (codes.length) throw new AppError(422, 'ScopeNotAllowed', { zh: '全市角色不设管辖范围', en: 'a city-wide role has no scope areas' }, [{ field: 'scopeCodes', reason: { zh: '应为空', en: 'must be empty' } }]);
+    if (codes.length)
+      throw new AppError(
+        422,
+        'ScopeNotAllowed',
+        { zh: '全市角色不设管辖范围', en: 'a city-wide role has no scope areas' },
+        [{ field: 'scopeCodes', reason: { zh: '应为空', en: 'must be empty' } }],
+      );
   } else if (codes.length === 0 && (role === 'supervisor' || (role === 'unit_staff' && !derived.unit))) {
-    throw new AppError(422, 'ScopeRequired', { zh: '该角色需要指定管辖区域（督查组：街道；包保单位人员：单位或区域）', en: 'this role needs a scope (supervisor: streets; unit staff: a unit or areas)' }, [{ field: 'scopeCodes', reason: { zh: '至少一个区域编码', en: 'at least one area code' } }]);
+    throw new AppError(
+      422,
+      'ScopeRequired',
+      {
+        zh: '该角色需要指定管辖区域（督查组：街道；包保单位人员：单位或区域）',
+        en: 'this role needs a scope (supervisor: streets; unit staff: a unit or areas)',
+      },
+      [{ field: 'scopeCodes', reason: { zh: '至少一个区域编码', en: 'at least one area code' } }],
+    );
   }
   const accounts = accountsRepository(tx);
   const rows = await accounts.areasByCode(codes);
   const found = new Set(rows.map((r) => r.code));
   const missing = codes.filter((c) => !found.has(c));
   if (missing.length) {
-    throw new AppError(422, 'UnknownArea', { zh: `区域编码不存在：${missing.join('、')}`, en: `unknown area codes: ${missing.join(', ')}` },
-      missing.map((c) => ({ field: 'scopeCodes', feature: c, reason: { zh: '区域编码不存在', en: 'unknown area code' } })));
+    throw new AppError(
+      422,
+      'UnknownArea',
+      { zh: `区域编码不存在：${missing.join('、')}`, en: `unknown area codes: ${missing.join(', ')}` },
+      missing.map((c) => ({
+        field: 'scopeCodes',
+        feature: c,
+        reason: { zh: '区域编码不存在', en: 'unknown area code' },
+      })),
+    );
   }
-  await accounts.replaceScope(userId, rows.map((r) => r.id));
+  await accounts.replaceScope(
+    userId,
+    rows.map((r) => r.id),
+  );
 }

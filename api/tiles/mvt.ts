@@ -1,13 +1,29 @@
 import { fromGeojsonVt } from '@maplibre/vt-pbf';
 import type { Db } from '../db/types';
 import {
-  EXTENT, layerColumns, postgisEncodesMvt, TILESETS, tileParams, tilesRepository,
-  type MvtEncoder, type TileContext, type TilesetName,
+  EXTENT,
+  layerColumns,
+  postgisEncodesMvt,
+  TILESETS,
+  tileParams,
+  tilesRepository,
+  type MvtEncoder,
+  type TileContext,
+  type TilesetName,
 } from '../repositories/tiles';
 
 // The tilesets and their SQL live in repositories/tiles.ts; here: choosing the encoder and, on
 // PGlite, encoding the rows to MVT in JS. Re-exported for the routes, tests and benchmarks.
-export { EXTENT, TILESETS, tileParams, tileSql, type MvtEncoder, type ProblemTileFilters, type TileContext, type TilesetName } from '../repositories/tiles';
+export {
+  EXTENT,
+  TILESETS,
+  tileParams,
+  tileSql,
+  type MvtEncoder,
+  type ProblemTileFilters,
+  type TileContext,
+  type TilesetName,
+} from '../repositories/tiles';
 
 /** Native PostGIS encodes with ST_AsMVT; PGlite's PostGIS has no protobuf-c, so JS encodes there. */
 export async function detectMvtEncoder(db: Db): Promise<MvtEncoder> {
@@ -25,7 +41,8 @@ interface VtFeature {
 /** GeoJSON in tile coordinates → the geojson-vt feature shape that vt-pbf serialises. */
 export function toVtFeature(id: number, g: GeoJSON.Geometry, tags: Record<string, unknown>): VtFeature | null {
   const clean: VtFeature['tags'] = {};
-  for (const [k, v] of Object.entries(tags)) if (v !== null && v !== undefined) clean[k] = v as string | number | boolean;
+  for (const [k, v] of Object.entries(tags))
+    if (v !== null && v !== undefined) clean[k] = v as string | number | boolean;
   switch (g.type) {
     case 'Point':
       return { id, type: 1, geometry: [g.coordinates as [number, number]], tags: clean };
@@ -51,7 +68,15 @@ export function tileEncoder(db: Db, encoder: MvtEncoder) {
    * scope: null = the whole city; otherwise area codes (see area_visible). at: the instant of
    * timed tilesets, and "now" for overdue problems. ctx: the problems tileset's role and filters.
    */
-  return async function tile(name: TilesetName, z: number, x: number, y: number, scope: string[] | null, at: Date = new Date(), ctx: TileContext = {}): Promise<Uint8Array> {
+  return async function tile(
+    name: TilesetName,
+    z: number,
+    x: number,
+    y: number,
+    scope: string[] | null,
+    at: Date = new Date(),
+    ctx: TileContext = {},
+  ): Promise<Uint8Array> {
     const params = tileParams(name, z, x, y, scope, at, ctx);
     if (encoder === 'postgis') return repo.mvt(name, params);
     const rows = await repo.rows(name, params);

@@ -19,10 +19,21 @@ const bad = (field: string, zh: string, en: string) =>
 
 function list(field: string, values: string[] | undefined, allowed: readonly string[]): string[] | null {
   if (!values) return null;
-  const all = [...new Set(values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean))];
+  const all = [
+    ...new Set(
+      values
+        .flatMap((v) => v.split(','))
+        .map((v) => v.trim())
+        .filter(Boolean),
+    ),
+  ];
   const unknown = all.filter((v) => !allowed.includes(v));
   if (unknown.length) {
-    throw bad(field, `未知的取值 ${unknown.join('、')}（可选：${allowed.join('、')}）`, `unknown value ${unknown.join(', ')} (one of ${allowed.join(', ')})`);
+    throw bad(
+      field,
+      `未知的取值 ${unknown.join('、')}（可选：${allowed.join('、')}）`,
+      `unknown value ${unknown.join(', ')} (one of ${allowed.join(', ')})`,
+    );
   }
   return all.length ? all : null;
 }
@@ -31,7 +42,12 @@ function instant(field: string, v: string | undefined): Date | null {
   if (v === undefined || v === '') return null;
   // A bare date is Beijing midnight, like everywhere dates are typed (api/domain/instant.ts).
   const d = parseInstant(v);
-  if (!d) throw bad(field, '不是有效的日期或时间（如 2026-03-01 或 ISO 8601）', 'not a valid date or date-time (e.g. 2026-03-01 or ISO 8601)');
+  if (!d)
+    throw bad(
+      field,
+      '不是有效的日期或时间（如 2026-03-01 或 ISO 8601）',
+      'not a valid date or date-time (e.g. 2026-03-01 or ISO 8601)',
+    );
   return d;
 }
 
@@ -39,7 +55,11 @@ function instant(field: string, v: string | undefined): Date | null {
 export function problemTileFilters(q: ProblemTileQuery): ProblemTileFilters {
   const category = q.category?.trim() || null;
   if (category !== null && !/^[0-9]{2}([0-9]{2}([0-9]{2})?)?$/.test(category)) {
-    throw bad('category', '应为 2、4 或 6 位分类编码（前缀匹配）', 'must be a category code of 2, 4 or 6 digits (matched as a prefix)');
+    throw bad(
+      'category',
+      '应为 2、4 或 6 位分类编码（前缀匹配）',
+      'must be a category code of 2, 4 or 6 digits (matched as a prefix)',
+    );
   }
   const from = instant('from', q.from);
   const to = instant('to', q.to);
@@ -49,7 +69,8 @@ export function problemTileFilters(q: ProblemTileQuery): ProblemTileFilters {
     category,
     categoryId: q.categoryId ?? null,
     sources: list('source', q.source, PROBLEM_SOURCES),
-    from, to,
+    from,
+    to,
     overdue: q.overdue ?? null,
   };
 }

@@ -3,7 +3,10 @@ import { AVENUE_NAME, RIVER_NAME, type RoadNamer } from './names';
 import { offsetAt, pointAt, type Road } from './roads';
 import type { Vertices } from './union';
 
-export interface BasemapProps { kind: 'road_major' | 'road_minor' | 'water'; name: string | null }
+export interface BasemapProps {
+  kind: 'road_major' | 'road_minor' | 'water';
+  name: string | null;
+}
 export type BasemapFeature = GeoJSON.Feature<GeoJSON.LineString | GeoJSON.Polygon, BasemapProps>;
 
 const STEP_M = 100;
@@ -23,7 +26,11 @@ function rounded(points: [number, number][]): GeoJSON.Position[] {
  * Arterials as lines, named by how close they pass to the centre: the central ones carry the
  * real street names of the county seat, the most central diagonal is 常山大道.
  */
-export function majorRoads(roads: readonly Road[], namer: RoadNamer, within: (x: number, y: number) => boolean): BasemapFeature[] {
+export function majorRoads(
+  roads: readonly Road[],
+  namer: RoadNamer,
+  within: (x: number, y: number) => boolean,
+): BasemapFeature[] {
   const shown = roads
     .filter((r) => r.family !== 'river')
     .map((road) => ({ road, parts: splitRuns(road, within) }))
@@ -38,7 +45,12 @@ export function majorRoads(roads: readonly Road[], namer: RoadNamer, within: (x:
     avenue ||= diagonal;
     for (const part of parts) {
       const coordinates = rounded(part);
-      if (coordinates.length >= 2) out.push({ type: 'Feature', properties: { kind: 'road_major', name }, geometry: { type: 'LineString', coordinates } });
+      if (coordinates.length >= 2)
+        out.push({
+          type: 'Feature',
+          properties: { kind: 'road_major', name },
+          geometry: { type: 'LineString', coordinates },
+        });
     }
   }
   return out;
@@ -64,20 +76,34 @@ function splitRuns(road: Road, within: (x: number, y: number) => boolean): [numb
  * 常山港 as a band of varying width about the river's centre line, over its longest stretch in
  * sight. A band between two offsets of one graph v = f(u) cannot self-intersect.
  */
-export function riverFeature(river: Road, phase: number, within: (x: number, y: number) => boolean): BasemapFeature | null {
+export function riverFeature(
+  river: Road,
+  phase: number,
+  within: (x: number, y: number) => boolean,
+): BasemapFeature | null {
   const runs = splitRuns(river, within);
   if (runs.length === 0) return null;
   const run = runs.reduce((a, b) => (b.length > a.length ? b : a));
   const us = run.map(([x, y]) => x * river.cos + y * river.sin);
-  const world = (u: number, v: number): [number, number] => [u * river.cos - v * river.sin, u * river.sin + v * river.cos];
+  const world = (u: number, v: number): [number, number] => [
+    u * river.cos - v * river.sin,
+    u * river.sin + v * river.cos,
+  ];
   const half = (u: number) => 30 + 25 * (0.5 + 0.5 * Math.sin((2 * Math.PI * u) / 3000 + phase));
   // Along the right bank forwards, back along the left bank: counter-clockwise.
   const ring = rounded([
     ...us.map((u) => world(u, offsetAt(river, u) - half(u))),
-    ...us.slice().reverse().map((u) => world(u, offsetAt(river, u) + half(u))),
+    ...us
+      .slice()
+      .reverse()
+      .map((u) => world(u, offsetAt(river, u) + half(u))),
   ]);
   ring.push(ring[0]!);
-  return { type: 'Feature', properties: { kind: 'water', name: RIVER_NAME }, geometry: { type: 'Polygon', coordinates: [ring] } };
+  return {
+    type: 'Feature',
+    properties: { kind: 'water', name: RIVER_NAME },
+    geometry: { type: 'Polygon', coordinates: [ring] },
+  };
 }
 
 /** Local lanes as lines along the given chains of cell edges (see lanes.ts). */
@@ -87,7 +113,11 @@ export function minorRoads(groups: [number, number][][], v: Vertices, namer: Roa
     const path = longestChain(edges);
     if (path.length < 3) continue;
     const coordinates = path.map((id) => position(v.lon[id]!, v.lat[id]!));
-    out.push({ type: 'Feature', properties: { kind: 'road_minor', name: namer.minor() }, geometry: { type: 'LineString', coordinates } });
+    out.push({
+      type: 'Feature',
+      properties: { kind: 'road_minor', name: namer.minor() },
+      geometry: { type: 'LineString', coordinates },
+    });
   }
   return out;
 }
@@ -107,7 +137,7 @@ function longestChain(edges: [number, number][]): number[] {
     if (seen.has(s)) continue;
     const path = [s];
     seen.add(s);
-    for (let cur = s; ; ) {
+    for (let cur = s; ;) {
       const next = adj.get(cur)!.find((n) => !seen.has(n));
       if (next === undefined) break;
       seen.add(next);

@@ -25,10 +25,17 @@ export function keepCells(mesh: VoronoiMesh, rho: Float64Array, target: number):
 
   // Largest edge-connected piece.
   const piece = new Int32Array(mesh.n).fill(-1);
-  let best = -1, bestSize = 0;
+  let best = -1,
+    bestSize = 0;
   for (const s of order.slice(0, target)) {
     if (piece[s] !== -1) continue;
-    const size = flood(s, (i) => kept[i] === 1 && piece[i] === -1, (i) => (piece[i] = s), mesh, true);
+    const size = flood(
+      s,
+      (i) => kept[i] === 1 && piece[i] === -1,
+      (i) => (piece[i] = s),
+      mesh,
+      true,
+    );
     if (size > bestSize) [best, bestSize] = [s, size];
   }
   for (let i = 0; i < mesh.n; i++) if (kept[i] && piece[i] !== best) kept[i] = 0;
@@ -37,7 +44,13 @@ export function keepCells(mesh: VoronoiMesh, rho: Float64Array, target: number):
   const outside = new Uint8Array(mesh.n);
   for (let i = 0; i < mesh.n; i++) {
     if (!kept[i] && !outside[i] && rho[i]! > cutoff * 1.1) {
-      flood(i, (j) => !kept[j] && !outside[j], (j) => (outside[j] = 1), mesh, false);
+      flood(
+        i,
+        (j) => !kept[j] && !outside[j],
+        (j) => (outside[j] = 1),
+        mesh,
+        false,
+      );
     }
   }
   for (let i = 0; i < mesh.n; i++) if (!kept[i] && !outside[i]) kept[i] = 1;
@@ -72,7 +85,13 @@ export function keepCells(mesh: VoronoiMesh, rho: Float64Array, target: number):
  * Breadth-first flood over Delaunay neighbours; with `realEdges` only across Voronoi edges of
  * non-zero length (cells touching at a point are not connected).
  */
-function flood(start: number, open: (i: number) => boolean, mark: (i: number) => void, mesh: VoronoiMesh, realEdges: boolean): number {
+function flood(
+  start: number,
+  open: (i: number) => boolean,
+  mark: (i: number) => void,
+  mesh: VoronoiMesh,
+  realEdges: boolean,
+): number {
   const queue = [start];
   mark(start);
   let count = 0;

@@ -14,7 +14,10 @@ export interface DemoOptions {
   /** target grid count, 50–300,000, default 300; met exactly unless a stray edge cell is dropped or an enclosed pocket filled */
   grids?: number;
 }
-export interface AreaProps { code: string; name: string }
+export interface AreaProps {
+  code: string;
+  name: string;
+}
 export type AreaFeature = GeoJSON.Feature<GeoJSON.Polygon | GeoJSON.MultiPolygon, AreaProps>;
 export interface DemoCity {
   county: AreaFeature;
@@ -40,7 +43,8 @@ const GRIDS_PER_STREET = 400;
 export function generateDemoCity(options: DemoOptions = {}): DemoCity {
   const seed = options.seed ?? 20261125;
   const grids = options.grids ?? 300;
-  if (!Number.isInteger(grids) || grids < 50 || grids > 300_000) throw new RangeError('demo city: grids must be an integer from 50 to 300000');
+  if (!Number.isInteger(grids) || grids < 50 || grids > 300_000)
+    throw new RangeError('demo city: grids must be an integer from 50 to 300000');
   let layout: Layout | null = null;
   // Too few seeds inside the outline happens only if the density calibration is far off.
   for (let scale = 1; !layout; scale *= 1.25) layout = buildLayout(seed, grids, scale);
@@ -69,10 +73,15 @@ export function generateDemoCity(options: DemoOptions = {}): DemoCity {
     communityList.forEach((cellList, c) => {
       const code = street.code + String(c + 1).padStart(3, '0');
       const name = namer.next(street.kind);
-      const polygons = dissolve(cellList.map((i) => cells.ring[i]!), mesh);
+      const polygons = dissolve(
+        cellList.map((i) => cells.ring[i]!),
+        mesh,
+      );
       communities.push(feature(code, name, polygons));
       communityRings.push(...ringsOf(polygons));
-      cellList.forEach((i, g) => gridFeatures.push(feature(code + String(g + 1).padStart(3, '0'), gridName(name, g + 1), [[cells.ring[i]!]])));
+      cellList.forEach((i, g) =>
+        gridFeatures.push(feature(code + String(g + 1).padStart(3, '0'), gridName(name, g + 1), [[cells.ring[i]!]])),
+      );
     });
     const polygons = dissolve(communityRings, mesh);
     streets.push(feature(street.code, street.name, polygons));
@@ -110,7 +119,9 @@ function orderAreas(layout: Layout, p: Partition): { streets: number[][][] } {
       .map((e) => e.t);
   return {
     streets: streetOrder.map((s) =>
-      reading(communitiesOf[s]!, (c) => centre(cellsOf[c]!), 1000).map((c) => reading(cellsOf[c]!, (i) => [x[i]!, y[i]!], 300)),
+      reading(communitiesOf[s]!, (c) => centre(cellsOf[c]!), 1000).map((c) =>
+        reading(cellsOf[c]!, (i) => [x[i]!, y[i]!], 300),
+      ),
     ),
   };
 }
@@ -122,7 +133,13 @@ function basemap(seed: number, layout: Layout, p: Partition): BasemapFeature[] {
   const namer = new RoadNamer(substream(seed, 'road-names'));
   const out: BasemapFeature[] = [];
   const river = roads.find((r) => r.family === 'river');
-  const water = river && riverFeature(river, between(substream(seed, 'river'), 0, 2 * Math.PI), (px, py) => outline.rho(px, py) <= cutoff * 1.15);
+  const water =
+    river &&
+    riverFeature(
+      river,
+      between(substream(seed, 'river'), 0, 2 * Math.PI),
+      (px, py) => outline.rho(px, py) <= cutoff * 1.15,
+    );
   if (water) out.push(water);
   out.push(...majorRoads(roads, namer, (px, py) => outline.rho(px, py) <= cutoff));
   out.push(...minorRoads(laneEdges(cells, p), mesh, namer));

@@ -23,7 +23,8 @@ export const latE7 = (y: number): number => Math.round((ORIGIN_LAT + y / M_PER_D
 export function keyE7(lon: number, lat: number): number {
   const dx = lon - LON0_E7 + 0x1000000;
   const dy = lat - LAT0_E7 + 0x1000000;
-  if (dx < 0 || dx >= 0x2000000 || dy < 0 || dy >= 0x2000000) throw new RangeError('demo city too large for its coordinate keys');
+  if (dx < 0 || dx >= 0x2000000 || dy < 0 || dy >= 0x2000000)
+    throw new RangeError('demo city too large for its coordinate keys');
   return dx * 0x2000000 + dy;
 }
 

@@ -28,7 +28,9 @@ const dist2 = (g: WeightedGraph, i: number, x: number, y: number) => (g.x[i]! - 
 
 // Farthest-point sampling, starting from the node farthest from the weighted centre.
 function spreadSeeds(g: WeightedGraph, k: number): number[] {
-  let sx = 0, sy = 0, sw = 0;
+  let sx = 0,
+    sy = 0,
+    sw = 0;
   for (let i = 0; i < g.n; i++) {
     sx += g.x[i]! * g.w[i]!;
     sy += g.y[i]! * g.w[i]!;
@@ -51,7 +53,9 @@ function spreadSeeds(g: WeightedGraph, k: number): number[] {
 }
 
 function recentre(g: WeightedGraph, region: Int32Array, k: number): number[] {
-  const sx = new Float64Array(k), sy = new Float64Array(k), sw = new Float64Array(k);
+  const sx = new Float64Array(k),
+    sy = new Float64Array(k),
+    sw = new Float64Array(k);
   for (let i = 0; i < g.n; i++) {
     const r = region[i]!;
     sx[r] = sx[r]! + g.x[i]! * g.w[i]!;
@@ -61,7 +65,8 @@ function recentre(g: WeightedGraph, region: Int32Array, k: number): number[] {
   const best = new Int32Array(k).fill(-1);
   for (let i = 0; i < g.n; i++) {
     const r = region[i]!;
-    const cx = sx[r]! / sw[r]!, cy = sy[r]! / sw[r]!;
+    const cx = sx[r]! / sw[r]!,
+      cy = sy[r]! / sw[r]!;
     if (best[r]! < 0 || dist2(g, i, cx, cy) < dist2(g, best[r]!, cx, cy)) best[r] = i;
   }
   return Array.from(best);
@@ -90,7 +95,8 @@ function grow(g: WeightedGraph, seeds: readonly number[]): Int32Array {
       const j = heap.pop();
       if (region[j] === -1) next = j;
     }
-    if (next < 0) done[r] = 1; // boxed in for good: its free frontier can only shrink
+    if (next < 0)
+      done[r] = 1; // boxed in for good: its free frontier can only shrink
     else take(next, r);
   }
   // The graph is connected, so nothing is left over; this guards the invariant anyway.

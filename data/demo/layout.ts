@@ -35,14 +35,20 @@ export function buildLayout(seed: number, grids: number, areaScale: number): Lay
   const outline = makeOutline(substream(seed, 'outline'), grids * GRID_AREA * areaScale, angle);
   const rMax = 1.2 * BASE_SPACING;
   // Smaller grids in the old centre, larger towards the edge, as population density goes.
-  const radiusAt = (x: number, y: number) => BASE_SPACING * (0.8 + 0.4 * Math.min(1, Math.hypot(x, y) / outline.radius));
+  const radiusAt = (x: number, y: number) =>
+    BASE_SPACING * (0.8 + 0.4 * Math.min(1, Math.hypot(x, y) / outline.radius));
   // Seeds fill a margin of several cells beyond the outline, so that every kept cell is bounded
   // and shaped by neighbours on all sides, never by the edge of the seeded area.
   const margin = 3.5 * rMax;
   const inRegion = (x: number, y: number) => Math.hypot(x, y) <= outline.radiusAt(Math.atan2(y, x)) * 1.1 + margin;
   const reach = outline.maxRadius * 1.1 + margin + ROAD_SPACING;
 
-  const roads = makeRoads(substream(seed, 'roads'), { spacing: ROAD_SPACING, reach, riverBase: -0.3 * outline.radius, angle });
+  const roads = makeRoads(substream(seed, 'roads'), {
+    spacing: ROAD_SPACING,
+    reach,
+    riverBase: -0.3 * outline.radius,
+    angle,
+  });
   const crossings = findCrossings(roads);
   const index = new RoadIndex(roads, Math.max(ROAD_SPACING / 2, 2 * rMax));
   const points = new PointGrid(reach, rMax / 2, rMax);

@@ -27,7 +27,10 @@ export class VoronoiMesh {
   private readonly vid: Int32Array;
   private readonly byKey = new Map<number, number>();
 
-  constructor(readonly px: Float64Array, readonly py: Float64Array) {
+  constructor(
+    readonly px: Float64Array,
+    readonly py: Float64Array,
+  ) {
     this.n = px.length;
     const coords = new Float64Array(2 * this.n);
     for (let i = 0; i < this.n; i++) {

@@ -3,26 +3,70 @@ import { shuffled, type Rng } from './random';
 export const COUNTY = { code: '330822', name: '常山县' } as const;
 
 export type StreetKind = '街道' | '镇' | '乡';
-export interface StreetIdentity { code: string; name: string; kind: StreetKind }
+export interface StreetIdentity {
+  code: string;
+  name: string;
+  kind: StreetKind;
+}
 
 // The real 街道 and 乡镇 of 常山县 with their statistical codes, then room for generated ones in
 // the same numbering blocks (001–099 街道, 100–199 镇, 200–999 乡).
 const REAL_STREETS: [string, string, StreetKind][] = [
-  ['001', '天马街道', '街道'], ['002', '紫港街道', '街道'], ['003', '金川街道', '街道'],
-  ['111', '球川镇', '镇'], ['115', '辉埠镇', '镇'], ['116', '芳村镇', '镇'], ['109', '青石镇', '镇'],
-  ['108', '招贤镇', '镇'], ['104', '白石镇', '镇'],
-  ['200', '何家乡', '乡'], ['211', '同弓乡', '乡'], ['213', '大桥头乡', '乡'], ['221', '东案乡', '乡'], ['219', '新昌乡', '乡'],
+  ['001', '天马街道', '街道'],
+  ['002', '紫港街道', '街道'],
+  ['003', '金川街道', '街道'],
+  ['111', '球川镇', '镇'],
+  ['115', '辉埠镇', '镇'],
+  ['116', '芳村镇', '镇'],
+  ['109', '青石镇', '镇'],
+  ['108', '招贤镇', '镇'],
+  ['104', '白石镇', '镇'],
+  ['200', '何家乡', '乡'],
+  ['211', '同弓乡', '乡'],
+  ['213', '大桥头乡', '乡'],
+  ['221', '东案乡', '乡'],
+  ['219', '新昌乡', '乡'],
 ];
 // NBS 2023 codes as in ../shared/data/township-codes.csv; generated ones skip the real codes.
-const GENERATED_BLOCKS: [number, number, StreetKind][] = [[4, 99, '街道'], [100, 199, '镇'], [200, 999, '乡']];
+const GENERATED_BLOCKS: [number, number, StreetKind][] = [
+  [4, 99, '街道'],
+  [100, 199, '镇'],
+  [200, 999, '乡'],
+];
 const REAL_CODES = new Set(REAL_STREETS.map(([suffix]) => Number(suffix)));
 
 // Real names in and around the county seat come first; the rest is built from syllables common
 // in Zhejiang place names.
-const COMMUNITY_STEMS = ['文峰', '定阳', '东门', '紫港', '天马', '金川', '南门', '西门', '北门', '城南', '城北', '和平',
-  '东明', '白马', '红旗', '太公山', '青龙', '五里', '滨江', '阁底', '东鲁', '长风', '芙蓉', '十五里'];
+const COMMUNITY_STEMS = [
+  '文峰',
+  '定阳',
+  '东门',
+  '紫港',
+  '天马',
+  '金川',
+  '南门',
+  '西门',
+  '北门',
+  '城南',
+  '城北',
+  '和平',
+  '东明',
+  '白马',
+  '红旗',
+  '太公山',
+  '青龙',
+  '五里',
+  '滨江',
+  '阁底',
+  '东鲁',
+  '长风',
+  '芙蓉',
+  '十五里',
+];
 const STREET_STEMS = ['城东', '城西', '城南', '城北'];
-const FIRST = [...'文定东紫天金青白石花柳梅新华和平安康福永兴龙凤云芳桂松竹兰荷春秋明光丰庆宁泰瑞祥嘉锦翠清月星南西北中上下长太古大小双三五'];
+const FIRST = [
+  ...'文定东紫天金青白石花柳梅新华和平安康福永兴龙凤云芳桂松竹兰荷春秋明光丰庆宁泰瑞祥嘉锦翠清月星南西北中上下长太古大小双三五',
+];
 const SECOND = [...'峰阳门港马川山溪桥园苑塘源坞岭湾洲林坪畈口湖江田庄亭坂埠渡泽岩滩阁河堂家坊圩'];
 const VARIANTS = ['', '东', '西', '南', '北', '一', '二', '三'];
 
@@ -34,7 +78,11 @@ export class StemPool {
   private pairAt = 0;
   private round = 0;
 
-  constructor(rng: Rng, private readonly fixed: readonly string[], reserved: Iterable<string> = []) {
+  constructor(
+    rng: Rng,
+    private readonly fixed: readonly string[],
+    reserved: Iterable<string> = [],
+  ) {
     const all: string[] = [];
     for (const a of FIRST) for (const b of SECOND) if (a !== b) all.push(a + b);
     this.pairs = shuffled(rng, all);
@@ -51,7 +99,8 @@ export class StemPool {
           this.round++;
         }
         const pair = this.pairs[this.pairAt++]!;
-        stem = this.round < VARIANTS.length ? pair + VARIANTS[this.round]! : `${pair}${this.round - VARIANTS.length + 1}`;
+        stem =
+          this.round < VARIANTS.length ? pair + VARIANTS[this.round]! : `${pair}${this.round - VARIANTS.length + 1}`;
       }
       if (!this.used.has(stem)) {
         this.used.add(stem);
@@ -89,7 +138,17 @@ export class CommunityNamer {
 
 export const gridName = (community: string, n: number): string => `${community}第${String(n).padStart(2, '0')}网格`;
 
-export const MAJOR_ROAD_NAMES = ['人民路', '定阳路', '天马路', '文峰路', '白马路', '红旗街', '紫港路', '金川路', '东明路'];
+export const MAJOR_ROAD_NAMES = [
+  '人民路',
+  '定阳路',
+  '天马路',
+  '文峰路',
+  '白马路',
+  '红旗街',
+  '紫港路',
+  '金川路',
+  '东明路',
+];
 export const AVENUE_NAME = '常山大道';
 export const RIVER_NAME = '常山港';
 
@@ -99,7 +158,11 @@ export class RoadNamer {
   private majorAt = 0;
   private minorAt = 0;
   constructor(rng: Rng) {
-    this.pool = new StemPool(rng, [], [...MAJOR_ROAD_NAMES, AVENUE_NAME].map((n) => n.replace(/(路|街|大道)$/, '')));
+    this.pool = new StemPool(
+      rng,
+      [],
+      [...MAJOR_ROAD_NAMES, AVENUE_NAME].map((n) => n.replace(/(路|街|大道)$/, '')),
+    );
   }
   major(diagonal: boolean): string {
     if (this.majorAt < MAJOR_ROAD_NAMES.length && !diagonal) return MAJOR_ROAD_NAMES[this.majorAt++]!;

@@ -11,7 +11,11 @@ export interface Outline {
   rho(x: number, y: number): number;
 }
 
-interface Harmonic { k: number; amp: number; phase: number }
+interface Harmonic {
+  k: number;
+  amp: number;
+  phase: number;
+}
 
 /**
  * A star-shaped outline r(θ) = R·(1 + Σ a_k cos(kθ + φ_k)) with low harmonics only, so it stays
@@ -19,7 +23,8 @@ interface Harmonic { k: number; amp: number; phase: number }
  */
 export function makeOutline(rng: Rng, area: number, along: number): Outline {
   const harmonics: Harmonic[] = [{ k: 2, amp: between(rng, 0.1, 0.16), phase: -2 * along }];
-  for (let k = 3; k <= 6; k++) harmonics.push({ k, amp: between(rng, 0.015, 0.05), phase: between(rng, 0, 2 * Math.PI) });
+  for (let k = 3; k <= 6; k++)
+    harmonics.push({ k, amp: between(rng, 0.015, 0.05), phase: between(rng, 0, 2 * Math.PI) });
   const shape = (theta: number) => {
     let f = 1;
     for (const h of harmonics) f += h.amp * Math.cos(h.k * theta + h.phase);

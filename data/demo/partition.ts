@@ -31,7 +31,11 @@ export interface PartitionPlan {
  * blocks merged into the neighbour they share most edge with, big ones split into compact parts;
  * streets are balanced, connected groups of communities.
  */
-export function partitionCity(g: CellGraph, separated: (i: number, j: number) => boolean, plan: PartitionPlan): Partition {
+export function partitionCity(
+  g: CellGraph,
+  separated: (i: number, j: number) => boolean,
+  plan: PartitionPlan,
+): Partition {
   const block = roadBlocks(g, separated);
   mergeSmall(g, block, plan.minCommunity);
   const community = splitLarge(g, block, plan);
@@ -53,7 +57,8 @@ function roadBlocks(g: CellGraph, separated: (i: number, j: number) => boolean):
   for (let i = 0; i < g.n; i++) {
     for (const j of g.adj[i]!) {
       if (j < i || separated(i, j)) continue;
-      const a = find(i), b = find(j);
+      const a = find(i),
+        b = find(j);
       if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
     }
   }
@@ -87,7 +92,8 @@ function mergeSmall(g: CellGraph, label: Int32Array, min: number): void {
       for (const j of g.adj[i]!) if (label[j] !== l) shared.set(label[j]!, (shared.get(label[j]!) ?? 0) + 1);
     }
     let into = -1;
-    for (const [m, count] of shared) if (into < 0 || count > shared.get(into)! || (count === shared.get(into)! && m < into)) into = m;
+    for (const [m, count] of shared)
+      if (into < 0 || count > shared.get(into)! || (count === shared.get(into)! && m < into)) into = m;
     if (into < 0) continue;
     for (const i of cells) label[i] = into;
     members.get(into)!.push(...cells);
@@ -128,7 +134,9 @@ export function subgraph(g: CellGraph, cells: readonly number[]): WeightedGraph 
 }
 
 function communityGraph(g: CellGraph, community: Int32Array, count: number): WeightedGraph {
-  const x = new Float64Array(count), y = new Float64Array(count), w = new Float64Array(count);
+  const x = new Float64Array(count),
+    y = new Float64Array(count),
+    w = new Float64Array(count);
   const adj: Set<number>[] = Array.from({ length: count }, () => new Set());
   for (let i = 0; i < g.n; i++) {
     const c = community[i]!;

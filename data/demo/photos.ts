@@ -41,18 +41,22 @@ function place(r: () => number): string {
   // a row of buildings with windows
   let x = -20;
   while (x < W) {
-    const w = 90 + r() * 120, h = 150 + r() * 150, top = 300 - h;
+    const w = 90 + r() * 120,
+      h = 150 + r() * 150,
+      top = 300 - h;
     const wall = pick(r, WALLS);
     parts.push(`<rect x="${n(x)}" y="${n(top)}" width="${n(w)}" height="${n(h)}" fill="${wall}"/>`);
     parts.push(`<rect x="${n(x - 4)}" y="${n(top - 10)}" width="${n(w + 8)}" height="12" fill="${pick(r, ROOFS)}"/>`);
     for (let wy = top + 18; wy < 270; wy += 38) {
-      for (let wx = x + 12; wx < x + w - 24; wx += 34) parts.push(`<rect x="${n(wx)}" y="${n(wy)}" width="18" height="22" fill="#5d7386" opacity="0.8"/>`);
+      for (let wx = x + 12; wx < x + w - 24; wx += 34)
+        parts.push(`<rect x="${n(wx)}" y="${n(wy)}" width="18" height="22" fill="#5d7386" opacity="0.8"/>`);
     }
     x += w + 4 + r() * 16;
   }
   // pavement with tiles, kerb, road with a lane mark
   parts.push(`<rect y="300" width="${W}" height="90" fill="#b4ada3"/>`);
-  for (let tx = 0; tx < W; tx += 40) parts.push(`<line x1="${tx}" y1="300" x2="${tx - 30}" y2="390" stroke="#9d978e" stroke-width="1.5"/>`);
+  for (let tx = 0; tx < W; tx += 40)
+    parts.push(`<line x1="${tx}" y1="300" x2="${tx - 30}" y2="390" stroke="#9d978e" stroke-width="1.5"/>`);
   parts.push(`<rect y="388" width="${W}" height="8" fill="#8c8780"/>`);
   parts.push(`<rect y="396" width="${W}" height="84" fill="#54585c"/>`);
   for (let lx = 10; lx < W; lx += 120) parts.push(`<rect x="${lx}" y="436" width="60" height="6" fill="#e8e3d0"/>`);
@@ -64,28 +68,43 @@ function bin(bx: number, by: number, overflowing: boolean, r: () => number): str
   const body = `<rect x="${bx}" y="${by}" width="46" height="62" rx="4" fill="#2f7d4a"/><rect x="${bx + 6}" y="${by + 14}" width="34" height="4" fill="#25643b"/>`;
   if (!overflowing) return body + `<rect x="${bx - 3}" y="${by - 8}" width="52" height="10" rx="3" fill="#25643b"/>`;
   const heap = Array.from({ length: 7 }, () => {
-    const cx = bx + 4 + r() * 38, cy = by - 4 - r() * 18;
+    const cx = bx + 4 + r() * 38,
+      cy = by - 4 - r() * 18;
     return `<ellipse cx="${n(cx)}" cy="${n(cy)}" rx="${n(7 + r() * 9)}" ry="${n(5 + r() * 6)}" fill="${pick(r, LITTER)}" stroke="#555" stroke-width="0.8"/>`;
   });
-  return body + heap.join('') + `<rect x="${bx + 40}" y="${by - 18}" width="20" height="9" rx="2" fill="#25643b" transform="rotate(35 ${bx + 50} ${by - 14})"/>`;
+  return (
+    body +
+    heap.join('') +
+    `<rect x="${bx + 40}" y="${by - 18}" width="20" height="9" rx="2" fill="#25643b" transform="rotate(35 ${bx + 50} ${by - 14})"/>`
+  );
 }
 
 function mess(r: () => number): string {
   const parts: string[] = [];
   // a dark stain spreading over the pavement
-  parts.push(`<ellipse cx="${n(180 + r() * 280)}" cy="${n(350 + r() * 25)}" rx="${n(60 + r() * 40)}" ry="${n(14 + r() * 8)}" fill="#6e6257" opacity="0.55"/>`);
+  parts.push(
+    `<ellipse cx="${n(180 + r() * 280)}" cy="${n(350 + r() * 25)}" rx="${n(60 + r() * 40)}" ry="${n(14 + r() * 8)}" fill="#6e6257" opacity="0.55"/>`,
+  );
   // litter: wrappers, bottles, bags
   for (let i = 0; i < 26; i++) {
-    const x = r() * W, y = 305 + r() * 160, a = Math.round(r() * 180), c = pick(r, LITTER);
-    parts.push(r() < 0.5
-      ? `<rect x="${n(x)}" y="${n(y)}" width="${n(8 + r() * 16)}" height="${n(5 + r() * 8)}" fill="${c}" stroke="#444" stroke-width="0.6" transform="rotate(${a} ${n(x)} ${n(y)})"/>`
-      : `<polygon points="${n(x)},${n(y)} ${n(x + 10 + r() * 10)},${n(y + r() * 6)} ${n(x + 4 + r() * 8)},${n(y + 8 + r() * 8)}" fill="${c}" stroke="#444" stroke-width="0.6"/>`);
+    const x = r() * W,
+      y = 305 + r() * 160,
+      a = Math.round(r() * 180),
+      c = pick(r, LITTER);
+    parts.push(
+      r() < 0.5
+        ? `<rect x="${n(x)}" y="${n(y)}" width="${n(8 + r() * 16)}" height="${n(5 + r() * 8)}" fill="${c}" stroke="#444" stroke-width="0.6" transform="rotate(${a} ${n(x)} ${n(y)})"/>`
+        : `<polygon points="${n(x)},${n(y)} ${n(x + 10 + r() * 10)},${n(y + r() * 6)} ${n(x + 4 + r() * 8)},${n(y + 8 + r() * 8)}" fill="${c}" stroke="#444" stroke-width="0.6"/>`,
+    );
   }
   // scribbles on the wall
   for (let i = 0; i < 3; i++) {
     let d = `M ${n(40 + r() * 520)} ${n(190 + r() * 80)}`;
-    for (let k = 0; k < 6; k++) d += ` q ${n(r() * 40 - 20)} ${n(r() * 40 - 20)} ${n(10 + r() * 25)} ${n(r() * 20 - 10)}`;
-    parts.push(`<path d="${d}" fill="none" stroke="${pick(r, ['#c0392b', '#1f3a93', '#111', '#8e44ad'])}" stroke-width="${n(3 + r() * 3)}" stroke-linecap="round"/>`);
+    for (let k = 0; k < 6; k++)
+      d += ` q ${n(r() * 40 - 20)} ${n(r() * 40 - 20)} ${n(10 + r() * 25)} ${n(r() * 20 - 10)}`;
+    parts.push(
+      `<path d="${d}" fill="none" stroke="${pick(r, ['#c0392b', '#1f3a93', '#111', '#8e44ad'])}" stroke-width="${n(3 + r() * 3)}" stroke-linecap="round"/>`,
+    );
   }
   return parts.join('');
 }
@@ -95,7 +114,9 @@ function tidy(r: () => number, revisit: boolean): string {
   const parts: string[] = [];
   for (let px = 60 + r() * 60; px < W - 40; px += 170 + r() * 40) {
     parts.push(`<rect x="${n(px)}" y="352" width="44" height="26" fill="#8d6e52"/>`);
-    parts.push(`<ellipse cx="${n(px + 22)}" cy="348" rx="${revisit ? 30 : 24}" ry="${revisit ? 20 : 15}" fill="${revisit ? '#3f8f3a' : '#4e9f48'}"/>`);
+    parts.push(
+      `<ellipse cx="${n(px + 22)}" cy="348" rx="${revisit ? 30 : 24}" ry="${revisit ? 20 : 15}" fill="${revisit ? '#3f8f3a' : '#4e9f48'}"/>`,
+    );
   }
   return parts.join('');
 }
@@ -106,7 +127,8 @@ export function demoPhotoSvg(seed: string, kind: DemoPhotoKind, label = ''): str
   const base = place(r);
   const bx = 40 + Math.floor(r() * 500);
   const v = rngOf(`${kind}:${seed}:${label}`);
-  const scene = kind === 'before' ? bin(bx, 318, true, v) + mess(v) : tidy(v, kind === 'revisit') + bin(bx, 318, false, v);
+  const scene =
+    kind === 'before' ? bin(bx, 318, true, v) + mess(v) : tidy(v, kind === 'revisit') + bin(bx, 318, false, v);
   // The revisit comes later in the day: warmer light.
   const light = kind === 'revisit' ? `<rect width="${W}" height="${H}" fill="#ffb347" opacity="0.08"/>` : '';
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">${base}${scene}${light}</svg>`;
@@ -118,7 +140,9 @@ export function demoPhotoSvg(seed: string, kind: DemoPhotoKind, label = ''): str
  * drawn.
  */
 export async function demoPhoto(seed: string, kind: DemoPhotoKind, label?: string): Promise<PreparedPhoto> {
-  const jpeg = await sharp(Buffer.from(demoPhotoSvg(seed, kind, label))).jpeg({ quality: 80 }).toBuffer();
+  const jpeg = await sharp(Buffer.from(demoPhotoSvg(seed, kind, label)))
+    .jpeg({ quality: 80 })
+    .toBuffer();
   const [photo] = await preparePhotos([{ name: `demo-${kind}.jpg`, dataBase64: jpeg.toString('base64') }]);
   return photo!;
 }

@@ -10,7 +10,11 @@ export class PointGrid {
   private readonly head: Int32Array;
   private readonly size: number;
 
-  constructor(private readonly reach: number, private readonly cell: number, private readonly rMax: number) {
+  constructor(
+    private readonly reach: number,
+    private readonly cell: number,
+    private readonly rMax: number,
+  ) {
     this.size = Math.ceil((2 * reach) / cell) + 1;
     this.head = new Int32Array(this.size * this.size).fill(-1);
   }

@@ -1,7 +1,13 @@
 import type { Db } from '../../api/db/types';
 import type { Role } from '../../api/auth/roles';
 import {
-  decide, type ActionInput, type CategoryRules, type MachineProblem, type PendingRequest, type ProblemAction, type ProblemState,
+  decide,
+  type ActionInput,
+  type CategoryRules,
+  type MachineProblem,
+  type PendingRequest,
+  type ProblemAction,
+  type ProblemState,
 } from '../../api/domain/problem-machine';
 import { NOTICE_DUE_HOURS } from '../../api/services/problem-sweep';
 import { planProblem, preparePlan, type PlannedProblem, type PlanStep } from './problems';
@@ -166,19 +172,47 @@ const SQL_INSERT_PHOTOS = `
   JOIN problem_events e ON e.problem_id = x.p AND e.seq = x.seq`;
 
 interface RouteBack {
-  k: number; gridId: number | null; streetId: number | null; leadUnitId: number | null;
-  leader: { personId: number; name: string } | null; members: { personId: number; name: string }[];
-  supportUnitIds: number[]; communityUnits: { unitId: number; role: string }[];
+  k: number;
+  gridId: number | null;
+  streetId: number | null;
+  leadUnitId: number | null;
+  leader: { personId: number; name: string } | null;
+  members: { personId: number; name: string }[];
+  supportUnitIds: number[];
+  communityUnits: { unitId: number; role: string }[];
 }
-interface Actor { id: number; name: string; role: Role; unitId: number | null }
+interface Actor {
+  id: number;
+  name: string;
+  role: Role;
+  unitId: number | null;
+}
 
 /** Problem columns as the service leaves them, built up step by step. */
 interface Row {
-  state: ProblemState; urgent: boolean; assigneeUnitId: number | null; verifiedAt: Date | null; assignedAt: Date | null;
-  deadline: Date | null; fixedAt: Date | null; closedAt: Date | null; closedOnTime: boolean | null; revisitDueAt: Date | null;
-  revisitedAt: Date | null; suspendedAt: Date | null; pendingRequest: PendingRequest | null; duplicateOf: number | null;
-  reworkCount: number; relapseCount: number; returnCount: number; extensionCount: number; supervisionCount: number;
-  accountabilityCount: number; cycle: number; version: number; updatedAt: Date;
+  state: ProblemState;
+  urgent: boolean;
+  assigneeUnitId: number | null;
+  verifiedAt: Date | null;
+  assignedAt: Date | null;
+  deadline: Date | null;
+  fixedAt: Date | null;
+  closedAt: Date | null;
+  closedOnTime: boolean | null;
+  revisitDueAt: Date | null;
+  revisitedAt: Date | null;
+  suspendedAt: Date | null;
+  pendingRequest: PendingRequest | null;
+  duplicateOf: number | null;
+  reworkCount: number;
+  relapseCount: number;
+  returnCount: number;
+  extensionCount: number;
+  supervisionCount: number;
+  accountabilityCount: number;
+  cycle: number;
+  version: number;
+  updatedAt: Date;
 }
 
 const ceilHourAfter = (t: number) => Math.floor(t / HOUR) * HOUR + HOUR; // the first hour boundary strictly after t
@@ -208,27 +242,38 @@ export async function bulkInsertProblems(db: Db, options: BulkOptions): Promise<
       FROM staff s JOIN people p ON p.id = s.person_id
       ON CONFLICT DO NOTHING RETURNING id, username)
     UPDATE people p SET user_id = made.id FROM made WHERE made.username = 'demo.p' || p.id AND p.user_id IS NULL`);
-  const people = new Map((await db.query<{ personId: number; id: number; name: string; role: Role }>(
-    `SELECT p.id AS "personId", u.id, u.display_name AS name, u.role::text AS role FROM people p JOIN users u ON u.id = p.user_id WHERE u.active`)).rows
-    .map((r) => [r.personId, { id: r.id, name: r.name, role: r.role, unitId: null } as Actor]));
-  const asActor = async (a: Promise<{ id: number; displayName: string; role: Role; unitId?: number | null }>): Promise<Actor> => {
+  const people = new Map(
+    (
+      await db.query<{ personId: number; id: number; name: string; role: Role }>(
+        `SELECT p.id AS "personId", u.id, u.display_name AS name, u.role::text AS role FROM people p JOIN users u ON u.id = p.user_id WHERE u.active`,
+      )
+    ).rows.map((r) => [r.personId, { id: r.id, name: r.name, role: r.role, unitId: null } as Actor]),
+  );
+  const asActor = async (
+    a: Promise<{ id: number; displayName: string; role: Role; unitId?: number | null }>,
+  ): Promise<Actor> => {
     const x = await a;
     return { id: x.id, name: x.displayName, role: x.role, unitId: x.unitId ?? null };
   };
   const commander = await asActor(actors.cityWide('commander'));
   // made before the chunks: inside a chunk's transaction the embedded database has no other connection
   const supervisors = new Map<number, Actor>();
-  for (const { id } of (await db.query<{ id: number }>(`SELECT id FROM areas WHERE level = 'street' ORDER BY code`)).rows) supervisors.set(id, await asActor(actors.supervisor(id)));
+  for (const { id } of (await db.query<{ id: number }>(`SELECT id FROM areas WHERE level = 'street' ORDER BY code`))
+    .rows)
+    supervisors.set(id, await asActor(actors.supervisor(id)));
   const liaisons = new Map<number, Actor>();
   for (const u of units) liaisons.set(u.id, await asActor(actors.unit(u.id)));
-  const supervisor = (streetId: number | null) => (streetId === null ? commander : supervisors.get(streetId) ?? commander);
+  const supervisor = (streetId: number | null) =>
+    streetId === null ? commander : (supervisors.get(streetId) ?? commander);
   const liaison = (unitId: number) => liaisons.get(unitId)!;
 
   // the seed's photos (same seed: the same blobs)
   const photos = await demoPhotoPool(options.seed);
   for (const p of [...photos.before, ...photos.after, ...photos.revisit]) {
-    await db.query(`INSERT INTO photo_blobs (sha256, mime, width, height, bytes, thumb) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (sha256) DO NOTHING`,
-      [p.sha256, p.mime, p.width, p.height, p.bytes, p.thumb]);
+    await db.query(
+      `INSERT INTO photo_blobs (sha256, mime, width, height, bytes, thumb) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (sha256) DO NOTHING`,
+      [p.sha256, p.mime, p.width, p.height, p.bytes, p.thumb],
+    );
   }
 
   const chunk = Math.max(1, options.chunk ?? 10_000);
@@ -248,12 +293,23 @@ export async function bulkInsertProblems(db: Db, options: BulkOptions): Promise<
     for (let j = start; j < start + n; j++) plans.push(planProblem(ctx, indices[j]!));
     ms.js += performance.now() - t;
     // ids in plan order, before any later chunk is replayed (its duplicates name them)
-    const ids = (await db.query<{ id: number }>(`SELECT nextval(pg_get_serial_sequence('problems', 'id'))::bigint AS id FROM generate_series(1, $1)`, [n])).rows.map((r) => Number(r.id));
+    const ids = (
+      await db.query<{ id: number }>(
+        `SELECT nextval(pg_get_serial_sequence('problems', 'id'))::bigint AS id FROM generate_series(1, $1)`,
+        [n],
+      )
+    ).rows.map((r) => Number(r.id));
     plans.forEach((p, j) => idOf.set(p.index, ids[j]!));
-    const job = writeChunk(plans, previous).then(() => { done += n; options.onProgress?.(done, indices.length); });
+    const job = writeChunk(plans, previous).then(() => {
+      done += n;
+      options.onProgress?.(done, indices.length);
+    });
     previous = job;
     running.add(job);
-    void job.then(() => running.delete(job), () => running.delete(job));
+    void job.then(
+      () => running.delete(job),
+      () => running.delete(job),
+    );
     if (running.size >= workers) await Promise.race(running);
   }
   await previous; // the last commits after all the others (and fails if any did)
@@ -270,15 +326,22 @@ export async function bulkInsertProblems(db: Db, options: BulkOptions): Promise<
       let t = performance.now();
       // bench data: a crash loses at most the last chunks, so commits need not wait for the disk
       if (db.kind === 'postgres') await tx.query('SET LOCAL synchronous_commit = off');
-      await tx.query(`CREATE TEMP TABLE bulk_routes (k int PRIMARY KEY, grid_id int, community_id int, street_id int, area_code text, street_code text, routing jsonb) ON COMMIT DROP`);
-      const pts = JSON.stringify(plans.map((p) => ({ k: p.index, lon: p.lon, lat: p.lat, at: new Date(p.steps[0]!.at).toISOString() })));
+      await tx.query(
+        `CREATE TEMP TABLE bulk_routes (k int PRIMARY KEY, grid_id int, community_id int, street_id int, area_code text, street_code text, routing jsonb) ON COMMIT DROP`,
+      );
+      const pts = JSON.stringify(
+        plans.map((p) => ({ k: p.index, lon: p.lon, lat: p.lat, at: new Date(p.steps[0]!.at).toISOString() })),
+      );
       await tx.query(SQL_ROUTE_IN_GRID, [pts]);
       await tx.query(SQL_ROUTE_OUTSIDE, [pts]);
       const routes = new Map((await tx.query<RouteBack>(SQL_ROUTES_BACK)).rows.map((r) => [r.k, r]));
       ms.routing += performance.now() - t;
 
       t = performance.now();
-      const problemRows: object[] = [], events: object[] = [], notices: Omit<NoticeDraft, 'id' | 'number'>[] = [], links: object[] = [];
+      const problemRows: object[] = [],
+        events: object[] = [],
+        notices: Omit<NoticeDraft, 'id' | 'number'>[] = [],
+        links: object[] = [];
       for (const p of plans) {
         const r = routes.get(p.index);
         if (!r) throw new Error(`bulk problems: plan ${p.index} at ${p.lon}, ${p.lat} lies outside the county`);
@@ -289,16 +352,37 @@ export async function bulkInsertProblems(db: Db, options: BulkOptions): Promise<
         for (const x of out.photos) links.push(x);
       }
       // notice ids and numbers, then the notice events can name them
-      const noticeIds = notices.length ? (await tx.query<{ id: number; n: number }>(
-        `SELECT nextval(pg_get_serial_sequence('problem_notices', 'id'))::bigint AS id, nextval('problem_notice_number')::bigint AS n FROM generate_series(1, $1)`, [notices.length])).rows : [];
+      const noticeIds = notices.length
+        ? (
+            await tx.query<{ id: number; n: number }>(
+              `SELECT nextval(pg_get_serial_sequence('problem_notices', 'id'))::bigint AS id, nextval('problem_notice_number')::bigint AS n FROM generate_series(1, $1)`,
+              [notices.length],
+            )
+          ).rows
+        : [];
       const noticeRows = notices.map((d, i) => {
         const id = Number(noticeIds[i]!.id);
         const number = `${d.kind === 'supervision' ? '督办' : '问责'}〔${beijingYear(d.issuedAt)}〕第${String(noticeIds[i]!.n).padStart(4, '0')}号`;
         const ev = d.event as { data: Record<string, unknown> };
         ev.data = { noticeId: id, number, kind: d.kind, dueAt: new Date(d.dueAt).toISOString() };
-        return { id, p: d.p, kind: d.kind, cycle: d.cycle, number, issued_at: new Date(d.issuedAt), due_at: new Date(d.dueAt), unit_id: d.unitId, resolved_at: d.resolvedAt === null ? null : new Date(d.resolvedAt) };
+        return {
+          id,
+          p: d.p,
+          kind: d.kind,
+          cycle: d.cycle,
+          number,
+          issued_at: new Date(d.issuedAt),
+          due_at: new Date(d.dueAt),
+          unit_id: d.unitId,
+          resolved_at: d.resolvedAt === null ? null : new Date(d.resolvedAt),
+        };
       });
-      const body = { problems: JSON.stringify(problemRows), events: JSON.stringify(events), notices: JSON.stringify(noticeRows), links: JSON.stringify(links) };
+      const body = {
+        problems: JSON.stringify(problemRows),
+        events: JSON.stringify(events),
+        notices: JSON.stringify(noticeRows),
+        links: JSON.stringify(links),
+      };
       ms.js += performance.now() - t;
 
       await after;
@@ -318,39 +402,98 @@ export async function bulkInsertProblems(db: Db, options: BulkOptions): Promise<
   }
 
   interface NoticeDraft {
-    id: number; number: string; p: number; kind: 'supervision' | 'accountability'; cycle: number;
-    issuedAt: number; dueAt: number; unitId: number | null; resolvedAt: number | null; event: object;
+    id: number;
+    number: string;
+    p: number;
+    kind: 'supervision' | 'accountability';
+    cycle: number;
+    issuedAt: number;
+    dueAt: number;
+    unitId: number | null;
+    resolvedAt: number | null;
+    event: object;
   }
 
   /** One problem's life through the machine, with the sweep's notices at every simulated hour. */
   function replay(p: PlannedProblem, r: RouteBack) {
     const cat = categories.get(p.categoryCode)!;
-    const rules: CategoryRules = { deadlineHours: cat.deadlineHours, workingDays: cat.workingDays, revisitDays: cat.revisitDays };
+    const rules: CategoryRules = {
+      deadlineHours: cat.deadlineHours,
+      workingDays: cat.workingDays,
+      revisitDays: cat.revisitDays,
+    };
     const id = idOf.get(p.index)!;
     const reportedAt = p.steps[0]!.at;
     const reporter = reporterOf(p, r);
     const row: Row = {
-      state: 'reported', urgent: p.urgent, assigneeUnitId: null, verifiedAt: null, assignedAt: null, deadline: null, fixedAt: null,
-      closedAt: null, closedOnTime: null, revisitDueAt: null, revisitedAt: null, suspendedAt: null, pendingRequest: null, duplicateOf: null,
-      reworkCount: 0, relapseCount: 0, returnCount: 0, extensionCount: 0, supervisionCount: 0, accountabilityCount: 0, cycle: 0, version: 1,
+      state: 'reported',
+      urgent: p.urgent,
+      assigneeUnitId: null,
+      verifiedAt: null,
+      assignedAt: null,
+      deadline: null,
+      fixedAt: null,
+      closedAt: null,
+      closedOnTime: null,
+      revisitDueAt: null,
+      revisitedAt: null,
+      suspendedAt: null,
+      pendingRequest: null,
+      duplicateOf: null,
+      reworkCount: 0,
+      relapseCount: 0,
+      returnCount: 0,
+      extensionCount: 0,
+      supervisionCount: 0,
+      accountabilityCount: 0,
+      cycle: 0,
+      version: 1,
       updatedAt: new Date(reportedAt),
     };
     const events: Record<string, unknown>[] = [];
     const notices: Omit<NoticeDraft, 'id' | 'number'>[] = [];
     const links: object[] = [];
-    const event = (e: { action: string; from: ProblemState | null; to: ProblemState; comment: string | null; data: object }, actor: Actor | null, at: number) => {
-      const ev = { p: id, seq: row.version, action: e.action, from_state: e.from, to_state: e.to, actor_id: actor?.id ?? null, actor_name: actor?.name ?? null,
-        actor_role: actor?.role ?? null, actor_unit_id: actor?.unitId ?? null, at: new Date(at), comment: e.comment, data: e.data };
+    const event = (
+      e: { action: string; from: ProblemState | null; to: ProblemState; comment: string | null; data: object },
+      actor: Actor | null,
+      at: number,
+    ) => {
+      const ev = {
+        p: id,
+        seq: row.version,
+        action: e.action,
+        from_state: e.from,
+        to_state: e.to,
+        actor_id: actor?.id ?? null,
+        actor_name: actor?.name ?? null,
+        actor_role: actor?.role ?? null,
+        actor_unit_id: actor?.unitId ?? null,
+        at: new Date(at),
+        comment: e.comment,
+        data: e.data,
+      };
       events.push(ev);
       return ev;
     };
-    event({ action: 'report', from: null, to: 'reported', comment: null, data: { source: p.source, urgent: p.urgent, outsideGrid: r.gridId === null } }, reporter, reportedAt);
-    if (p.source !== 'citizen' && p.source !== 'higher_level') links.push({ p: id, seq: 1, kind: 'before', sha256: photos.before[p.index % photos.before.length]!.sha256 });
+    event(
+      {
+        action: 'report',
+        from: null,
+        to: 'reported',
+        comment: null,
+        data: { source: p.source, urgent: p.urgent, outsideGrid: r.gridId === null },
+      },
+      reporter,
+      reportedAt,
+    );
+    if (p.source !== 'citizen' && p.source !== 'higher_level')
+      links.push({ p: id, seq: 1, kind: 'before', sha256: photos.before[p.index % photos.before.length]!.sha256 });
 
     // the sweep: at every hour boundary after a step (and at the window's end), before any step
     // at that same instant; supervision once per cycle past the deadline, accountability once
     // the supervision notice is due and the problem is still assigned
-    const sup = new Map<number, number>(), acc = new Set<number>();
+    const sup = new Map<number, number>(),
+      acc = new Set<number>();
     const sweepUntil = (after: number, until: number, last: boolean) => {
       if (row.state !== 'assigned' || !row.deadline) return;
       const d = row.deadline.getTime();
@@ -362,31 +505,72 @@ export async function bulkInsertProblems(db: Db, options: BulkOptions): Promise<
       for (;;) {
         const c = row.cycle;
         let h: number | null, kind: 'supervision' | 'accountability';
-        if (!sup.has(c)) { h = sweepAt(d); kind = 'supervision'; } else if (!acc.has(c)) { h = sweepAt(Math.max(d, sup.get(c)! + NOTICE_DUE_HOURS * HOUR)); kind = 'accountability'; } else return;
+        if (!sup.has(c)) {
+          h = sweepAt(d);
+          kind = 'supervision';
+        } else if (!acc.has(c)) {
+          h = sweepAt(Math.max(d, sup.get(c)! + NOTICE_DUE_HOURS * HOUR));
+          kind = 'accountability';
+        } else return;
         if (h === null) return;
-        if (kind === 'supervision') { sup.set(c, h); row.supervisionCount++; } else { acc.add(c); row.accountabilityCount++; }
+        if (kind === 'supervision') {
+          sup.set(c, h);
+          row.supervisionCount++;
+        } else {
+          acc.add(c);
+          row.accountabilityCount++;
+        }
         row.version++;
         row.updatedAt = new Date(h);
-        const ev = event({ action: `${kind}_notice`, from: 'assigned', to: 'assigned', comment: null, data: {} }, null, h);
-        notices.push({ p: id, kind, cycle: c, issuedAt: h, dueAt: h + NOTICE_DUE_HOURS * HOUR, unitId: row.assigneeUnitId, resolvedAt: null, event: ev });
+        const ev = event(
+          { action: `${kind}_notice`, from: 'assigned', to: 'assigned', comment: null, data: {} },
+          null,
+          h,
+        );
+        notices.push({
+          p: id,
+          kind,
+          cycle: c,
+          issuedAt: h,
+          dueAt: h + NOTICE_DUE_HOURS * HOUR,
+          unitId: row.assigneeUnitId,
+          resolvedAt: null,
+          event: ev,
+        });
         after = h;
       }
     };
 
-    let prev = reportedAt, returnedBy: number | null = null;
+    let prev = reportedAt,
+      returnedBy: number | null = null;
     for (const s of p.steps.slice(1)) {
       sweepUntil(prev, s.at, false);
       const { actor, input } = inputOf(p, s, r, row, returnedBy);
-      const d = decide(machineOf(row, r), s.action as ProblemAction, input, { id: actor.id, name: actor.name, role: actor.role, unitId: actor.unitId }, new Date(s.at), rules);
-      if (d.kind !== 'ok') throw new Error(`bulk problems: plan ${p.index} step ${s.action} refused by the machine: ${d.kind}`);
+      const d = decide(
+        machineOf(row, r),
+        s.action as ProblemAction,
+        input,
+        { id: actor.id, name: actor.name, role: actor.role, unitId: actor.unitId },
+        new Date(s.at),
+        rules,
+      );
+      if (d.kind !== 'ok')
+        throw new Error(`bulk problems: plan ${p.index} step ${s.action} refused by the machine: ${d.kind}`);
       if (s.action === 'return') returnedBy = row.assigneeUnitId;
       const leaving = row.state === 'assigned' && d.event.to !== 'assigned';
       Object.assign(row, d.patch);
       row.version++;
       row.updatedAt = new Date(s.at);
       event(d.event, actor, s.at);
-      if (s.action === 'fix') links.push({ p: id, seq: row.version, kind: 'after', sha256: photos.after[s.photo ?? 0]!.sha256 });
-      if (s.action === 'revisit' && !s.holds) links.push({ p: id, seq: row.version, kind: 'revisit', sha256: photos.revisit[p.index % photos.revisit.length]!.sha256 });
+      if (s.action === 'fix')
+        links.push({ p: id, seq: row.version, kind: 'after', sha256: photos.after[s.photo ?? 0]!.sha256 });
+      if (s.action === 'revisit' && !s.holds)
+        links.push({
+          p: id,
+          seq: row.version,
+          kind: 'revisit',
+          sha256: photos.revisit[p.index % photos.revisit.length]!.sha256,
+        });
       if (leaving) for (const nt of notices) if (nt.resolvedAt === null) nt.resolvedAt = s.at;
       prev = s.at;
     }
@@ -395,24 +579,62 @@ export async function bulkInsertProblems(db: Db, options: BulkOptions): Promise<
     const iso = (x: Date | null) => (x ? x.toISOString() : null);
     return {
       row: {
-        k: p.index, id, category_id: cat.id, source: p.source, description: p.description, address: p.address, lon: p.lon, lat: p.lat,
-        reported_by: reporter.id, reported_at: new Date(reportedAt).toISOString(), state: row.state, urgent: row.urgent, assignee_unit_id: row.assigneeUnitId,
-        verified_at: iso(row.verifiedAt), assigned_at: iso(row.assignedAt), deadline: iso(row.deadline), fixed_at: iso(row.fixedAt), closed_at: iso(row.closedAt),
-        closed_on_time: row.closedOnTime, revisit_due_at: iso(row.revisitDueAt), revisited_at: iso(row.revisitedAt), suspended_at: iso(row.suspendedAt),
-        pending_request: row.pendingRequest, duplicate_of: row.duplicateOf, rework_count: row.reworkCount, relapse_count: row.relapseCount,
-        return_count: row.returnCount, extension_count: row.extensionCount, supervision_count: row.supervisionCount,
-        accountability_count: row.accountabilityCount, cycle: row.cycle, version: row.version, updated_at: row.updatedAt.toISOString(),
+        k: p.index,
+        id,
+        category_id: cat.id,
+        source: p.source,
+        description: p.description,
+        address: p.address,
+        lon: p.lon,
+        lat: p.lat,
+        reported_by: reporter.id,
+        reported_at: new Date(reportedAt).toISOString(),
+        state: row.state,
+        urgent: row.urgent,
+        assignee_unit_id: row.assigneeUnitId,
+        verified_at: iso(row.verifiedAt),
+        assigned_at: iso(row.assignedAt),
+        deadline: iso(row.deadline),
+        fixed_at: iso(row.fixedAt),
+        closed_at: iso(row.closedAt),
+        closed_on_time: row.closedOnTime,
+        revisit_due_at: iso(row.revisitDueAt),
+        revisited_at: iso(row.revisitedAt),
+        suspended_at: iso(row.suspendedAt),
+        pending_request: row.pendingRequest,
+        duplicate_of: row.duplicateOf,
+        rework_count: row.reworkCount,
+        relapse_count: row.relapseCount,
+        return_count: row.returnCount,
+        extension_count: row.extensionCount,
+        supervision_count: row.supervisionCount,
+        accountability_count: row.accountabilityCount,
+        cycle: row.cycle,
+        version: row.version,
+        updated_at: row.updatedAt.toISOString(),
       },
-      events, notices, photos: links,
+      events,
+      notices,
+      photos: links,
     };
   }
 
   function machineOf(row: Row, r: RouteBack): MachineProblem {
     return {
-      state: row.state, urgent: row.urgent, assigneeUnitId: row.assigneeUnitId,
+      state: row.state,
+      urgent: row.urgent,
+      assigneeUnitId: row.assigneeUnitId,
       routedUnitId: r.leadUnitId ?? r.communityUnits.find((u) => u.role === 'lead')?.unitId ?? null,
-      deadline: row.deadline, assignedAt: row.assignedAt, fixedAt: row.fixedAt, suspendedAt: row.suspendedAt, pendingRequest: row.pendingRequest,
-      cycle: row.cycle, reworkCount: row.reworkCount, relapseCount: row.relapseCount, returnCount: row.returnCount, extensionCount: row.extensionCount,
+      deadline: row.deadline,
+      assignedAt: row.assignedAt,
+      fixedAt: row.fixedAt,
+      suspendedAt: row.suspendedAt,
+      pendingRequest: row.pendingRequest,
+      cycle: row.cycle,
+      reworkCount: row.reworkCount,
+      relapseCount: row.relapseCount,
+      returnCount: row.returnCount,
+      extensionCount: row.extensionCount,
     };
   }
 
@@ -430,24 +652,48 @@ export async function bulkInsertProblems(db: Db, options: BulkOptions): Promise<
   }
 
   /** The account and the input of a step, as the demo seed chooses them (first candidate). */
-  function inputOf(p: PlannedProblem, s: PlanStep, r: RouteBack, row: Row, returnedBy: number | null): { actor: Actor; input: ActionInput } {
+  function inputOf(
+    p: PlannedProblem,
+    s: PlanStep,
+    r: RouteBack,
+    row: Row,
+    returnedBy: number | null,
+  ): { actor: Actor; input: ActionInput } {
     const input: ActionInput = { comment: s.comment ?? null, reason: s.reason ?? null };
-    const command = (['citizen', 'camera', 'higher_level'].includes(p.source) && ['verify', 'reject', 'mark_duplicate', 'assign'].includes(s.action))
-      || ['approve_extension', 'deny_extension', 'approve_suspension', 'deny_suspension', 'resume'].includes(s.action);
+    const command =
+      (['citizen', 'camera', 'higher_level'].includes(p.source) &&
+        ['verify', 'reject', 'mark_duplicate', 'assign'].includes(s.action)) ||
+      ['approve_extension', 'deny_extension', 'approve_suspension', 'deny_suspension', 'resume'].includes(s.action);
     const reviewer = command ? commander : supervisor(r.streetId);
     const leader = r.leader ? people.get(r.leader.personId) : undefined;
     const member = r.members[0] ? people.get(r.members[0].personId) : undefined;
     const unit = row.assigneeUnitId ? liaison(row.assigneeUnitId) : undefined;
     let actor: Actor;
-    if (s.by === 'grid') actor = (s.action === 'revisit' ? (leader?.role === 'grid_leader' ? leader : reviewer) : leader ?? member ?? unit) ?? reviewer;
+    if (s.by === 'grid')
+      actor =
+        (s.action === 'revisit' ? (leader?.role === 'grid_leader' ? leader : reviewer) : (leader ?? member ?? unit)) ??
+        reviewer;
     else if (s.by === 'unit') actor = unit ?? leader ?? reviewer;
     else actor = reviewer;
     switch (s.action) {
-      case 'mark_duplicate': input.duplicateOf = idOf.get(s.duplicateOf!) ?? null; break;
-      case 'assign': input.unitId = chooseAssignee(r, s, returnedBy, () => handlerUnit(categories.get(p.categoryCode)?.handler ?? null, units)); break;
-      case 'request_extension': input.deadline = new Date((row.deadline?.getTime() ?? s.at) + (s.extendHours ?? 24) * HOUR); break;
-      case 'fix': input.photoCount = 1; break;
-      case 'revisit': input.holds = s.holds ?? true; input.photoCount = s.holds ? 0 : 1; break;
+      case 'mark_duplicate':
+        input.duplicateOf = idOf.get(s.duplicateOf!) ?? null;
+        break;
+      case 'assign':
+        input.unitId = chooseAssignee(r, s, returnedBy, () =>
+          handlerUnit(categories.get(p.categoryCode)?.handler ?? null, units),
+        );
+        break;
+      case 'request_extension':
+        input.deadline = new Date((row.deadline?.getTime() ?? s.at) + (s.extendHours ?? 24) * HOUR);
+        break;
+      case 'fix':
+        input.photoCount = 1;
+        break;
+      case 'revisit':
+        input.holds = s.holds ?? true;
+        input.photoCount = s.holds ? 0 : 1;
+        break;
       default:
     }
     return { actor, input };

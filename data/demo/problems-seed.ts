@@ -4,12 +4,26 @@ import { controllableClock, type ControllableClock } from '../../api/domain/cloc
 import type { ProblemAction } from '../../api/domain/problem-machine';
 import { AppError } from '../../api/errors';
 import type { PreparedPhoto } from '../../api/services/photos';
-import { applyTransition, recordProblem, sweepOverdue, type ActionRequest, type ProblemActor, type TransitionResult } from '../../api/services/problems';
+import {
+  applyTransition,
+  recordProblem,
+  sweepOverdue,
+  type ActionRequest,
+  type ProblemActor,
+  type TransitionResult,
+} from '../../api/services/problems';
 import type { Routing } from '../../api/schemas/problems';
 import { demoNow } from './day';
 import { demoPhoto } from './photos';
 import {
-  PLAN_PHOTOS, planProblems, type PlanCategory, type PlanCity, type PlanPolygon, type PlannedProblem, type PlanStep, type ProblemPlan,
+  PLAN_PHOTOS,
+  planProblems,
+  type PlanCategory,
+  type PlanCity,
+  type PlanPolygon,
+  type PlannedProblem,
+  type PlanStep,
+  type ProblemPlan,
 } from './problems';
 
 /**
@@ -30,25 +44,44 @@ export async function loadPlanCity(q: Queryable): Promise<PlanCity> {
     const g = JSON.parse(json) as GeoJSON.Polygon | GeoJSON.MultiPolygon;
     return (g.type === 'Polygon' ? [g.coordinates] : g.coordinates) as PlanPolygon[];
   };
-  const county = (await q.query<{ g: string }>(`SELECT ST_AsGeoJSON(geom, 7) AS g FROM areas WHERE level = 'county' ORDER BY code`)).rows.flatMap((r) => polys(r.g));
-  const grids = (await q.query<{ code: string; g: string }>(`SELECT code, ST_AsGeoJSON(geom, 7) AS g FROM areas WHERE level = 'grid' ORDER BY code`)).rows
-    .map((r) => ({ code: r.code, polygons: polys(r.g) }));
-  const roads = (await q.query<{ name: string | null; g: string }>(
-    `SELECT name, ST_AsGeoJSON(geom, 7) AS g FROM basemap_features
-     WHERE kind IN ('road_major', 'road_minor') AND GeometryType(geom) = 'LINESTRING' ORDER BY id`)).rows
-    .map((r) => ({ name: r.name, coordinates: (JSON.parse(r.g) as GeoJSON.LineString).coordinates as [number, number][] }));
+  const county = (
+    await q.query<{ g: string }>(`SELECT ST_AsGeoJSON(geom, 7) AS g FROM areas WHERE level = 'county' ORDER BY code`)
+  ).rows.flatMap((r) => polys(r.g));
+  const grids = (
+    await q.query<{ code: string; g: string }>(
+      `SELECT code, ST_AsGeoJSON(geom, 7) AS g FROM areas WHERE level = 'grid' ORDER BY code`,
+    )
+  ).rows.map((r) => ({ code: r.code, polygons: polys(r.g) }));
+  const roads = (
+    await q.query<{ name: string | null; g: string }>(
+      `SELECT name, ST_AsGeoJSON(geom, 7) AS g FROM basemap_features
+     WHERE kind IN ('road_major', 'road_minor') AND GeometryType(geom) = 'LINESTRING' ORDER BY id`,
+    )
+  ).rows.map((r) => ({
+    name: r.name,
+    coordinates: (JSON.parse(r.g) as GeoJSON.LineString).coordinates as [number, number][],
+  }));
   return { county, grids, roads };
 }
 
 /** Active leaf categories (by code: ids differ between databases). */
-export async function loadPlanCategories(q: Queryable): Promise<(PlanCategory & { id: number; handler: string | null })[]> {
-  return (await q.query<PlanCategory & { id: number; handler: string | null; parent: string | null; grandparent: string | null }>(
-    `SELECT c.id, c.code, c.name_zh AS "nameZh", c.deadline_hours AS "deadlineHours", c.working_days AS "workingDays",
+export async function loadPlanCategories(
+  q: Queryable,
+): Promise<(PlanCategory & { id: number; handler: string | null })[]> {
+  return (
+    await q.query<
+      PlanCategory & { id: number; handler: string | null; parent: string | null; grandparent: string | null }
+    >(
+      `SELECT c.id, c.code, c.name_zh AS "nameZh", c.deadline_hours AS "deadlineHours", c.working_days AS "workingDays",
             c.revisit_days AS "revisitDays", c.urgent, c.handler, p.name_zh AS parent, gp.name_zh AS grandparent
      FROM problem_categories c
      LEFT JOIN problem_categories p ON p.id = c.parent_id LEFT JOIN problem_categories gp ON gp.id = p.parent_id
-     WHERE c.level = 3 AND c.active ORDER BY c.code`)).rows
-    .map(({ parent, grandparent, ...c }) => ({ ...c, parentNamesZh: [grandparent, parent].filter((n): n is string => !!n) }));
+     WHERE c.level = 3 AND c.active ORDER BY c.code`,
+    )
+  ).rows.map(({ parent, grandparent, ...c }) => ({
+    ...c,
+    parentNamesZh: [grandparent, parent].filter((n): n is string => !!n),
+  }));
 }
 
 export interface DemoProblemOptions {
@@ -70,7 +103,12 @@ export interface DemoProblemOptions {
 export async function planDemoProblems(q: Queryable, options: DemoProblemOptions = {}): Promise<ProblemPlan> {
   const now = demoNow(options.now ?? new Date()).getTime();
   const [city, categories] = [await loadPlanCity(q), await loadPlanCategories(q)];
-  return planProblems(city, categories, { seed: options.seed ?? 20261125, from: now - (options.days ?? 90) * DAY, to: now, count: options.count ?? 5000 });
+  return planProblems(city, categories, {
+    seed: options.seed ?? 20261125,
+    from: now - (options.days ?? 90) * DAY,
+    to: now,
+    count: options.count ?? 5000,
+  });
 }
 
 export interface DemoProblemsSummary {
@@ -86,7 +124,11 @@ export interface DemoProblemsSummary {
 
 // ---- decisions both writers share ----
 
-export interface PhotoPool { before: PreparedPhoto[]; after: PreparedPhoto[]; revisit: PreparedPhoto[] }
+export interface PhotoPool {
+  before: PreparedPhoto[];
+  after: PreparedPhoto[];
+  revisit: PreparedPhoto[];
+}
 const pools = new Map<number, Promise<PhotoPool>>();
 
 /**
@@ -101,24 +143,41 @@ export function demoPhotoPool(seed: number): Promise<PhotoPool> {
       for (let i = 0; i < n; i++) out.push(await demoPhoto(`demo-${seed}-${i}`, kind));
       return out;
     };
-    pool = (async () => ({ before: await make('before', PLAN_PHOTOS), after: await make('after', PLAN_PHOTOS), revisit: await make('revisit', 2) }))();
+    pool = (async () => ({
+      before: await make('before', PLAN_PHOTOS),
+      after: await make('after', PLAN_PHOTOS),
+      revisit: await make('revisit', 2),
+    }))();
     pools.set(seed, pool);
   }
   return pool;
 }
 
 /** The units routed with a problem, as far as assignment cares. */
-export interface RoutedUnits { leadUnitId: number | null; supportUnitIds: number[]; communityUnits: { unitId: number; role: string }[] }
+export interface RoutedUnits {
+  leadUnitId: number | null;
+  supportUnitIds: number[];
+  communityUnits: { unitId: number; role: string }[];
+}
 
 /**
  * The unit an assignment names: none (the service's default, the routed lead unit) unless the
  * problem was returned as "not ours" — then another unit of the place — or nobody contracts the
  * place — then the department that handles this kind of problem.
  */
-export function chooseAssignee(r: RoutedUnits, s: Pick<PlanStep, 'otherUnit'>, returnedBy: number | null, handler: () => number | null): number | null {
+export function chooseAssignee(
+  r: RoutedUnits,
+  s: Pick<PlanStep, 'otherUnit'>,
+  returnedBy: number | null,
+  handler: () => number | null,
+): number | null {
   const routed = r.leadUnitId ?? r.communityUnits.find((u) => u.role === 'lead')?.unitId ?? null;
   if (s.otherUnit) {
-    const others = [...r.supportUnitIds, ...r.communityUnits.map((u) => u.unitId), ...(r.leadUnitId ? [r.leadUnitId] : [])].filter((id) => id !== returnedBy);
+    const others = [
+      ...r.supportUnitIds,
+      ...r.communityUnits.map((u) => u.unitId),
+      ...(r.leadUnitId ? [r.leadUnitId] : []),
+    ].filter((id) => id !== returnedBy);
     if (others.length) return others[0]!;
   }
   return routed !== null ? null : handler();
@@ -126,9 +185,22 @@ export function chooseAssignee(r: RoutedUnits, s: Pick<PlanStep, 'otherUnit'>, r
 
 // A category's handler (migration 006) → a word of the unit's name in the demo's unit list.
 const HANDLER_UNITS: [string, string][] = [
-  ['城管', '综合行政执法'], ['执法', '综合行政执法'], ['环卫', '综合行政执法'], ['住建', '住建'], ['市场监管', '市场监管'],
-  ['生态环境', '生态环境'], ['交警', '交通警察'], ['公安', '公安'], ['交通', '交通运输'], ['卫生', '卫生健康'], ['爱卫', '卫生健康'],
-  ['供电', '供电'], ['通信', '电信'], ['自然资源', '自然资源'], ['农业', '农业农村'], ['宣传', '宣传部'],
+  ['城管', '综合行政执法'],
+  ['执法', '综合行政执法'],
+  ['环卫', '综合行政执法'],
+  ['住建', '住建'],
+  ['市场监管', '市场监管'],
+  ['生态环境', '生态环境'],
+  ['交警', '交通警察'],
+  ['公安', '公安'],
+  ['交通', '交通运输'],
+  ['卫生', '卫生健康'],
+  ['爱卫', '卫生健康'],
+  ['供电', '供电'],
+  ['通信', '电信'],
+  ['自然资源', '自然资源'],
+  ['农业', '农业农村'],
+  ['宣传', '宣传部'],
 ];
 
 /** The unit that handles a kind of problem where nobody contracts the place (else the first unit). */
@@ -143,7 +215,12 @@ export function handlerUnit(handler: string | null, units: { id: number; name: s
 
 // ---- accounts ----
 
-interface Known { id: number; displayName: string; role: Role; unitId: number | null }
+interface Known {
+  id: number;
+  displayName: string;
+  role: Role;
+  unitId: number | null;
+}
 const NO_LOGIN = '!demo-actor-no-login'; // not an argon2 hash: verifyPassword never accepts it
 
 /**
@@ -157,7 +234,9 @@ export class Actors {
   constructor(private readonly db: Db) {}
 
   private async actor(u: Known): Promise<ProblemActor> {
-    const scope = (await this.db.query<{ scope: string[] | null }>('SELECT user_scope_codes($1) AS scope', [u.id])).rows[0]?.scope ?? null;
+    const scope =
+      (await this.db.query<{ scope: string[] | null }>('SELECT user_scope_codes($1) AS scope', [u.id])).rows[0]
+        ?.scope ?? null;
     return { id: u.id, displayName: u.displayName, role: u.role, scope, unitId: u.unitId };
   }
 
@@ -170,26 +249,46 @@ export class Actors {
   }
 
   private async find(sql: string, params: unknown[]): Promise<Known | null> {
-    return (await this.db.query<Known>(
-      `SELECT u.id, u.display_name AS "displayName", u.role::text AS role, u.unit_id AS "unitId" FROM users u WHERE ${sql} ORDER BY u.id LIMIT 1`, params)).rows[0] ?? null;
+    return (
+      (
+        await this.db.query<Known>(
+          `SELECT u.id, u.display_name AS "displayName", u.role::text AS role, u.unit_id AS "unitId" FROM users u WHERE ${sql} ORDER BY u.id LIMIT 1`,
+          params,
+        )
+      ).rows[0] ?? null
+    );
   }
 
-  private async create(username: string, displayName: string, role: Role, extra: { unitId?: number; scopeAreaId?: number; personId?: number } = {}): Promise<Known> {
+  private async create(
+    username: string,
+    displayName: string,
+    role: Role,
+    extra: { unitId?: number; scopeAreaId?: number; personId?: number } = {},
+  ): Promise<Known> {
     return this.db.transaction(async (tx) => {
-      const id = (await tx.query<{ id: number }>(
-        `INSERT INTO users (username, display_name, role, password_hash, unit_id) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-        [username, displayName.slice(0, 60), role, NO_LOGIN, extra.unitId ?? null])).rows[0]!.id;
-      if (extra.scopeAreaId) await tx.query('INSERT INTO user_scopes (user_id, area_id) VALUES ($1, $2)', [id, extra.scopeAreaId]);
-      if (extra.personId) await tx.query('UPDATE people SET user_id = $1 WHERE id = $2 AND user_id IS NULL', [id, extra.personId]);
+      const id = (
+        await tx.query<{ id: number }>(
+          `INSERT INTO users (username, display_name, role, password_hash, unit_id) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+          [username, displayName.slice(0, 60), role, NO_LOGIN, extra.unitId ?? null],
+        )
+      ).rows[0]!.id;
+      if (extra.scopeAreaId)
+        await tx.query('INSERT INTO user_scopes (user_id, area_id) VALUES ($1, $2)', [id, extra.scopeAreaId]);
+      if (extra.personId)
+        await tx.query('UPDATE people SET user_id = $1 WHERE id = $2 AND user_id IS NULL', [id, extra.personId]);
       return { id, displayName, role, unitId: extra.unitId ?? null };
     });
   }
 
   /** A city-wide account: the demo one by username, else one made for the replay. */
   cityWide(role: 'admin' | 'commander'): Promise<ProblemActor> {
-    return this.memo(role, async () => (await this.find(`u.username = $1 AND u.role = $2 AND u.active`, [role, role]))
-      ?? (await this.find(`u.role = $1 AND u.active`, [role]))
-      ?? this.create(`demo.${role}`, role === 'admin' ? '演示 系统管理员' : '演示 指挥中心值班员', role));
+    return this.memo(
+      role,
+      async () =>
+        (await this.find(`u.username = $1 AND u.role = $2 AND u.active`, [role, role])) ??
+        (await this.find(`u.role = $1 AND u.active`, [role])) ??
+        this.create(`demo.${role}`, role === 'admin' ? '演示 系统管理员' : '演示 指挥中心值班员', role),
+    );
   }
 
   /** The supervisor of a street: one whose scope is exactly that street, else a demo one. */
@@ -197,10 +296,16 @@ export class Actors {
     return this.memo(`sup:${streetId}`, async () => {
       const found = await this.find(
         `u.role = 'supervisor' AND u.active AND EXISTS (SELECT 1 FROM user_scopes s WHERE s.user_id = u.id AND s.area_id = $1)
-         AND NOT EXISTS (SELECT 1 FROM user_scopes s WHERE s.user_id = u.id AND s.area_id <> $1)`, [streetId]);
+         AND NOT EXISTS (SELECT 1 FROM user_scopes s WHERE s.user_id = u.id AND s.area_id <> $1)`,
+        [streetId],
+      );
       if (found) return found;
-      const street = (await this.db.query<{ code: string; name: string }>('SELECT code, name FROM areas WHERE id = $1', [streetId])).rows[0]!;
-      return this.create(`demo.sup.${street.code}`, `督查组（${street.name}）`, 'supervisor', { scopeAreaId: streetId });
+      const street = (
+        await this.db.query<{ code: string; name: string }>('SELECT code, name FROM areas WHERE id = $1', [streetId])
+      ).rows[0]!;
+      return this.create(`demo.sup.${street.code}`, `督查组（${street.name}）`, 'supervisor', {
+        scopeAreaId: streetId,
+      });
     });
   }
 
@@ -209,8 +314,15 @@ export class Actors {
     return this.memo(`unit:${unitId}`, async () => {
       const found = await this.find(`u.role = 'unit_staff' AND u.active AND u.unit_id = $1`, [unitId]);
       if (found) return found;
-      const unit = (await this.db.query<{ code: string; name: string }>('SELECT code, name FROM units WHERE id = $1', [unitId])).rows[0]!;
-      return this.create(`demo.unit.${unit.code.toLowerCase().replace(/[^a-z0-9_.-]/g, '-')}`.slice(0, 40), `${unit.name} 联络员`, 'unit_staff', { unitId });
+      const unit = (
+        await this.db.query<{ code: string; name: string }>('SELECT code, name FROM units WHERE id = $1', [unitId])
+      ).rows[0]!;
+      return this.create(
+        `demo.unit.${unit.code.toLowerCase().replace(/[^a-z0-9_.-]/g, '-')}`.slice(0, 40),
+        `${unit.name} 联络员`,
+        'unit_staff',
+        { unitId },
+      );
     });
   }
 
@@ -221,11 +333,17 @@ export class Actors {
       if (found) return found;
       if (!this.personRole.size) {
         // a leader anywhere gets grid_leader (who may revisit), the others grid_member
-        const rows = (await this.db.query<{ id: number; leader: boolean }>(`SELECT person_id AS id, bool_or(role = 'leader') AS leader FROM assignments WHERE person_id IS NOT NULL GROUP BY person_id`)).rows;
+        const rows = (
+          await this.db.query<{ id: number; leader: boolean }>(
+            `SELECT person_id AS id, bool_or(role = 'leader') AS leader FROM assignments WHERE person_id IS NOT NULL GROUP BY person_id`,
+          )
+        ).rows;
         this.personRole = new Map(rows.map((r) => [r.id, r.leader ? 'grid_leader' : 'grid_member']));
       }
       const role = this.personRole.get(personId) ?? 'grid_member';
-      return this.create(`demo.p${personId}`, `${role === 'grid_leader' ? '网格长' : '网格员'} ${name}`, role, { personId });
+      return this.create(`demo.p${personId}`, `${role === 'grid_leader' ? '网格长' : '网格员'} ${name}`, role, {
+        personId,
+      });
     });
   }
 }
@@ -254,30 +372,53 @@ const REVIEW_BY_COMMAND = new Set(['citizen', 'camera', 'higher_level']);
  * transitionProblem do, less reading the problem back for an answer nobody reads), all in one
  * transaction: a crash leaves no half-seeded history, and the embedded database commits once.
  */
-export async function seedDemoProblems(db: Db, plan: ProblemPlan, options: { clock: ControllableClock; onProgress?: (done: number, total: number) => void }): Promise<DemoProblemsSummary> {
-  return db.transaction((tx) => replayIn({
-    kind: db.kind, query: tx.query.bind(tx), exec: tx.exec.bind(tx),
-    // the services' own transactions run inside this one
-    transaction: (fn) => fn(tx),
-    close: async () => {},
-    listen: (c, f) => db.listen(c, f),
-  }, plan, options));
+export async function seedDemoProblems(
+  db: Db,
+  plan: ProblemPlan,
+  options: { clock: ControllableClock; onProgress?: (done: number, total: number) => void },
+): Promise<DemoProblemsSummary> {
+  return db.transaction((tx) =>
+    replayIn(
+      {
+        kind: db.kind,
+        query: tx.query.bind(tx),
+        exec: tx.exec.bind(tx),
+        // the services' own transactions run inside this one
+        transaction: (fn) => fn(tx),
+        close: async () => {},
+        listen: (c, f) => db.listen(c, f),
+      },
+      plan,
+      options,
+    ),
+  );
 }
 
-async function replayIn(db: Db, plan: ProblemPlan, options: { clock: ControllableClock; onProgress?: (done: number, total: number) => void }): Promise<DemoProblemsSummary> {
+async function replayIn(
+  db: Db,
+  plan: ProblemPlan,
+  options: { clock: ControllableClock; onProgress?: (done: number, total: number) => void },
+): Promise<DemoProblemsSummary> {
   const started = performance.now();
   const { clock } = options;
   const categories = new Map((await loadPlanCategories(db)).map((c) => [c.code, c]));
   const units = (await db.query<{ id: number; name: string }>('SELECT id, name FROM units ORDER BY code')).rows;
   const actors = new Actors(db);
-  const streets = new Map((await db.query<{ id: number; code: string }>(`SELECT id, code FROM areas WHERE level = 'street'`)).rows.map((r) => [r.code, r.id]));
+  const streets = new Map(
+    (await db.query<{ id: number; code: string }>(`SELECT id, code FROM areas WHERE level = 'street'`)).rows.map(
+      (r) => [r.code, r.id],
+    ),
+  );
   const photos = await demoPhotoPool(plan.seed);
 
   // Grid staff in force at an instant, for patrol reports (who walks the grid files the report).
-  const staffRows = (await db.query<{ code: string; personId: number; name: string; role: string; from: Date; to: Date | null }>(
-    `SELECT g.code, p.id AS "personId", p.name, a.role::text AS role, a.valid_from AS "from", a.valid_to AS "to"
+  const staffRows = (
+    await db.query<{ code: string; personId: number; name: string; role: string; from: Date; to: Date | null }>(
+      `SELECT g.code, p.id AS "personId", p.name, a.role::text AS role, a.valid_from AS "from", a.valid_to AS "to"
      FROM assignments a JOIN areas g ON g.id = a.area_id JOIN people p ON p.id = a.person_id
-     WHERE g.level = 'grid' ORDER BY g.code, a.role DESC, p.id`)).rows;
+     WHERE g.level = 'grid' ORDER BY g.code, a.role DESC, p.id`,
+    )
+  ).rows;
   const staffOf = new Map<string, typeof staffRows>();
   for (const r of staffRows) staffOf.set(r.code, [...(staffOf.get(r.code) ?? []), r]);
 
@@ -286,7 +427,15 @@ async function replayIn(db: Db, plan: ProblemPlan, options: { clock: Controllabl
   queue.sort((a, b) => a.s.at - b.s.at || a.p.index - b.p.index || a.k - b.k);
 
   const live = new Map<number, Live>();
-  const summary: DemoProblemsSummary = { problems: 0, steps: 0, sweeps: 0, notices: { supervision: 0, accountability: 0 }, states: {}, substitutions: 0, ms: 0 };
+  const summary: DemoProblemsSummary = {
+    problems: 0,
+    steps: 0,
+    sweeps: 0,
+    notices: { supervision: 0, accountability: 0 },
+    states: {},
+    substitutions: 0,
+    ms: 0,
+  };
   // The sweep runs at every simulated hour, as the server's would every minute. An hour in which
   // it cannot raise anything is skipped, which changes nothing: `due` mirrors, per problem, the
   // instant after which the sweep would act (its deadline, or its supervision notice's due_at).
@@ -307,8 +456,12 @@ async function replayIn(db: Db, plan: ProblemPlan, options: { clock: Controllabl
     summary.notices.supervision += r.supervision;
     summary.notices.accountability += r.accountability;
     if (r.supervision + r.accountability === 0) return;
-    const raised = (await db.query<{ id: number; kind: string; cycle: number; dueAt: Date }>(
-      `SELECT problem_id::int AS id, kind::text AS kind, cycle, due_at AS "dueAt" FROM problem_notices WHERE issued_at = $1`, [clock.now()])).rows;
+    const raised = (
+      await db.query<{ id: number; kind: string; cycle: number; dueAt: Date }>(
+        `SELECT problem_id::int AS id, kind::text AS kind, cycle, due_at AS "dueAt" FROM problem_notices WHERE issued_at = $1`,
+        [clock.now()],
+      )
+    ).rows;
     for (const n of raised) {
       if (n.kind === 'supervision') supervisionDue.set(`${n.id}:${n.cycle}`, n.dueAt.getTime());
       else accountable.add(`${n.id}:${n.cycle}`);
@@ -349,15 +502,21 @@ async function replayIn(db: Db, plan: ProblemPlan, options: { clock: Controllabl
   await sweep(plan.to);
 
   summary.problems = live.size;
-  for (const r of (await db.query<{ state: string; n: number }>(
-    `SELECT state::text AS state, count(*)::int AS n FROM problems WHERE id = ANY($1::bigint[]) GROUP BY state ORDER BY state`,
-    [[...live.values()].map((l) => l.id)])).rows) summary.states[r.state] = r.n;
+  for (const r of (
+    await db.query<{ state: string; n: number }>(
+      `SELECT state::text AS state, count(*)::int AS n FROM problems WHERE id = ANY($1::bigint[]) GROUP BY state ORDER BY state`,
+      [[...live.values()].map((l) => l.id)],
+    )
+  ).rows)
+    summary.states[r.state] = r.n;
   summary.ms = Math.round(performance.now() - started);
   return summary;
 
   async function reporterOf(p: PlannedProblem, at: number): Promise<ProblemActor> {
     if (p.source === 'patrol' && p.gridCode) {
-      const staff = (staffOf.get(p.gridCode) ?? []).filter((r) => r.from.getTime() <= at && (!r.to || r.to.getTime() > at));
+      const staff = (staffOf.get(p.gridCode) ?? []).filter(
+        (r) => r.from.getTime() <= at && (!r.to || r.to.getTime() > at),
+      );
       // the grid member on patrol, else the leader (members sort first: role DESC)
       const who = staff[p.index % Math.max(1, staff.filter((r) => r.role === 'member').length)] ?? staff[0];
       if (who) return actors.person(who.personId, who.name);
@@ -372,11 +531,34 @@ async function replayIn(db: Db, plan: ProblemPlan, options: { clock: Controllabl
     if (!cat) throw new Error(`demo problems: category ${p.categoryCode} is not an active leaf`);
     const actor = await reporterOf(p, p.steps[0]!.at);
     // most reports come with a photo of the scene; citizens' hotline calls do not
-    const before = p.source === 'citizen' || p.source === 'higher_level' ? [] : [photos.before[p.index % photos.before.length]!];
-    const r = await recordProblem(db, clock, actor, {
-      lon: p.lon, lat: p.lat, categoryId: cat.id, source: p.source, description: p.description, address: p.address, urgent: p.urgent,
-    }, { prepared: before });
-    return { id: r.id, version: 1, state: 'reported', cycle: 0, deadline: null, assigneeUnitId: null, routing: r.routing, streetId: r.streetId, returnedBy: null };
+    const before =
+      p.source === 'citizen' || p.source === 'higher_level' ? [] : [photos.before[p.index % photos.before.length]!];
+    const r = await recordProblem(
+      db,
+      clock,
+      actor,
+      {
+        lon: p.lon,
+        lat: p.lat,
+        categoryId: cat.id,
+        source: p.source,
+        description: p.description,
+        address: p.address,
+        urgent: p.urgent,
+      },
+      { prepared: before },
+    );
+    return {
+      id: r.id,
+      version: 1,
+      state: 'reported',
+      cycle: 0,
+      deadline: null,
+      assigneeUnitId: null,
+      routing: r.routing,
+      streetId: r.streetId,
+      returnedBy: null,
+    };
   }
 
   /**
@@ -384,27 +566,41 @@ async function replayIn(db: Db, plan: ProblemPlan, options: { clock: Controllabl
    * role. Lazy: an account is looked up (or made) only when the one before it could not act.
    */
   function candidates(p: PlannedProblem, s: PlanStep, l: Live): (() => Promise<ProblemActor | null>)[] {
-    const command = REVIEW_BY_COMMAND.has(p.source) && ['verify', 'reject', 'mark_duplicate', 'assign'].includes(s.action)
-      || ['approve_extension', 'deny_extension', 'approve_suspension', 'deny_suspension', 'resume'].includes(s.action);
+    const command =
+      (REVIEW_BY_COMMAND.has(p.source) && ['verify', 'reject', 'mark_duplicate', 'assign'].includes(s.action)) ||
+      ['approve_extension', 'deny_extension', 'approve_suspension', 'deny_suspension', 'resume'].includes(s.action);
     const supervisor = async () => (l.streetId && !command ? actors.supervisor(l.streetId) : null);
     const commander = () => actors.cityWide('commander');
     const admin = () => actors.cityWide('admin');
-    const leader = async () => (l.routing.leader ? actors.person(l.routing.leader.personId, l.routing.leader.name) : null);
-    const member = async () => (l.routing.members[0] ? actors.person(l.routing.members[0].personId, l.routing.members[0].name) : null);
+    const leader = async () =>
+      l.routing.leader ? actors.person(l.routing.leader.personId, l.routing.leader.name) : null;
+    const member = async () =>
+      l.routing.members[0] ? actors.person(l.routing.members[0].personId, l.routing.members[0].name) : null;
     const unit = async () => (l.assigneeUnitId ? actors.unit(l.assigneeUnitId) : null);
     // only a grid leader revisits among grid staff
-    const revisitingLeader = async () => { const a = await leader(); return a?.role === 'grid_leader' ? a : null; };
+    const revisitingLeader = async () => {
+      const a = await leader();
+      return a?.role === 'grid_leader' ? a : null;
+    };
     switch (s.by) {
-      case 'grid': return s.action === 'revisit' ? [revisitingLeader, supervisor, commander, admin] : [leader, member, unit, admin];
-      case 'unit': return [unit, leader, admin];
-      default: return [supervisor, commander, admin];
+      case 'grid':
+        return s.action === 'revisit'
+          ? [revisitingLeader, supervisor, commander, admin]
+          : [leader, member, unit, admin];
+      case 'unit':
+        return [unit, leader, admin];
+      default:
+        return [supervisor, commander, admin];
     }
   }
 
   async function step(p: PlannedProblem, s: PlanStep) {
     const l = live.get(p.index);
     if (!l) throw new Error(`demo problems: step ${s.action} of problem ${p.index} before its report`);
-    if (l.version === null) l.version = (await db.query<{ version: number }>('SELECT version FROM problems WHERE id = $1', [l.id])).rows[0]!.version;
+    if (l.version === null)
+      l.version = (
+        await db.query<{ version: number }>('SELECT version FROM problems WHERE id = $1', [l.id])
+      ).rows[0]!.version;
     const input: ActionRequest = { version: l.version, comment: s.comment ?? null, reason: s.reason ?? null };
     let prepared: PreparedPhoto[] | undefined;
     switch (s.action) {
@@ -416,14 +612,24 @@ async function replayIn(db: Db, plan: ProblemPlan, options: { clock: Controllabl
       }
       case 'assign': {
         const r = l.routing;
-        input.unitId = chooseAssignee({ leadUnitId: r.leadUnit?.unitId ?? null, supportUnitIds: r.supportUnits.map((u) => u.unitId), communityUnits: r.communityUnits },
-          s, l.returnedBy, () => handlerUnit(categories.get(p.categoryCode)?.handler ?? null, units));
+        input.unitId = chooseAssignee(
+          {
+            leadUnitId: r.leadUnit?.unitId ?? null,
+            supportUnitIds: r.supportUnits.map((u) => u.unitId),
+            communityUnits: r.communityUnits,
+          },
+          s,
+          l.returnedBy,
+          () => handlerUnit(categories.get(p.categoryCode)?.handler ?? null, units),
+        );
         break;
       }
       case 'request_extension':
         input.deadline = new Date((l.deadline ?? clock.now()).getTime() + (s.extendHours ?? 24) * HOUR);
         break;
-      case 'fix': prepared = [photos.after[s.photo ?? 0]!]; break;
+      case 'fix':
+        prepared = [photos.after[s.photo ?? 0]!];
+        break;
       case 'revisit':
         input.holds = s.holds ?? true;
         if (!s.holds) prepared = [photos.revisit[p.index % photos.revisit.length]!];
@@ -437,14 +643,36 @@ async function replayIn(db: Db, plan: ProblemPlan, options: { clock: Controllabl
       if (!actor) continue;
       let done: TransitionResult | null;
       try {
-        done = await applyTransition(db, clock, actor, l.id, s.action as ProblemAction, input, prepared ? { prepared } : {});
+        done = await applyTransition(
+          db,
+          clock,
+          actor,
+          l.id,
+          s.action as ProblemAction,
+          input,
+          prepared ? { prepared } : {},
+        );
       } catch (err) {
         // a unit's or grid's account may act only on what is theirs: a stand-in takes it
-        if (err instanceof AppError && err.status === 403 && i < list.length - 1) { summary.substitutions++; continue; }
-        throw new Error(`demo problems: ${s.action} on problem #${l.id} (plan ${p.index}) by ${actor.role} failed: ${(err as Error).message}`);
+        if (err instanceof AppError && err.status === 403 && i < list.length - 1) {
+          summary.substitutions++;
+          continue;
+        }
+        throw new Error(
+          `demo problems: ${s.action} on problem #${l.id} (plan ${p.index}) by ${actor.role} failed: ${(err as Error).message}`,
+        );
       }
-      if (!done) { if (i < list.length - 1) summary.substitutions++; continue; } // out of this account's scope now
-      Object.assign(l, { version: done.version, state: done.state, cycle: done.cycle, deadline: done.deadline, assigneeUnitId: done.assigneeUnitId });
+      if (!done) {
+        if (i < list.length - 1) summary.substitutions++;
+        continue;
+      } // out of this account's scope now
+      Object.assign(l, {
+        version: done.version,
+        state: done.state,
+        cycle: done.cycle,
+        deadline: done.deadline,
+        assigneeUnitId: done.assigneeUnitId,
+      });
       return;
     }
     throw new Error(`demo problems: nobody could ${s.action} problem #${l.id} (plan ${p.index})`);
@@ -456,5 +684,8 @@ export async function seedDemoProblemsFor(db: Db, options: DemoProblemOptions = 
   const now = options.now ?? new Date();
   const plan = await planDemoProblems(db, { ...options, now });
   // the services' clock stands at each step's instant; it is the seed's own, not the app's
-  return seedDemoProblems(db, plan, { clock: controllableClock(new Date(plan.from)), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  return seedDemoProblems(db, plan, {
+    clock: controllableClock(new Date(plan.from)),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
 }

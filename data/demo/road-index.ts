@@ -9,7 +9,10 @@ export class RoadIndex {
   private static readonly none: readonly number[] = [];
 
   /** `cell` must be at least the largest distance queries care about. */
-  constructor(readonly roads: readonly Road[], private readonly cell: number) {
+  constructor(
+    readonly roads: readonly Road[],
+    private readonly cell: number,
+  ) {
     for (const road of roads) {
       const step = cell / 3;
       for (let u = road.u0; ; u += step) {

@@ -12,7 +12,14 @@ export interface NetworkPlan {
   angle: number;
 }
 
-export interface Crossing { a: number; b: number; ua: number; ub: number; x: number; y: number }
+export interface Crossing {
+  a: number;
+  b: number;
+  ua: number;
+  ub: number;
+  x: number;
+  y: number;
+}
 
 // Bend amplitudes as fractions of the spacing. Their sum (≤ 0.17 for the river, ≤ 0.12 for roads)
 // with the base jitter (±0.15) keeps neighbours of a family ≥ 0.4 spacing apart, so they never
@@ -38,8 +45,18 @@ export function makeRoads(rng: Rng, plan: NetworkPlan): Road[] {
   const ew = plan.angle;
   const families: { family: RoadFamily; angle: number; spacing: number; scale: number }[] = [
     { family: 'ew', angle: ew, spacing: plan.spacing, scale: 1 },
-    { family: 'ns', angle: ew + Math.PI / 2 + between(rng, -0.12, 0.12), spacing: plan.spacing * between(rng, 0.9, 1.1), scale: 1 },
-    { family: 'diag', angle: ew + (rng() < 0.5 ? 1 : 3) * (Math.PI / 4) + between(rng, -0.08, 0.08), spacing: plan.spacing * 3.5, scale: 0.5 },
+    {
+      family: 'ns',
+      angle: ew + Math.PI / 2 + between(rng, -0.12, 0.12),
+      spacing: plan.spacing * between(rng, 0.9, 1.1),
+      scale: 1,
+    },
+    {
+      family: 'diag',
+      angle: ew + (rng() < 0.5 ? 1 : 3) * (Math.PI / 4) + between(rng, -0.08, 0.08),
+      spacing: plan.spacing * 3.5,
+      scale: 0.5,
+    },
   ];
   const roads: Road[] = [];
   const index = new Map<Road, number>();
@@ -51,13 +68,24 @@ export function makeRoads(rng: Rng, plan: NetworkPlan): Road[] {
       const waves = makeWaves(rng, plan.spacing, f.scale);
       const half = Math.sqrt(plan.reach * plan.reach - base * base);
       if (!(half > plan.spacing)) continue;
-      const road: Road = { id: 0, family: f.family, cos: Math.cos(f.angle), sin: Math.sin(f.angle), base, waves, u0: -half, u1: half };
+      const road: Road = {
+        id: 0,
+        family: f.family,
+        cos: Math.cos(f.angle),
+        sin: Math.sin(f.angle),
+        base,
+        waves,
+        u0: -half,
+        u1: half,
+      };
       index.set(road, k);
       roads.push(road);
     }
   }
   const ewRoads = roads.filter((r) => r.family === 'ew');
-  const river = ewRoads.reduce((best, r) => (Math.abs(r.base - plan.riverBase) < Math.abs(best.base - plan.riverBase) ? r : best));
+  const river = ewRoads.reduce((best, r) =>
+    Math.abs(r.base - plan.riverBase) < Math.abs(best.base - plan.riverBase) ? r : best,
+  );
   river.family = 'river';
   river.waves = makeWaves(rng, plan.spacing, 1.4);
   cutSomeRoads(rng, roads, index);

@@ -6,7 +6,11 @@
  */
 export type RoadFamily = 'ew' | 'ns' | 'diag' | 'river';
 
-export interface Wave { amp: number; k: number; phase: number }
+export interface Wave {
+  amp: number;
+  k: number;
+  phase: number;
+}
 
 export interface Road {
   id: number;
@@ -73,7 +77,10 @@ export function crossingOf(a: Road, b: Road): { ua: number; ub: number; x: numbe
   for (let i = 0; i < 48; i++) {
     const mid = (lo + hi) / 2;
     const g = gap(mid);
-    if ((g < 0) === (glo < 0)) { lo = mid; glo = g; } else hi = mid;
+    if (g < 0 === glo < 0) {
+      lo = mid;
+      glo = g;
+    } else hi = mid;
   }
   const ua = (lo + hi) / 2;
   const [x, y] = pointAt(a, ua);

@@ -36,7 +36,11 @@ export async function seedDemo(db: Db, options: DemoSeedOptions = {}): Promise<S
   const city = generateDemoCity(options);
   const done = (share: number) => options.onProgress?.(share);
   done(0.2);
-  const contracting = demoContracting(city.grids.map((g) => g.properties.code), options.seed ?? 20261125, demoNow(options.now ?? new Date()));
+  const contracting = demoContracting(
+    city.grids.map((g) => g.properties.code),
+    options.seed ?? 20261125,
+    demoNow(options.now ?? new Date()),
+  );
   // One transaction: a crash mid-seed leaves an empty database, which the next start reseeds.
   const accounts = await db.transaction(async (tx) => {
     await importAreasIn(tx, { level: 'county', collection: toFeatureCollection([city.county]) });
@@ -61,13 +65,24 @@ export async function seedDemo(db: Db, options: DemoSeedOptions = {}): Promise<S
     await seedAccounts(tx, list);
     return list;
   });
-  return { streets: city.streets.length, communities: city.communities.length, grids: city.grids.length, accounts, units: contracting.units.length, assignments: contracting.assignments.length };
+  return {
+    streets: city.streets.length,
+    communities: city.communities.length,
+    grids: city.grids.length,
+    accounts,
+    units: contracting.units.length,
+    assignments: contracting.assignments.length,
+  };
 }
 
 /** The demo accounts as a table for the console on first start. */
 export function formatAccounts(accounts: DemoAccount[]): string {
   const scope = (codes: string[] | null | undefined) =>
-    !codes ? '全市 city-wide' : codes.length <= 3 ? codes.join(' ') : `${codes.slice(0, 2).join(' ')} …（共 ${codes.length} 个 / ${codes.length} areas）`;
+    !codes
+      ? '全市 city-wide'
+      : codes.length <= 3
+        ? codes.join(' ')
+        : `${codes.slice(0, 2).join(' ')} …（共 ${codes.length} 个 / ${codes.length} areas）`;
   const rows = accounts.map((a) => [a.username, a.password, a.role, a.displayName, scope(a.scopeNow)]);
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => '  ' + r.map((c, i) => (i < 4 ? c.padEnd(widths[i]!) : c)).join('  ')).join('\n');

@@ -3,7 +3,12 @@ import type { RoadIndex } from './road-index';
 import { pointAt, slopeAt, tangentAt, type Road } from './roads';
 import type { PointGrid } from './poisson';
 
-interface Block { u: number; clear: number; left: boolean; right: boolean }
+interface Block {
+  u: number;
+  clear: number;
+  left: boolean;
+  right: boolean;
+}
 
 const cross = (ax: number, ay: number, bx: number, by: number) => ax * by - ay * bx;
 
@@ -56,7 +61,7 @@ export function placeRoadSeeds(
 
   for (const road of roads) {
     const mine = blocks[road.id]!;
-    for (let u = road.u0; u <= road.u1; ) {
+    for (let u = road.u0; u <= road.u1;) {
       const [x, y] = pointAt(road, u);
       const r = radiusAt(x, y);
       const [tx, ty] = tangentAt(road, u);

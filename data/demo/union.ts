@@ -6,7 +6,10 @@ export type Ring = number[];
 export type PolygonRings = Ring[];
 
 /** E7 integer coordinates of the vertex ids. */
-export interface Vertices { lon: readonly number[]; lat: readonly number[] }
+export interface Vertices {
+  lon: readonly number[];
+  lat: readonly number[];
+}
 
 /**
  * Union of polygons that tile without overlap and share their vertices exactly (Voronoi cells, or
@@ -123,7 +126,9 @@ function contains(ring: Ring, px: number, py: number, v: Vertices): boolean {
 /** GeoJSON geometry of a union: a MultiPolygon only when it really falls apart. */
 export function toGeometry(polygons: PolygonRings[], v: Vertices): GeoJSON.Polygon | GeoJSON.MultiPolygon {
   const coords = polygons.map((poly) => poly.map((ring) => closed(ring, v)));
-  return coords.length === 1 ? { type: 'Polygon', coordinates: coords[0]! } : { type: 'MultiPolygon', coordinates: coords };
+  return coords.length === 1
+    ? { type: 'Polygon', coordinates: coords[0]! }
+    : { type: 'MultiPolygon', coordinates: coords };
 }
 
 const closed = (ring: Ring, v: Vertices): GeoJSON.Position[] => {

@@ -4,16 +4,25 @@
  * integers of 1e-7°, where every orientation test is exact.
  */
 type Pt = [number, number];
-interface Seg { a: Pt; b: Pt }
+interface Seg {
+  a: Pt;
+  b: Pt;
+}
 
 const orient = (a: Pt, b: Pt, c: Pt) => Math.sign((b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]));
 const same = (p: Pt, q: Pt) => p[0] === q[0] && p[1] === q[1];
 const within = (p: Pt, a: Pt, b: Pt) =>
-  Math.min(a[0], b[0]) <= p[0] && p[0] <= Math.max(a[0], b[0]) && Math.min(a[1], b[1]) <= p[1] && p[1] <= Math.max(a[1], b[1]);
+  Math.min(a[0], b[0]) <= p[0] &&
+  p[0] <= Math.max(a[0], b[0]) &&
+  Math.min(a[1], b[1]) <= p[1] &&
+  p[1] <= Math.max(a[1], b[1]);
 
 /** Do two segments share more than endpoints they have in common? */
 export function segmentsConflict(a: Pt, b: Pt, c: Pt, d: Pt): boolean {
-  const o1 = orient(c, d, a), o2 = orient(c, d, b), o3 = orient(a, b, c), o4 = orient(a, b, d);
+  const o1 = orient(c, d, a),
+    o2 = orient(c, d, b),
+    o3 = orient(a, b, c),
+    o4 = orient(a, b, d);
   if (o1 * o2 < 0 && o3 * o4 < 0) return true;
   if (o1 === 0 && o2 === 0) {
     // Collinear: they conflict when they overlap in more than one point.
@@ -30,14 +39,18 @@ export function segmentsConflict(a: Pt, b: Pt, c: Pt, d: Pt): boolean {
 /** Twice the signed area of a closed ring (positive: counter-clockwise). */
 export function ringArea2(ring: readonly Pt[]): number {
   let s = 0;
-  for (let i = 0; i + 1 < ring.length; i++) s += (ring[i]![0] - ring[0]![0]) * (ring[i + 1]![1] - ring[0]![1]) - (ring[i]![1] - ring[0]![1]) * (ring[i + 1]![0] - ring[0]![0]);
+  for (let i = 0; i + 1 < ring.length; i++)
+    s +=
+      (ring[i]![0] - ring[0]![0]) * (ring[i + 1]![1] - ring[0]![1]) -
+      (ring[i]![1] - ring[0]![1]) * (ring[i + 1]![0] - ring[0]![0]);
   return s;
 }
 
 function inside(p: Pt, ring: readonly Pt[]): boolean {
   let c = false;
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i]!, [xj, yj] = ring[j]!;
+    const [xi, yi] = ring[i]!,
+      [xj, yj] = ring[j]!;
     if (yi > p[1] !== yj > p[1] && p[0] < ((xj - xi) * (p[1] - yi)) / (yj - yi) + xi) c = !c;
   }
   return c;
@@ -48,7 +61,9 @@ export function polygonProblems(coords: GeoJSON.Position[][]): string[] {
   const problems: string[] = [];
   if (coords.length === 0) return ['no rings'];
   const origin = coords[0]![0] ?? [0, 0];
-  const rings = coords.map((r) => r.map((p): Pt => [Math.round((p[0]! - origin[0]!) * 1e7), Math.round((p[1]! - origin[1]!) * 1e7)]));
+  const rings = coords.map((r) =>
+    r.map((p): Pt => [Math.round((p[0]! - origin[0]!) * 1e7), Math.round((p[1]! - origin[1]!) * 1e7)]),
+  );
   const segs: Seg[] = [];
   rings.forEach((ring, r) => {
     const name = r === 0 ? 'shell' : `hole ${r}`;
@@ -91,14 +106,17 @@ export function geometryProblems(g: GeoJSON.Polygon | GeoJSON.MultiPolygon): str
   const problems = g.coordinates.flatMap((p, i) => polygonProblems(p).map((m) => `part ${i + 1}: ${m}`));
   if (problems.length > 0) return problems;
   // Parts may touch at points but not cross, and none may lie inside another's shell.
-  if (polygonProblems(g.coordinates.flat()).some((m) => m.startsWith('segments'))) problems.push('parts cross or overlap');
+  if (polygonProblems(g.coordinates.flat()).some((m) => m.startsWith('segments')))
+    problems.push('parts cross or overlap');
   const origin = g.coordinates[0]![0]![0]!;
-  const toPts = (r: GeoJSON.Position[]) => r.map((p): Pt => [Math.round((p[0]! - origin[0]!) * 1e7), Math.round((p[1]! - origin[1]!) * 1e7)]);
+  const toPts = (r: GeoJSON.Position[]) =>
+    r.map((p): Pt => [Math.round((p[0]! - origin[0]!) * 1e7), Math.round((p[1]! - origin[1]!) * 1e7)]);
   g.coordinates.forEach((a, i) =>
     g.coordinates.forEach((b, j) => {
       if (i === j) return;
       const probe = midpoint(toPts(b[0]!));
-      if (inside(probe, toPts(a[0]!)) && !a.slice(1).some((h) => inside(probe, toPts(h)))) problems.push(`part ${j + 1} lies inside part ${i + 1}`);
+      if (inside(probe, toPts(a[0]!)) && !a.slice(1).some((h) => inside(probe, toPts(h))))
+        problems.push(`part ${j + 1} lies inside part ${i + 1}`);
     }),
   );
   return problems;

@@ -17,7 +17,10 @@ export const passwordOf = (username: string) => `test-${username}-2026`;
 export async function createUser(db: Db, username: string, role: Role, scopeCodes: string[] = []) {
   const hash = await hashPassword(passwordOf(username));
   return db.transaction(async (tx) => {
-    const { rows } = await tx.query<{ id: number }>(`INSERT INTO users (username, display_name, role, password_hash) VALUES ($1, $1, $2, $3) RETURNING id`, [username, role, hash]);
+    const { rows } = await tx.query<{ id: number }>(
+      `INSERT INTO users (username, display_name, role, password_hash) VALUES ($1, $1, $2, $3) RETURNING id`,
+      [username, role, hash],
+    );
     await setScope(tx, rows[0]!.id, role, scopeCodes);
     return rows[0]!.id;
   });
@@ -30,10 +33,23 @@ export function cookieFrom(setCookie: string | string[] | undefined): string {
   return c.split(';')[0]!;
 }
 
-export async function login(app: FastifyInstance, username: string, password = passwordOf(username), cookie?: string): Promise<Session> {
-  const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password }, headers: cookie ? { cookie } : {} });
+export async function login(
+  app: FastifyInstance,
+  username: string,
+  password = passwordOf(username),
+  cookie?: string,
+): Promise<Session> {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { username, password },
+    headers: cookie ? { cookie } : {},
+  });
   expect(res.statusCode, res.body).toBe(200);
-  const session = { cookie: cookieFrom(res.headers['set-cookie']), csrf: (res.json() as { csrfToken: string }).csrfToken };
+  const session = {
+    cookie: cookieFrom(res.headers['set-cookie']),
+    csrf: (res.json() as { csrfToken: string }).csrfToken,
+  };
   return { ...session, headers: { cookie: session.cookie, 'x-csrf-token': session.csrf } };
 }
 

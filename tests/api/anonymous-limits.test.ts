@@ -24,13 +24,23 @@ describe.each(backends())('limits on anonymous callers on $name', (backend) => {
 
   const json = (size: number) => `{"username":"admin","password":"x","pad":"${'a'.repeat(size)}"}`;
 
-  it('refuses a 100 KB login body with 413 in the caller\'s language, before parsing it', async () => {
+  it("refuses a 100 KB login body with 413 in the caller's language, before parsing it", async () => {
     const started = performance.now();
-    const zh = await app.inject({ method: 'POST', url: '/api/auth/login', payload: json(100 * 1024), headers: { 'content-type': 'application/json' } });
+    const zh = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: json(100 * 1024),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(zh.statusCode).toBe(413);
     expect(zh.json()).toEqual({ error: 'PayloadTooLarge', message: '请求体过大：此接口最多接受 4 KB' });
-    const en = await app.inject({ method: 'POST', url: '/api/auth/login', payload: json(100 * 1024), headers: { 'content-type': 'application/json', 'accept-language': 'en' } });
+    const en = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: json(100 * 1024),
+      headers: { 'content-type': 'application/json', 'accept-language': 'en' },
+    });
     expect(en.json().message).toBe('request body too large: this endpoint accepts at most 4 KB');
   });
 
@@ -40,7 +50,12 @@ describe.each(backends())('limits on anonymous callers on $name', (backend) => {
     expect(unit.statusCode).toBe(413);
     expect(unit.json().message).toBe('请求体过大：此接口最多接受 1024 KB');
     const collection = { type: 'FeatureCollection', features: [], note: 'x'.repeat(2 * 1024 * 1024) };
-    const areas = await app.inject({ method: 'POST', url: '/api/areas/import', payload: { level: 'county', collection }, headers: admin.headers });
+    const areas = await app.inject({
+      method: 'POST',
+      url: '/api/areas/import',
+      payload: { level: 'county', collection },
+      headers: admin.headers,
+    });
     expect(areas.statusCode).not.toBe(413); // parsed and judged on its content
     expect(areas.statusCode).toBeLessThan(500);
   });
@@ -52,8 +67,13 @@ describe.each(backends())('limits on anonymous callers on $name', (backend) => {
       const r = await app.inject({ url: `/api/areas/tree?q=${secret}&n=${i}`, remoteAddress: from });
       expect(r.statusCode).toBe(401);
     }
-    const rows = async () => (await db.query<{ target: string; detail: { reason: string; suppressed?: number } }>(
-      `SELECT target, detail FROM audit_log WHERE ip = $1 ORDER BY id`, [from])).rows;
+    const rows = async () =>
+      (
+        await db.query<{ target: string; detail: { reason: string; suppressed?: number } }>(
+          `SELECT target, detail FROM audit_log WHERE ip = $1 ORDER BY id`,
+          [from],
+        )
+      ).rows;
     const first = await rows();
     expect(first).toHaveLength(10);
     for (const r of first) {

@@ -12,7 +12,9 @@ describe.each(backends())('areas API on $name', (backend) => {
   };
 
   it('reports health with the backend and the counts per level', async () => {
-    const { status, body } = await get<{ database: string; areas: Record<string, number>; mvtEncoder: string }>('/api/health');
+    const { status, body } = await get<{ database: string; areas: Record<string, number>; mvtEncoder: string }>(
+      '/api/health',
+    );
     expect(status).toBe(200);
     expect(body.database).toBe(backend.name);
     expect(body.mvtEncoder).toBe(backend.name === 'pglite' ? 'js' : 'postgis');
@@ -25,7 +27,10 @@ describe.each(backends())('areas API on $name', (backend) => {
     const root = body.roots[0]!;
     expect(root).toMatchObject({ code: '330822', name: '常山县', childCount: 2 });
     expect(root.children.map((s) => s.code)).toEqual(['330822001', '330822002']);
-    expect(root.children[0]!.children.map((c) => [c.name, c.childCount])).toEqual([['文峰社区', 2], ['定阳社区', 2]]);
+    expect(root.children[0]!.children.map((c) => [c.name, c.childCount])).toEqual([
+      ['文峰社区', 2],
+      ['定阳社区', 2],
+    ]);
   });
 
   it('gives one grid by code with its parent chain and geodesic area', async () => {
@@ -82,6 +87,8 @@ describe.each(backends())('areas API on $name', (backend) => {
     const res = await t.app.inject({ method: 'GET', url: '/docs/json' }); // public: it documents, it holds no data
     expect(res.statusCode).toBe(200);
     const doc = res.json() as { paths: Record<string, unknown> };
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/areas/tree', '/api/areas/import', '/tiles/{tileset}/{z}/{x}/{y}.mvt']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/areas/tree', '/api/areas/import', '/tiles/{tileset}/{z}/{x}/{y}.mvt']),
+    );
   });
 });

@@ -12,11 +12,22 @@ const START = bj('2025-01-01T00:00:00');
 const T1 = bj('2025-09-01T10:00:00');
 const T2 = bj('2025-09-01T09:00:00');
 const T3 = bj('2025-09-01T08:00:00');
-const GRIDS = ['330822001001001', '330822001001002', '330822001002001', '330822001002002', '330822002001001', '330822002001002'];
+const GRIDS = [
+  '330822001001001',
+  '330822001001002',
+  '330822001002001',
+  '330822001002002',
+  '330822002001001',
+  '330822002001002',
+];
 const ms = (iso: string) => Date.parse(iso);
 
 type Step = { kind: 'reassign'; at: string; unit: 'B' | 'C' } | { kind: 'close'; at: string };
-const STEPS: Step[] = [{ kind: 'reassign', at: T1, unit: 'B' }, { kind: 'close', at: T2 }, { kind: 'reassign', at: T3, unit: 'C' }];
+const STEPS: Step[] = [
+  { kind: 'reassign', at: T1, unit: 'B' },
+  { kind: 'close', at: T2 },
+  { kind: 'reassign', at: T3, unit: 'C' },
+];
 
 describe.each(backends())('concurrent steps on one assignment on $name', (backend) => {
   const t = withMiniCity(backend);
@@ -25,12 +36,18 @@ describe.each(backends())('concurrent steps on one assignment on $name', (backen
 
   beforeAll(async () => {
     api = contractingApi(t.app, t.admin);
-    for (const [k, name] of [['A', '县教育局'], ['B', '县卫生健康局'], ['C', '县住建局']] as const) unit[k] = (await api.unit(name)).id;
+    for (const [k, name] of [
+      ['A', '县教育局'],
+      ['B', '县卫生健康局'],
+      ['C', '县住建局'],
+    ] as const)
+      unit[k] = (await api.unit(name)).id;
   });
 
-  const stepRequest = (id: number, s: Step) => s.kind === 'close'
-    ? api.send('POST', `/api/assignments/${id}/close`, { at: s.at })
-    : api.send('POST', `/api/assignments/${id}/reassign`, { at: s.at, unitId: unit[s.unit] });
+  const stepRequest = (id: number, s: Step) =>
+    s.kind === 'close'
+      ? api.send('POST', `/api/assignments/${id}/close`, { at: s.at })
+      : api.send('POST', `/api/assignments/${id}/reassign`, { at: s.at, unitId: unit[s.unit] });
 
   /** Lead units in force at an instant, from the grid's history (half-open periods). */
   const leadsAt = (rows: Assignment[], at: number) =>
@@ -44,7 +61,10 @@ describe.each(backends())('concurrent steps on one assignment on $name', (backen
       const order = STEPS.map((_, i) => STEPS[(i + trial) % STEPS.length]!);
       const results = await Promise.all(order.map((s) => stepRequest(lead.id, s)));
       const statuses = results.map((r) => r.statusCode);
-      expect(statuses.filter((s) => s === 200), `trial ${trial}: ${statuses.join(', ')}`).toHaveLength(1);
+      expect(
+        statuses.filter((s) => s === 200),
+        `trial ${trial}: ${statuses.join(', ')}`,
+      ).toHaveLength(1);
       for (const r of results.filter((x) => x.statusCode !== 200)) {
         expect(r.statusCode, r.body).toBe(409);
         expect(r.json()).toMatchObject({ error: 'AlreadyEnded', details: [{ field: 'at' }] });
@@ -66,7 +86,10 @@ describe.each(backends())('concurrent steps on one assignment on $name', (backen
       for (const at of [START, T3, T2, T1].map(ms).flatMap((x) => [x - 1000, x, x + 1000])) {
         if (at < ms(START)) continue;
         const expected = winner.kind === 'close' && at >= end ? 0 : 1;
-        expect(leadsAt(leads, at), `trial ${trial} (${winner.kind} at ${winner.at}) at ${new Date(at).toISOString()}`).toBe(expected);
+        expect(
+          leadsAt(leads, at),
+          `trial ${trial} (${winner.kind} at ${winner.at}) at ${new Date(at).toISOString()}`,
+        ).toBe(expected);
       }
     }
   });
@@ -75,13 +98,27 @@ describe.each(backends())('concurrent steps on one assignment on $name', (backen
     const grid = await api.area('330822002002001');
     const lead = await api.assign({ areaId: grid.id, role: 'lead', unitId: unit.A, validFrom: START });
     await api.reassign(lead.id, T1, { unitId: unit.B });
-    const close = await t.app.inject({ method: 'POST', url: `/api/assignments/${lead.id}/close`, headers: { ...t.admin.headers, 'accept-language': 'en' }, payload: { at: T2 } });
+    const close = await t.app.inject({
+      method: 'POST',
+      url: `/api/assignments/${lead.id}/close`,
+      headers: { ...t.admin.headers, 'accept-language': 'en' },
+      payload: { at: T2 },
+    });
     expect(close.statusCode, close.body).toBe(409);
-    expect(close.json().message).toMatch(new RegExp(`assignment #${lead.id} already ended at ${new Date(T1).toISOString()}`));
+    expect(close.json().message).toMatch(
+      new RegExp(`assignment #${lead.id} already ended at ${new Date(T1).toISOString()}`),
+    );
     const again = await stepRequest(lead.id, { kind: 'reassign', at: T3, unit: 'C' });
     expect(again.statusCode, again.body).toBe(409);
-    const leads = ((await api.send('GET', `/api/grids/${grid.id}/assignments`)).json() as Assignment[]).filter((h) => h.role === 'lead');
-    expect(leads.map((l) => [l.unitId, l.validFrom, l.validTo]).sort()).toEqual([[unit.A, START, T1], [unit.B, T1, null]].sort());
+    const leads = ((await api.send('GET', `/api/grids/${grid.id}/assignments`)).json() as Assignment[]).filter(
+      (h) => h.role === 'lead',
+    );
+    expect(leads.map((l) => [l.unitId, l.validFrom, l.validTo]).sort()).toEqual(
+      [
+        [unit.A, START, T1],
+        [unit.B, T1, null],
+      ].sort(),
+    );
   });
 
   it('still brings a planned end forward once', async () => {

@@ -31,7 +31,13 @@ describe.each(backends())('assignments in time on $name', (backend) => {
     grid1 = await api.area('330822001001001');
     grid2 = await api.area('330822001001002');
     community = await api.area('330822001001');
-    for (const [k, name] of [['A', '县教育局'], ['B', '县卫生健康局'], ['C', '国网常山县供电公司'], ['D', '县住建局']] as const) ids[k] = (await api.unit(name)).id;
+    for (const [k, name] of [
+      ['A', '县教育局'],
+      ['B', '县卫生健康局'],
+      ['C', '国网常山县供电公司'],
+      ['D', '县住建局'],
+    ] as const)
+      ids[k] = (await api.unit(name)).id;
     ids.P1 = (await api.person('张建国', '138 0570 0001')).id;
     ids.P2 = (await api.person('陈小红', '13805700002')).id;
     leadA = await api.assign({ areaId: grid1.id, role: 'lead', unitId: ids.A, validFrom: START });
@@ -49,7 +55,10 @@ describe.each(backends())('assignments in time on $name', (backend) => {
   });
 
   const lookup = async (at?: string) => {
-    const res = await api.send('GET', `/api/responsibility?lon=${LON}&lat=${LAT}${at ? `&at=${encodeURIComponent(at)}` : ''}`);
+    const res = await api.send(
+      'GET',
+      `/api/responsibility?lon=${LON}&lat=${LAT}${at ? `&at=${encodeURIComponent(at)}` : ''}`,
+    );
     expect(res.statusCode, res.body).toBe(200);
     return res.json() as Responsibility;
   };
@@ -91,10 +100,14 @@ describe.each(backends())('assignments in time on $name', (backend) => {
     const history = res.json() as Assignment[];
     expect(history[0]).toMatchObject({ unitName: '县住建局', validFrom: T });
     expect(history.map((h) => h.validFrom)).toEqual([...history.map((h) => h.validFrom)].sort().reverse());
-    const before = (await api.send('GET', `/api/units/${ids.A}/grids?at=${encodeURIComponent(second(T, -1))}`)).json() as UnitGrids;
+    const before = (
+      await api.send('GET', `/api/units/${ids.A}/grids?at=${encodeURIComponent(second(T, -1))}`)
+    ).json() as UnitGrids;
     expect(before.grids.map((g) => g.code)).toEqual([grid1.code]);
     expect(before.totalAreaM2).toBeCloseTo(grid1.areaM2, 3);
-    expect(((await api.send('GET', `/api/units/${ids.A}/grids?at=${encodeURIComponent(T)}`)).json() as UnitGrids).grids).toEqual([]);
+    expect(
+      ((await api.send('GET', `/api/units/${ids.A}/grids?at=${encodeURIComponent(T)}`)).json() as UnitGrids).grids,
+    ).toEqual([]);
   });
 
   it('lists the gaps at an instant', async () => {
@@ -103,29 +116,68 @@ describe.each(backends())('assignments in time on $name', (backend) => {
     expect(c.gridsWithoutLeadUnit.map((g) => g.code)).not.toContain(grid1.code);
     expect(c.gridsWithoutLeadUnit).toHaveLength(7);
     expect(c.gridsWithoutLeader).toHaveLength(7);
-    expect(c.unitsWithoutGrid.map((u) => [u.name, u.communities])).toEqual([['县教育局', 0], ['国网常山县供电公司', 1]]);
-    const past = (await api.send('GET', `/api/coverage/responsibility?at=${encodeURIComponent(second(T, -1))}`)).json() as ResponsibilityCoverage;
+    expect(c.unitsWithoutGrid.map((u) => [u.name, u.communities])).toEqual([
+      ['县教育局', 0],
+      ['国网常山县供电公司', 1],
+    ]);
+    const past = (
+      await api.send('GET', `/api/coverage/responsibility?at=${encodeURIComponent(second(T, -1))}`)
+    ).json() as ResponsibilityCoverage;
     expect(past.unitsWithoutGrid.map((u) => u.name)).toEqual(['国网常山县供电公司', '县住建局']);
   });
 
   it('has the database refuse overlapping periods, whoever writes', async () => {
     const insert = (role: string, holder: 'unit_id' | 'person_id', id: number, from: string) =>
-      db.query(`INSERT INTO assignments (area_id, area_level, role, ${holder}, valid_from) VALUES ($1, 'grid', $2, $3, $4)`, [grid1.id, role, id, from]);
-    const code = (p: Promise<unknown>) => p.then(() => 'ok', (e: { code?: string; constraint?: string }) => `${e.code} ${e.constraint}`);
+      db.query(
+        `INSERT INTO assignments (area_id, area_level, role, ${holder}, valid_from) VALUES ($1, 'grid', $2, $3, $4)`,
+        [grid1.id, role, id, from],
+      );
+    const code = (p: Promise<unknown>) =>
+      p.then(
+        () => 'ok',
+        (e: { code?: string; constraint?: string }) => `${e.code} ${e.constraint}`,
+      );
     expect(await code(insert('lead', 'unit_id', ids.B!, bj('2025-08-01T00:00:00')))).toBe('23P01 assignments_one_lead');
-    expect(await code(insert('leader', 'person_id', ids.P2!, bj('2025-08-01T00:00:00')))).toBe('23P01 assignments_one_leader');
-    expect(await code(insert('member', 'person_id', ids.P2!, bj('2025-08-01T00:00:00')))).toBe('23P01 assignments_person_once');
-    expect(await code(insert('support', 'unit_id', ids.D!, bj('2025-08-01T00:00:00')))).toBe('23P01 assignments_unit_once');
-    expect(await code(db.query(`INSERT INTO assignments (area_id, area_level, role, person_id, valid_from, valid_to) VALUES ($1, 'grid', 'member', $2, $3, $3)`, [grid2.id, ids.P1, START]))).toBe('23514 assignments_period');
-    expect(await code(db.query(`INSERT INTO assignments (area_id, area_level, role, person_id, valid_from) VALUES ($1, 'community', 'leader', $2, $3)`, [community.id, ids.P1, START]))).toBe('23514 assignments_area_kind');
+    expect(await code(insert('leader', 'person_id', ids.P2!, bj('2025-08-01T00:00:00')))).toBe(
+      '23P01 assignments_one_leader',
+    );
+    expect(await code(insert('member', 'person_id', ids.P2!, bj('2025-08-01T00:00:00')))).toBe(
+      '23P01 assignments_person_once',
+    );
+    expect(await code(insert('support', 'unit_id', ids.D!, bj('2025-08-01T00:00:00')))).toBe(
+      '23P01 assignments_unit_once',
+    );
+    expect(
+      await code(
+        db.query(
+          `INSERT INTO assignments (area_id, area_level, role, person_id, valid_from, valid_to) VALUES ($1, 'grid', 'member', $2, $3, $3)`,
+          [grid2.id, ids.P1, START],
+        ),
+      ),
+    ).toBe('23514 assignments_period');
+    expect(
+      await code(
+        db.query(
+          `INSERT INTO assignments (area_id, area_level, role, person_id, valid_from) VALUES ($1, 'community', 'leader', $2, $3)`,
+          [community.id, ids.P1, START],
+        ),
+      ),
+    ).toBe('23514 assignments_area_kind');
   });
 
   it('answers 409 naming the assignment an overlapping period conflicts with', async () => {
-    const res = await api.send('POST', '/api/assignments', { areaId: grid1.id, role: 'lead', unitId: ids.B, validFrom: bj('2025-01-01T00:00:00') });
+    const res = await api.send('POST', '/api/assignments', {
+      areaId: grid1.id,
+      role: 'lead',
+      unitId: ids.B,
+      validFrom: bj('2025-01-01T00:00:00'),
+    });
     expect(res.statusCode, res.body).toBe(409);
     const body = res.json() as { error: string; message: string; details: { reason: string }[] };
     expect(body.error).toBe('AssignmentConflict');
-    expect(body.details.map((d) => d.reason).join(' ')).toMatch(new RegExp(`#${leadA.id} .*县教育局.*2024-01-01 — 2025-06-30 14:30:00`));
+    expect(body.details.map((d) => d.reason).join(' ')).toMatch(
+      new RegExp(`#${leadA.id} .*县教育局.*2024-01-01 — 2025-06-30 14:30:00`),
+    );
   });
 
   it('refuses bad assignments with 4xx naming the field', async () => {

@@ -10,8 +10,12 @@ describe.each(backends())('accounts and sessions on $name', (backend) => {
   });
 
   const audit = async (username: string) =>
-    (await t.db.query<{ action: string; outcome: string; status: number; detail: { reason?: string } | null }>(
-      'SELECT action, outcome, status, detail FROM audit_log WHERE username = $1 ORDER BY id DESC', [username])).rows;
+    (
+      await t.db.query<{ action: string; outcome: string; status: number; detail: { reason?: string } | null }>(
+        'SELECT action, outcome, status, detail FROM audit_log WHERE username = $1 ORDER BY id DESC',
+        [username],
+      )
+    ).rows;
   const attempt = (username: string, password: string, headers: Record<string, string> = {}) =>
     t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password }, headers });
 
@@ -23,7 +27,13 @@ describe.each(backends())('accounts and sessions on $name', (backend) => {
     expect(setCookie).toMatch(/SameSite=Strict/);
     const cookie = cookieFrom(res.headers['set-cookie']);
     const me = await t.app.inject({ url: '/api/auth/me', headers: { cookie } });
-    expect(me.json()).toMatchObject({ user: { username: 'leader1', role: 'grid_leader', scope: [{ code: '330822001001001', level: 'grid', name: '文峰社区第01网格' }] } });
+    expect(me.json()).toMatchObject({
+      user: {
+        username: 'leader1',
+        role: 'grid_leader',
+        scope: [{ code: '330822001001001', level: 'grid', name: '文峰社区第01网格' }],
+      },
+    });
     expect(res.headers['content-security-policy']).toContain("default-src 'self'");
     expect(res.headers['x-content-type-options']).toBe('nosniff');
   });
@@ -35,8 +45,16 @@ describe.each(backends())('accounts and sessions on $name', (backend) => {
     expect(unknown.json().message).toBe('用户名或密码错误');
     expect(wrong.statusCode).toBe(401);
     expect(wrong.json().message).toBe('wrong username or password');
-    expect((await audit('nobody-here'))[0]).toMatchObject({ action: 'login', outcome: 'denied', detail: { reason: 'unknown user' } });
-    expect((await audit('leader1'))[0]).toMatchObject({ action: 'login', outcome: 'denied', detail: { reason: 'wrong password' } });
+    expect((await audit('nobody-here'))[0]).toMatchObject({
+      action: 'login',
+      outcome: 'denied',
+      detail: { reason: 'unknown user' },
+    });
+    expect((await audit('leader1'))[0]).toMatchObject({
+      action: 'login',
+      outcome: 'denied',
+      detail: { reason: 'wrong password' },
+    });
   });
 
   // The throttle that replaced the hard lock (issue 10, finding 2): tests/api/login-throttle.test.ts
@@ -51,32 +69,56 @@ describe.each(backends())('accounts and sessions on $name', (backend) => {
 
   it('refuses idle-expired, absolutely-expired and tampered sessions, and audits them', async () => {
     const idle = await login(t.app, 'leader1');
-    await t.db.query(`UPDATE sessions SET last_seen_at = now() - interval '9 hours' WHERE token_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex')`, [idle.cookie.split('=')[1]]);
+    await t.db.query(
+      `UPDATE sessions SET last_seen_at = now() - interval '9 hours' WHERE token_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex')`,
+      [idle.cookie.split('=')[1]],
+    );
     const r1 = await t.app.inject({ url: '/api/areas/tree', headers: { cookie: idle.cookie } });
     expect(r1.statusCode).toBe(401);
     expect(r1.json().message).toBe('登录已过期或无效，请重新登录');
     const old = await login(t.app, 'leader1');
-    await t.db.query(`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE token_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex')`, [old.cookie.split('=')[1]]);
+    await t.db.query(
+      `UPDATE sessions SET expires_at = now() - interval '1 second' WHERE token_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex')`,
+      [old.cookie.split('=')[1]],
+    );
     expect((await t.app.inject({ url: '/api/areas/tree', headers: { cookie: old.cookie } })).statusCode).toBe(401);
     const good = await login(t.app, 'leader1');
     const tampered = good.cookie.slice(0, -2) + (good.cookie.endsWith('AA') ? 'BB' : 'AA');
     const r3 = await t.app.inject({ url: '/api/areas/tree', headers: { cookie: tampered } });
     expect(r3.statusCode).toBe(401);
     expect(String(r3.headers['set-cookie'])).toMatch(/wangge_session=;/); // the bad cookie is cleared
-    const { rows } = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'GET /api/areas/tree' AND outcome = 'denied' AND detail->>'reason' = 'bad or expired session'`);
+    const { rows } = await t.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM audit_log WHERE action = 'GET /api/areas/tree' AND outcome = 'denied' AND detail->>'reason' = 'bad or expired session'`,
+    );
     expect(rows[0]!.n).toBe(3);
   });
 
   it('refuses a write without the CSRF token, writes nothing, and audits it', async () => {
     const county = fc([feature('330899', '测试县', rectPolygon([119, 29, 119.01, 29.01]))]);
-    const count = async () => (await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM areas WHERE code = '330899'`)).rows[0]!.n;
-    const none = await t.app.inject({ method: 'POST', url: '/api/areas/import', payload: { level: 'county', collection: county }, headers: { cookie: t.admin.cookie } });
+    const count = async () =>
+      (await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM areas WHERE code = '330899'`)).rows[0]!.n;
+    const none = await t.app.inject({
+      method: 'POST',
+      url: '/api/areas/import',
+      payload: { level: 'county', collection: county },
+      headers: { cookie: t.admin.cookie },
+    });
     expect(none.statusCode).toBe(403);
     expect(none.json().error).toBe('CsrfTokenMissing');
-    const wrong = await t.app.inject({ method: 'POST', url: '/api/areas/import', payload: { level: 'county', collection: county }, headers: { cookie: t.admin.cookie, 'x-csrf-token': 'x'.repeat(43) } });
+    const wrong = await t.app.inject({
+      method: 'POST',
+      url: '/api/areas/import',
+      payload: { level: 'county', collection: county },
+      headers: { cookie: t.admin.cookie, 'x-csrf-token': 'x'.repeat(43) },
+    });
     expect(wrong.statusCode).toBe(403);
     expect(await count()).toBe(0);
-    const right = await t.app.inject({ method: 'POST', url: '/api/areas/import', payload: { level: 'county', collection: county }, headers: t.admin.headers });
+    const right = await t.app.inject({
+      method: 'POST',
+      url: '/api/areas/import',
+      payload: { level: 'county', collection: county },
+      headers: t.admin.headers,
+    });
     expect(right.statusCode).toBe(201);
     expect(await count()).toBe(1);
     const rows = await audit('test-admin');
@@ -107,7 +149,8 @@ describe.each(backends())('accounts and sessions on $name', (backend) => {
     await createUser(t.db, 'changer', 'planner');
     const a = await login(t.app, 'changer');
     const b = await login(t.app, 'changer');
-    const post = (payload: object) => t.app.inject({ method: 'POST', url: '/api/auth/password', payload, headers: a.headers });
+    const post = (payload: object) =>
+      t.app.inject({ method: 'POST', url: '/api/auth/password', payload, headers: a.headers });
     expect((await post({ current: 'not-it-123', next: 'new-password-2027' })).json().details[0].field).toBe('current');
     expect((await post({ current: passwordOf('changer'), next: 'short1' })).json().message).toBe('密码至少 10 个字符');
     expect((await post({ current: passwordOf('changer'), next: 'new-password-2027' })).statusCode).toBe(204);
@@ -118,25 +161,69 @@ describe.each(backends())('accounts and sessions on $name', (backend) => {
   });
 
   it('lets an admin create scoped accounts and reset a password, which must then be changed', async () => {
-    const create = (payload: object) => t.app.inject({ method: 'POST', url: '/api/users', payload, headers: t.admin.headers });
-    const noScope = await create({ username: 'super2', displayName: '督查二', role: 'supervisor', password: 'temp-password-1', scopeCodes: [] });
+    const create = (payload: object) =>
+      t.app.inject({ method: 'POST', url: '/api/users', payload, headers: t.admin.headers });
+    const noScope = await create({
+      username: 'super2',
+      displayName: '督查二',
+      role: 'supervisor',
+      password: 'temp-password-1',
+      scopeCodes: [],
+    });
     expect(noScope.statusCode).toBe(422);
-    const badScope = await create({ username: 'leader2', displayName: '网格长二', role: 'grid_leader', password: 'temp-password-1', scopeCodes: ['330822009009009'] });
+    const badScope = await create({
+      username: 'leader2',
+      displayName: '网格长二',
+      role: 'grid_leader',
+      password: 'temp-password-1',
+      scopeCodes: ['330822009009009'],
+    });
     expect(badScope.json().message).toBe('区域编码不存在：330822009009009');
-    const ok = await create({ username: 'leader2', displayName: '网格长二', role: 'grid_leader', password: 'temp-password-1', scopeCodes: ['330822001001002'] });
+    const ok = await create({
+      username: 'leader2',
+      displayName: '网格长二',
+      role: 'grid_leader',
+      password: 'temp-password-1',
+      scopeCodes: ['330822001001002'],
+    });
     expect(ok.statusCode).toBe(201);
-    const dup = await create({ username: 'leader2', displayName: 'x', role: 'commander', password: 'temp-password-1', scopeCodes: [] });
+    const dup = await create({
+      username: 'leader2',
+      displayName: 'x',
+      role: 'commander',
+      password: 'temp-password-1',
+      scopeCodes: [],
+    });
     expect(dup.statusCode).toBe(409);
     const s = await login(t.app, 'leader2', 'temp-password-1');
     const forced = await t.app.inject({ url: '/api/areas/tree', headers: s.headers });
     expect(forced.statusCode).toBe(403);
     expect(forced.json().error).toBe('PasswordChangeRequired');
-    await t.app.inject({ method: 'POST', url: '/api/auth/password', payload: { current: 'temp-password-1', next: 'my-own-password-9' }, headers: s.headers });
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/password',
+      payload: { current: 'temp-password-1', next: 'my-own-password-9' },
+      headers: s.headers,
+    });
     expect((await t.app.inject({ url: '/api/areas/tree', headers: s.headers })).statusCode).toBe(200);
     const id = (ok.json() as { id: number }).id;
-    expect((await t.app.inject({ method: 'POST', url: `/api/users/${id}/reset-password`, payload: { password: 'reset-password-7' }, headers: t.admin.headers })).statusCode).toBe(204);
+    expect(
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: `/api/users/${id}/reset-password`,
+          payload: { password: 'reset-password-7' },
+          headers: t.admin.headers,
+        })
+      ).statusCode,
+    ).toBe(204);
     expect((await t.app.inject({ url: '/api/auth/me', headers: s.headers })).statusCode).toBe(401);
-    const deactivated = await t.app.inject({ method: 'PATCH', url: `/api/users/${id}`, payload: { active: false }, headers: t.admin.headers });
+    const deactivated = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/users/${id}`,
+      payload: { active: false },
+      headers: t.admin.headers,
+    });
     expect(deactivated.json()).toMatchObject({ active: false });
     expect((await attempt('leader2', 'reset-password-7')).statusCode).toBe(401);
   });
@@ -149,10 +236,22 @@ describe('login rate limit', () => {
     const app = await appOn(db, { loginRateLimit: 3 });
     try {
       const codes = [];
-      for (let i = 0; i < 4; i++) codes.push((await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'x-user', password: 'y' } })).statusCode);
+      for (let i = 0; i < 4; i++)
+        codes.push(
+          (await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'x-user', password: 'y' } }))
+            .statusCode,
+        );
       expect(codes).toEqual([401, 401, 401, 429]);
-      const en = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'x-user', password: 'y' }, headers: { 'accept-language': 'en' } });
-      expect(en.json()).toMatchObject({ error: 'TooManyRequests', message: expect.stringMatching(/^too many attempts: try again in \d+ s$/) });
+      const en = await app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: 'x-user', password: 'y' },
+        headers: { 'accept-language': 'en' },
+      });
+      expect(en.json()).toMatchObject({
+        error: 'TooManyRequests',
+        message: expect.stringMatching(/^too many attempts: try again in \d+ s$/),
+      });
     } finally {
       await app.close();
       await db.close();

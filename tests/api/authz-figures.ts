@@ -22,19 +22,28 @@ const has = (s: string) => (b: Buffer) => b.toString().includes(s);
 const get = (url: string) => (): Req => ({ method: 'GET', url });
 const listed = (url: string, mark = '"330822002'): Case => ({ in: get(url), out: get(url), leaks: has(mark) });
 const behind = (g: AreaDetail) => `/api/figures/problems?indicator=found&level=grid&entity=${g.id}&${PERIOD}`;
-const visit = (g: AreaDetail) => ({ gridId: g.id, startedAt: '2026-01-05T09:00:00+08:00', endedAt: '2026-01-05T10:00:00+08:00' });
+const visit = (g: AreaDetail) => ({
+  gridId: g.id,
+  startedAt: '2026-01-05T09:00:00+08:00',
+  endedAt: '2026-01-05T10:00:00+08:00',
+});
 
 export const FIGURES_CASES: Record<string, Case> = {
   'GET /api/figures/indicators': { in: get('/api/figures/indicators') },
   'GET /api/figures': listed(`/api/figures?level=grid&${PERIOD}`),
-  'GET /api/figures/problems': { in: (c) => ({ method: 'GET', url: behind(c.inGrid) }), out: (c) => ({ method: 'GET', url: behind(c.outGrid) }) },
+  'GET /api/figures/problems': {
+    in: (c) => ({ method: 'GET', url: behind(c.inGrid) }),
+    out: (c) => ({ method: 'GET', url: behind(c.outGrid) }),
+  },
   'GET /api/figures/export.xlsx': { in: get(`/api/figures/export.xlsx?level=street&${PERIOD}`) },
   'GET /api/figures/export.csv': listed(`/api/figures/export.csv?level=grid&${PERIOD}`, '330822002'),
   'GET /api/rankings': listed('/api/rankings?kind=street'),
   'GET /api/rankings/export.xlsx': { in: get('/api/rankings/export.xlsx?kind=street') },
   'GET /api/rankings/export.csv': listed('/api/rankings/export.csv?kind=community', '330822002'),
   'GET /api/ranking-schemes': { in: get('/api/ranking-schemes') },
-  'POST /api/ranking-schemes': { in: () => ({ method: 'POST', url: '/api/ranking-schemes', payload: { code: 'matrix' } }) },
+  'POST /api/ranking-schemes': {
+    in: () => ({ method: 'POST', url: '/api/ranking-schemes', payload: { code: 'matrix' } }),
+  },
   'GET /api/campaigns': { in: get('/api/campaigns') },
   'GET /api/campaigns/:id/progress': listed('/api/campaigns/1/progress?kind=street&at=2026-06-15T00:00:00%2B08:00'),
   'GET /api/coverage/gaps': listed('/api/coverage/gaps'),

@@ -29,13 +29,20 @@ interface Case {
 export async function seedPhotos(db: Db, inGrids: string[], outGrid: string): Promise<PhotoIds> {
   const codes = [...inGrids, outGrid];
   const { rows } = await db.query<{ code: string; lon: number; lat: number }>(
-    `SELECT code, ST_X(label_point) AS lon, ST_Y(label_point) AS lat FROM areas WHERE code = ANY ($1)`, [codes]);
+    `SELECT code, ST_X(label_point) AS lon, ST_Y(label_point) AS lat FROM areas WHERE code = ANY ($1)`,
+    [codes],
+  );
   const at = new Date('2026-03-01T02:00:00Z');
-  const ids = await insertProblems(db, codes.map((code) => {
-    const r = rows.find((x) => x.code === code)!;
-    return { lon: r.lon, lat: r.lat, reportedAt: at };
-  }));
-  const jpeg = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#369' } }).jpeg().toBuffer();
+  const ids = await insertProblems(
+    db,
+    codes.map((code) => {
+      const r = rows.find((x) => x.code === code)!;
+      return { lon: r.lon, lat: r.lat, reportedAt: at };
+    }),
+  );
+  const jpeg = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#369' } })
+    .jpeg()
+    .toBuffer();
   const photos = await preparePhotos([{ name: 'm.jpg', dataBase64: jpeg.toString('base64') }]);
   const byGrid: Record<string, number> = {};
   for (const [i, code] of codes.entries()) {
@@ -46,6 +53,12 @@ export async function seedPhotos(db: Db, inGrids: string[], outGrid: string): Pr
 }
 
 export const PHOTO_CASES: Record<string, Case> = {
-  'GET /api/photos/:id': { in: (c) => ({ method: 'GET', url: `/api/photos/${c.photos.byGrid[c.inGrid.code]}` }), out: (c) => ({ method: 'GET', url: `/api/photos/${c.photos.out}` }) },
-  'GET /api/photos/:id/thumb': { in: (c) => ({ method: 'GET', url: `/api/photos/${c.photos.byGrid[c.inGrid.code]}/thumb` }), out: (c) => ({ method: 'GET', url: `/api/photos/${c.photos.out}/thumb` }) },
+  'GET /api/photos/:id': {
+    in: (c) => ({ method: 'GET', url: `/api/photos/${c.photos.byGrid[c.inGrid.code]}` }),
+    out: (c) => ({ method: 'GET', url: `/api/photos/${c.photos.out}` }),
+  },
+  'GET /api/photos/:id/thumb': {
+    in: (c) => ({ method: 'GET', url: `/api/photos/${c.photos.byGrid[c.inGrid.code]}/thumb` }),
+    out: (c) => ({ method: 'GET', url: `/api/photos/${c.photos.out}/thumb` }),
+  },
 };

@@ -54,7 +54,15 @@ describe.skipIf(!hasSharedData)('wangge command line', () => {
   };
 
   it('imports the real county, refuses the townships without tolerance, naming each, then takes them with it', async () => {
-    const county = await wangge('import', 'areas', `${SHARED_DATA}admin-datav/county-330822.wgs84.geojson`, '--level', 'county', '--code-field', 'adcode');
+    const county = await wangge(
+      'import',
+      'areas',
+      `${SHARED_DATA}admin-datav/county-330822.wgs84.geojson`,
+      '--level',
+      'county',
+      '--code-field',
+      'adcode',
+    );
     expect(county.code, county.err).toBe(0);
     expect(county.out).toContain('已导入 1 个county：330822');
     const townships = `${SHARED_DATA}changshan-330822/townships.raw.json`; // the original file, BOM and all
@@ -65,7 +73,19 @@ describe.skipIf(!hasSharedData)('wangge command line', () => {
     expect(refused.err).toMatch(/#1 .*\[properties\.code\]: 编码应为 9 位数字.*--codes 文件\.csv/);
     // --codes: the office's name → code table fills 14 of the 15 (新昌乡上/下 → 新昌乡); the
     // source's misspelt 灰埠镇 is the one problem left (all other checks passed), nothing written
-    const coded = await wangge('import', 'areas', townships, '--level', 'street', '--codes', `${SHARED_DATA}township-codes.csv`, '--tolerance', '600', '--overlap-tolerance', '2000');
+    const coded = await wangge(
+      'import',
+      'areas',
+      townships,
+      '--level',
+      'street',
+      '--codes',
+      `${SHARED_DATA}township-codes.csv`,
+      '--tolerance',
+      '600',
+      '--overlap-tolerance',
+      '2000',
+    );
     expect(coded.code).toBe(1);
     expect(coded.err).toContain('导入被拒绝：1 处问题');
     expect(coded.err).toContain('#11 灰埠镇 [properties.code]: 编码表中没有「灰埠镇」的 9 位编码');
@@ -73,7 +93,17 @@ describe.skipIf(!hasSharedData)('wangge command line', () => {
     const tight = await wangge('import', 'areas', clean, '--level', 'street');
     expect(tight.code).toBe(1);
     expect(tight.err).toMatch(/330822108 招贤镇 \[geometry\]: 超出上级 330822 常山县 的范围：最远 5\d\d(\.\d)? 米/);
-    const ok = await wangge('import', 'areas', clean, '--level', 'street', '--tolerance', '600', '--overlap-tolerance', '2000');
+    const ok = await wangge(
+      'import',
+      'areas',
+      clean,
+      '--level',
+      'street',
+      '--tolerance',
+      '600',
+      '--overlap-tolerance',
+      '2000',
+    );
     expect(ok.code, ok.err).toBe(0);
     expect(ok.out).toContain('已导入 14 个street');
   });

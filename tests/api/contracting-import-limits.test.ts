@@ -17,18 +17,23 @@ describe.each(backends())('contracting import limits and problem reports on $nam
   const post = (files: { name: string; content: string }[]) =>
     ctx.app.inject({ method: 'POST', url: '/api/contracting/import', headers: ctx.admin.headers, payload: { files } });
   const nothingWritten = async () => {
-    const { rows } = await ctx.db.query<{ n: number }>('SELECT (SELECT count(*) FROM units) + (SELECT count(*) FROM people) + (SELECT count(*) FROM assignments) AS n');
+    const { rows } = await ctx.db.query<{ n: number }>(
+      'SELECT (SELECT count(*) FROM units) + (SELECT count(*) FROM people) + (SELECT count(*) FROM assignments) AS n',
+    );
     expect(Number(rows[0]!.n)).toBe(0);
   };
 
   it('reports the unknown grid of an early row and the bad phone of the last row together', async () => {
     // 2,001 grid members: row 1,502 names a grid that does not exist (found by the database
     // stage), row 2,002 has a phone that is no phone (found by the row checks, which used to stop there)
-    const rows = Array.from({ length: 2001 }, (_, i) => { // rows 2 … 2,002
+    const rows = Array.from({ length: 2001 }, (_, i) => {
+      // rows 2 … 2,002
       const row = i + 2;
       return `${row === 1502 ? '330822009009009' : '330822001001001'},网格员,人员${row},${row === 2002 ? '12345' : phone(row)},2025-01-01`;
     });
-    const res = await post([{ name: 'members.csv', content: b64(`区域编码,职责,姓名,手机号,开始日期\n${rows.join('\n')}\n`) }]);
+    const res = await post([
+      { name: 'members.csv', content: b64(`区域编码,职责,姓名,手机号,开始日期\n${rows.join('\n')}\n`) },
+    ]);
     expect(res.statusCode, res.body.slice(0, 300)).toBe(422);
     const body = res.json() as ErrBody;
     expect(body.message).toBe('导入被拒绝：2 处问题，未写入任何数据');
@@ -41,7 +46,14 @@ describe.each(backends())('contracting import limits and problem reports on $nam
 
   it('lists the first 200 problems and counts the rest', async () => {
     const rows = Array.from({ length: 250 }, (_, i) => `330822001001001,网格员,人员${i},1234${i},2025-01-01`);
-    const res = await post([{ name: 'bad.csv', content: b64(`区域编码,职责,姓名,手机号,开始日期\n330822009009009,网格员,甲,${phone(1)},2025-01-01\n${rows.join('\n')}\n`) }]);
+    const res = await post([
+      {
+        name: 'bad.csv',
+        content: b64(
+          `区域编码,职责,姓名,手机号,开始日期\n330822009009009,网格员,甲,${phone(1)},2025-01-01\n${rows.join('\n')}\n`,
+        ),
+      },
+    ]);
     const body = res.json() as ErrBody;
     expect(body.message).toBe('导入被拒绝：251 处问题，未写入任何数据');
     expect(body.details).toHaveLength(201);
@@ -52,7 +64,12 @@ describe.each(backends())('contracting import limits and problem reports on $nam
   it('does not report a unit again as unknown when its own row was refused', async () => {
     const res = await post([
       { name: 'units.csv', content: b64('单位名称,单位类型\n县城管局,外星单位\n') },
-      { name: 'lead.csv', content: b64('区域编码,职责,单位名称,开始日期\n330822001001001,牵头单位,县城管局,2025-01-01\n330822001001002,牵头单位,县城管局,2025-13-01\n') },
+      {
+        name: 'lead.csv',
+        content: b64(
+          '区域编码,职责,单位名称,开始日期\n330822001001001,牵头单位,县城管局,2025-01-01\n330822001001002,牵头单位,县城管局,2025-13-01\n',
+        ),
+      },
     ]);
     const body = res.json() as ErrBody;
     expect(body.details.map((d) => `${d.sheet} ${d.row}: ${d.reason}`)).toEqual([
@@ -63,7 +80,9 @@ describe.each(backends())('contracting import limits and problem reports on $nam
 
   it('refuses four zip bombs in one request with 413 before reading any', async () => {
     // ~300 KB each, declaring 300 MB of sheet: the tester's 4.8 GB
-    const bomb = zip([{ name: 'xl/worksheets/sheet1.xml', data: await deflatedZeros(300 * 1024 * 1024), declared: 300 * 1024 * 1024 }]);
+    const bomb = zip([
+      { name: 'xl/worksheets/sheet1.xml', data: await deflatedZeros(300 * 1024 * 1024), declared: 300 * 1024 * 1024 },
+    ]);
     expect(bomb.length).toBeLessThan(400 * 1024);
     const heap = process.memoryUsage().heapUsed;
     const res = await post([1, 2, 3, 4].map((i) => ({ name: `bomb${i}.xlsx`, content: bomb.toString('base64') })));

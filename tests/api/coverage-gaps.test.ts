@@ -4,13 +4,14 @@ import { createUser, login, type Session } from './accounts';
 import { ensureCategories, insertProblems } from './problem-rows';
 import type { CoverageGaps, HotspotsResult, Patrol } from '../../api/schemas/figures';
 
-const HOLE = '330822002002002';      // a grid taken away: half of 东门社区 is left uncovered
+const HOLE = '330822002002002'; // a grid taken away: half of 东门社区 is left uncovered
 const LEADER_GRID = '330822001001001';
 
 describe.each(backends())('coverage gaps, patrols and hotspots on $name', (backend) => {
   const t = withMiniCity(backend);
   const s = {} as Record<'leader' | 'super1' | 'super2', Session>;
-  const id = async (code: string) => (await t.db.query<{ id: number }>('SELECT id FROM areas WHERE code = $1', [code])).rows[0]!.id;
+  const id = async (code: string) =>
+    (await t.db.query<{ id: number }>('SELECT id FROM areas WHERE code = $1', [code])).rows[0]!.id;
 
   beforeAll(async () => {
     await createUser(t.db, 'c-leader', 'grid_leader', [LEADER_GRID]);
@@ -30,22 +31,36 @@ describe.each(backends())('coverage gaps, patrols and hotspots on $name', (backe
 
   it('finds no gap in a clean partition, and serves the overlay from cache until an area changes', async () => {
     const first = await gaps();
-    expect([first.cached, first.uncovered.areaM2, first.uncovered.pieces, first.overlaps, first.grids]).toEqual([false, 0, [], [], 8]);
+    expect([first.cached, first.uncovered.areaM2, first.uncovered.pieces, first.overlaps, first.grids]).toEqual([
+      false,
+      0,
+      [],
+      [],
+      8,
+    ]);
     expect(first.gridsWithoutLeadUnit).toHaveLength(8);
     expect(first.gridsWithoutLeader).toHaveLength(8);
     expect(first.gridsNotVisited.grids).toHaveLength(8);
     const second = await gaps();
-    expect([second.cached, second.areasVersion, second.computedAt]).toEqual([true, first.areasVersion, first.computedAt]);
+    expect([second.cached, second.areasVersion, second.computedAt]).toEqual([
+      true,
+      first.areasVersion,
+      first.computedAt,
+    ]);
   });
 
   it('measures the area no grid covers, by the area that holds it', async () => {
     const before = await gaps();
-    const { rows: [hole] } = await t.db.query<{ m2: number }>('SELECT area_m2 AS m2 FROM areas WHERE code = $1', [HOLE]);
+    const {
+      rows: [hole],
+    } = await t.db.query<{ m2: number }>('SELECT area_m2 AS m2 FROM areas WHERE code = $1', [HOLE]);
     await t.db.query('DELETE FROM areas WHERE code = $1', [HOLE]);
     const after = await gaps();
     expect(after.cached).toBe(false);
     expect(after.areasVersion).toBeGreaterThan(before.areasVersion);
-    expect(after.uncovered.pieces.map((p) => [p.areaCode, p.level, p.geometry.type])).toEqual([['330822002002', 'community', 'MultiPolygon']]);
+    expect(after.uncovered.pieces.map((p) => [p.areaCode, p.level, p.geometry.type])).toEqual([
+      ['330822002002', 'community', 'MultiPolygon'],
+    ]);
     expect(after.uncovered.areaM2).toBeCloseTo(hole!.m2, -1);
     // scoped callers see the pieces inside their scope only
     expect((await gaps(s.super2)).uncovered.pieces).toHaveLength(1);
@@ -54,11 +69,22 @@ describe.each(backends())('coverage gaps, patrols and hotspots on $name', (backe
 
   it('finds overlapping grids with their shared area', async () => {
     const community = await id('330822001001');
-    await t.db.query(`INSERT INTO areas (level, code, name, parent_id, geom) VALUES ('grid', '330822001001003', '重叠网格', $1, ST_Multi(ST_MakeEnvelope(118.505, 28.9, 118.515, 28.905, 4326)))`, [community]);
-    const { rows: [m] } = await t.db.query<{ a: number; b: number }>(`SELECT ST_Area(ST_MakeEnvelope(118.505, 28.9, 118.51, 28.905, 4326)::geography) AS a,
+    await t.db.query(
+      `INSERT INTO areas (level, code, name, parent_id, geom) VALUES ('grid', '330822001001003', '重叠网格', $1, ST_Multi(ST_MakeEnvelope(118.505, 28.9, 118.515, 28.905, 4326)))`,
+      [community],
+    );
+    const {
+      rows: [m],
+    } = await t.db.query<{
+      a: number;
+      b: number;
+    }>(`SELECT ST_Area(ST_MakeEnvelope(118.505, 28.9, 118.51, 28.905, 4326)::geography) AS a,
       ST_Area(ST_MakeEnvelope(118.51, 28.9, 118.515, 28.905, 4326)::geography) AS b`);
     const r = await gaps();
-    expect(r.overlaps.map((o) => [o.a.code, o.b.code])).toEqual([['330822001001001', '330822001001003'], ['330822001001002', '330822001001003']]);
+    expect(r.overlaps.map((o) => [o.a.code, o.b.code])).toEqual([
+      ['330822001001001', '330822001001003'],
+      ['330822001001002', '330822001001003'],
+    ]);
     expect(r.overlaps[0]!.areaM2).toBeCloseTo(m!.a, -1);
     expect(r.overlaps[1]!.areaM2).toBeCloseTo(m!.b, -1);
     expect((await gaps(s.super2)).overlaps).toEqual([]);
@@ -70,15 +96,26 @@ describe.each(backends())('coverage gaps, patrols and hotspots on $name', (backe
     const grid = await id(LEADER_GRID);
     const now = Date.now();
     const at = (h: number) => new Date(now + h * 3600_000).toISOString();
-    const track = { type: 'LineString', coordinates: [[118.502, 28.902], [118.505, 28.905], [118.508, 28.903]] };
-    const post = (payload: object, who = s.leader) => t.app.inject({ method: 'POST', url: '/api/patrols', headers: who.headers, payload });
+    const track = {
+      type: 'LineString',
+      coordinates: [
+        [118.502, 28.902],
+        [118.505, 28.905],
+        [118.508, 28.903],
+      ],
+    };
+    const post = (payload: object, who = s.leader) =>
+      t.app.inject({ method: 'POST', url: '/api/patrols', headers: who.headers, payload });
     const made = await post({ gridId: grid, startedAt: at(-2), endedAt: at(-1), track, note: '周巡查' });
     expect(made.statusCode, made.body).toBe(201);
     const visit = made.json() as Patrol;
     expect(visit).toMatchObject({ gridCode: LEADER_GRID, username: 'c-leader', note: '周巡查', track });
     expect(visit.lengthM!).toBeGreaterThan(600);
     // an old visit does not count for the last 7 days
-    expect((await post({ gridId: await id('330822001001002'), startedAt: at(-24 * 9), endedAt: at(-24 * 9 + 1) }, t.admin)).statusCode).toBe(201);
+    expect(
+      (await post({ gridId: await id('330822001001002'), startedAt: at(-24 * 9), endedAt: at(-24 * 9 + 1) }, t.admin))
+        .statusCode,
+    ).toBe(201);
     const r = await gaps();
     expect(r.gridsNotVisited.grids.map((g) => g.code)).not.toContain(LEADER_GRID);
     expect(r.gridsNotVisited.grids.find((g) => g.code === '330822001001002')!.lastVisit).toBe(at(-24 * 9));
@@ -90,10 +127,42 @@ describe.each(backends())('coverage gaps, patrols and hotspots on $name', (backe
     };
     await refused({ gridId: grid, startedAt: at(-1), endedAt: at(-2) }, 400, 'endedAt');
     await refused({ gridId: grid, startedAt: at(1), endedAt: at(2) }, 400, 'endedAt');
-    await refused({ gridId: grid, startedAt: at(-2), endedAt: at(-1), track: { type: 'LineString', coordinates: [[118.7, 29.1], [118.71, 29.1]] } }, 422, 'track');
-    await refused({ gridId: grid, startedAt: at(-2), endedAt: at(-1), track: { type: 'LineString', coordinates: [[118.5, 28.9], [118.5, 28.9]] } }, 422, 'track');
+    await refused(
+      {
+        gridId: grid,
+        startedAt: at(-2),
+        endedAt: at(-1),
+        track: {
+          type: 'LineString',
+          coordinates: [
+            [118.7, 29.1],
+            [118.71, 29.1],
+          ],
+        },
+      },
+      422,
+      'track',
+    );
+    await refused(
+      {
+        gridId: grid,
+        startedAt: at(-2),
+        endedAt: at(-1),
+        track: {
+          type: 'LineString',
+          coordinates: [
+            [118.5, 28.9],
+            [118.5, 28.9],
+          ],
+        },
+      },
+      422,
+      'track',
+    );
     await refused({ gridId: await id('330822001001002'), startedAt: at(-2), endedAt: at(-1) }, 404, '');
-    const { rows: [n] } = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM patrol_visits');
+    const {
+      rows: [n],
+    } = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM patrol_visits');
     expect(n!.n).toBe(2); // nothing written by the refused ones
 
     const mine = await get('/api/patrols', s.leader);
@@ -105,22 +174,45 @@ describe.each(backends())('coverage gaps, patrols and hotspots on $name', (backe
     const grid = await id(LEADER_GRID);
     const user = (await t.db.query<{ id: number }>(`SELECT id FROM users WHERE username = 'c-leader'`)).rows[0]!.id;
     const person = async (name: string, phone: string, userId: number | null) =>
-      (await t.db.query<{ id: number }>('INSERT INTO people (name, phone, user_id) VALUES ($1, $2, $3) RETURNING id', [name, phone, userId])).rows[0]!.id;
+      (
+        await t.db.query<{ id: number }>('INSERT INTO people (name, phone, user_id) VALUES ($1, $2, $3) RETURNING id', [
+          name,
+          phone,
+          userId,
+        ])
+      ).rows[0]!.id;
     const mine = await person('巡查本人', '13700000001', user);
     const other = await person('他街网格长', '13700000002', null);
     const now = t.app.clock.now().getTime();
-    const visit = (personId?: number) => ({ gridId: grid, startedAt: new Date(now - 3 * 3600_000).toISOString(), endedAt: new Date(now - 2 * 3600_000).toISOString(), ...(personId ? { personId } : {}) });
-    const post = (who: Session, personId?: number) => t.app.inject({ method: 'POST', url: '/api/patrols', headers: who.headers, payload: visit(personId) });
-    const count = async () => (await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM patrol_visits')).rows[0]!.n;
+    const visit = (personId?: number) => ({
+      gridId: grid,
+      startedAt: new Date(now - 3 * 3600_000).toISOString(),
+      endedAt: new Date(now - 2 * 3600_000).toISOString(),
+      ...(personId ? { personId } : {}),
+    });
+    const post = (who: Session, personId?: number) =>
+      t.app.inject({ method: 'POST', url: '/api/patrols', headers: who.headers, payload: visit(personId) });
+    const count = async () =>
+      (await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM patrol_visits')).rows[0]!.n;
 
     const before = await count();
     // another person (or one that does not exist: the same answer), for a grid leader and a supervisor of that street
-    for (const [who, personId] of [[s.leader, other], [s.super1, other], [s.super1, mine], [s.leader, 999_999]] as const) {
+    for (const [who, personId] of [
+      [s.leader, other],
+      [s.super1, other],
+      [s.super1, mine],
+      [s.leader, 999_999],
+    ] as const) {
       const res = await post(who, personId);
       expect(res.statusCode, res.body).toBe(403);
       expect(res.json().details?.[0]?.field).toBe('personId');
     }
-    const en = await t.app.inject({ method: 'POST', url: '/api/patrols', headers: { ...s.leader.headers, 'accept-language': 'en' }, payload: visit(other) });
+    const en = await t.app.inject({
+      method: 'POST',
+      url: '/api/patrols',
+      headers: { ...s.leader.headers, 'accept-language': 'en' },
+      payload: visit(other),
+    });
     expect(en.json().message).toMatch(/only your own patrol/);
     expect(await count()).toBe(before); // the refused ones wrote nothing
 
@@ -136,7 +228,9 @@ describe.each(backends())('coverage gaps, patrols and hotspots on $name', (backe
   });
 
   it('lists problems that fell outside every grid, in scope', async () => {
-    await insertProblems(t.db, [{ grid: null, at: [118.535, 28.915], state: 'reported', reportedAt: new Date(Date.now() - 86400_000) }]);
+    await insertProblems(t.db, [
+      { grid: null, at: [118.535, 28.915], state: 'reported', reportedAt: new Date(Date.now() - 86400_000) },
+    ]);
     const all = await gaps();
     expect(all.problemsOutsideGrids.total).toBe(1);
     expect(all.problemsOutsideGrids.problems[0]).toMatchObject({ areaCode: '330822002002', lon: 118.535 });
@@ -148,12 +242,27 @@ describe.each(backends())('coverage gaps, patrols and hotspots on $name', (backe
     const [garbage, posters] = await ensureCategories(t.db);
     const day = new Date('2026-04-06T10:00:00+08:00');
     // six garbage reports within ~15 m of each other, two far apart; three poster reports at the same spot
-    const near = [[118.5050, 28.9050], [118.50505, 28.90505], [118.5051, 28.9050], [118.5050, 28.9051], [118.50515, 28.90508], [118.50508, 28.90512]] as [number, number][];
+    const near = [
+      [118.505, 28.905],
+      [118.50505, 28.90505],
+      [118.5051, 28.905],
+      [118.505, 28.9051],
+      [118.50515, 28.90508],
+      [118.50508, 28.90512],
+    ] as [number, number][];
     await insertProblems(t.db, [
-      ...near.map((at, k) => ({ grid: null, at, state: k < 2 ? 'closed' as const : 'assigned' as const, category: garbage, reportedAt: new Date(day.getTime() + k * 3600_000) })),
+      ...near.map((at, k) => ({
+        grid: null,
+        at,
+        state: k < 2 ? ('closed' as const) : ('assigned' as const),
+        category: garbage,
+        reportedAt: new Date(day.getTime() + k * 3600_000),
+      })),
       { grid: null, at: [118.515, 28.915], state: 'assigned', category: garbage, reportedAt: day },
       { grid: null, at: [118.535, 28.905], state: 'assigned', category: garbage, reportedAt: day },
-      ...near.slice(0, 3).map((at) => ({ grid: null, at, state: 'assigned' as const, category: posters, reportedAt: day })),
+      ...near
+        .slice(0, 3)
+        .map((at) => ({ grid: null, at, state: 'assigned' as const, category: posters, reportedAt: day })),
     ]);
     const q = `from=${encodeURIComponent('2026-04-01T00:00:00+08:00')}&to=${encodeURIComponent('2026-05-01T00:00:00+08:00')}`;
     const res = await get(`/api/hotspots?${q}&epsM=30&minPoints=4`);
@@ -168,7 +277,11 @@ describe.each(backends())('coverage gaps, patrols and hotspots on $name', (backe
     // a radius of 5 m splits the cluster
     expect(((await get(`/api/hotspots?${q}&epsM=5&minPoints=4`)).json() as HotspotsResult).hotspots).toEqual([]);
     // three posters make a hotspot when three are enough
-    expect(((await get(`/api/hotspots?${q}&epsM=30&minPoints=3&category=${posters}`)).json() as HotspotsResult).hotspots.map((x) => x.count)).toEqual([3]);
+    expect(
+      ((await get(`/api/hotspots?${q}&epsM=30&minPoints=3&category=${posters}`)).json() as HotspotsResult).hotspots.map(
+        (x) => x.count,
+      ),
+    ).toEqual([3]);
     expect((await get(`/api/hotspots?${q}&epsM=1`)).statusCode).toBe(400);
   });
 });

@@ -15,7 +15,11 @@ const GRID1: [number, number] = [118.505, 28.905]; // 330822001001001, unit A
 const GRID2: [number, number] = [118.515, 28.905]; // 330822001001002
 const UNIT_B_GRID: [number, number] = [118.505, 28.915]; // 330822001002001, unit B
 
-interface Message { event: string; id: number | null; data: Record<string, unknown> }
+interface Message {
+  event: string;
+  id: number | null;
+  data: Record<string, unknown>;
+}
 
 /** An open stream: every message it got so far, and waiting for one. */
 function reader(res: Response, abort: AbortController) {
@@ -39,7 +43,12 @@ function reader(res: Response, abort: AbortController) {
             if (i > 0) f[line.slice(0, i)] = line.slice(i + 2);
           }
           if (f.id !== undefined) lastId = Number(f.id);
-          if (f.event) messages.push({ event: f.event, id: f.id === undefined ? null : Number(f.id), data: JSON.parse(f.data ?? '{}') });
+          if (f.event)
+            messages.push({
+              event: f.event,
+              id: f.id === undefined ? null : Number(f.id),
+              data: JSON.parse(f.data ?? '{}'),
+            });
           notify();
         }
       }
@@ -54,14 +63,18 @@ function reader(res: Response, abort: AbortController) {
     get lastId() {
       return lastId;
     },
-    problemIds: () => messages.filter((m) => m.event === 'problem' || m.event === 'notice').map((m) => m.data.problemId as number),
+    problemIds: () =>
+      messages.filter((m) => m.event === 'problem' || m.event === 'notice').map((m) => m.data.problemId as number),
     async waitFor(pred: (m: Message) => boolean, ms = 2000): Promise<Message> {
       const until = Date.now() + ms;
       for (;;) {
         const hit = messages.find(pred);
         if (hit) return hit;
         const left = until - Date.now();
-        if (left <= 0) throw new Error(`no such message within ${ms} ms; got ${JSON.stringify(messages.map((m) => [m.event, m.data.problemId ?? m.data.reason]))}`);
+        if (left <= 0)
+          throw new Error(
+            `no such message within ${ms} ms; got ${JSON.stringify(messages.map((m) => [m.event, m.data.problemId ?? m.data.reason]))}`,
+          );
         await new Promise<void>((r) => {
           const t = setTimeout(r, left);
           notify = () => (clearTimeout(t), r());
@@ -83,7 +96,10 @@ describe.each(backends())('live events on $name', (backend) => {
 
   const connect = async (session: Session | null, headers: Record<string, string> = {}, query = '') => {
     const abort = new AbortController();
-    const res = await fetch(`${base}/api/events${query}`, { headers: { ...(session ? { cookie: session.cookie } : {}), ...headers }, signal: abort.signal });
+    const res = await fetch(`${base}/api/events${query}`, {
+      headers: { ...(session ? { cookie: session.cookie } : {}), ...headers },
+      signal: abort.signal,
+    });
     return { res, abort };
   };
   const stream = async (session: Session, headers: Record<string, string> = {}) => {
@@ -96,13 +112,21 @@ describe.each(backends())('live events on $name', (backend) => {
     return r;
   };
   const report = (at: [number, number], over: object = {}) =>
-    sup.report({ lon: at[0], lat: at[1], categoryId: cat['010101'], source: 'patrol', description: '商铺门前乱摆放货物', ...over });
+    sup.report({
+      lon: at[0],
+      lat: at[1],
+      categoryId: cat['010101'],
+      source: 'patrol',
+      description: '商铺门前乱摆放货物',
+      ...over,
+    });
   const isProblem = (id: number) => (m: Message) => m.event === 'problem' && m.data.problemId === id;
 
   beforeAll(async () => {
     db = await backend.open();
     app = await appOn(db, {
-      clock: controllableClock(START), controllableClock: true,
+      clock: controllableClock(START),
+      controllableClock: true,
       events: { lifetimeMs: 3600_000, sessionCheckMs: 200, heartbeatMs: 60_000 },
     });
     const admin = await adminSession(app, db);
@@ -141,14 +165,24 @@ describe.each(backends())('live events on $name', (backend) => {
     expect(((await bad.res.json()) as { message: string }).message).toMatch(/Last-Event-ID/);
   });
 
-  it('brings another user\'s report to the streams in its scope within 2 s, and to no other', async () => {
-    const [cmd, unitA, unitB, member2] = [await stream(s.cmd), await stream(s.unitA), await stream(s.unitB), await stream(s.member2)];
+  it("brings another user's report to the streams in its scope within 2 s, and to no other", async () => {
+    const [cmd, unitA, unitB, member2] = [
+      await stream(s.cmd),
+      await stream(s.unitA),
+      await stream(s.unitB),
+      await stream(s.member2),
+    ];
     const p = await report(GRID1);
     // committed when the report answers; from then on each in-scope stream has it within 2 s
     const t0 = Date.now();
     const got = await cmd.waitFor(isProblem(p.id), 2000);
     await unitA.waitFor(isProblem(p.id), 2000 - (Date.now() - t0));
-    expect(got.data).toMatchObject({ action: 'report', toState: 'reported', areaCode: '330822001001001', actorName: 'ev-sup' });
+    expect(got.data).toMatchObject({
+      action: 'report',
+      toState: 'reported',
+      areaCode: '330822001001001',
+      actorName: 'ev-sup',
+    });
     expect(got.id).toBe(got.data.id); // the SSE id is the problem_events id
     await cmd.waitFor((m) => m.event === 'figures');
     // later reports that the others do see prove their streams were live when the first one passed
@@ -187,7 +221,10 @@ describe.each(backends())('live events on $name', (backend) => {
     const a = await report(GRID1);
     const b = await report(UNIT_B_GRID);
     await sup.act(a.id, 'verify');
-    const { rows } = await db.query<{ id: number }>('SELECT id::int AS id FROM problem_events WHERE id > $1 ORDER BY id', [since]);
+    const { rows } = await db.query<{ id: number }>(
+      'SELECT id::int AS id FROM problem_events WHERE id > $1 ORDER BY id',
+      [since],
+    );
     expect(rows).toHaveLength(3);
     const again = await stream(s.cmd, { 'last-event-id': String(since) });
     const replayed = again.messages.filter((m) => m.event === 'problem').map((m) => m.id);
@@ -204,7 +241,10 @@ describe.each(backends())('live events on $name', (backend) => {
   it('tells a client to reload when its Last-Event-ID is unknown', async () => {
     const { rows } = await db.query<{ n: number }>('SELECT max(id)::int AS n FROM problem_events');
     const r = await stream(s.cmd, { 'last-event-id': String(rows[0]!.n + 1000) });
-    expect(r.messages.find((m) => m.event === 'reload')).toMatchObject({ id: rows[0]!.n, data: { reason: 'unknown-id', lastId: rows[0]!.n } });
+    expect(r.messages.find((m) => m.event === 'reload')).toMatchObject({
+      id: rows[0]!.n,
+      data: { reason: 'unknown-id', lastId: rows[0]!.n },
+    });
     // and it resumes from the table's end, not from the unknown id
     expect(r.messages.at(-1)).toMatchObject({ event: 'ready', id: rows[0]!.n });
   });
@@ -213,7 +253,12 @@ describe.each(backends())('live events on $name', (backend) => {
     // a second app on the same database with a low limit; the harness ends injected streams after their replay
     const limited = await appOn(db, { events: { connectsPerMinute: 3 } });
     try {
-      const get = () => limited.inject({ method: 'GET', url: '/api/events', headers: { cookie: s.cmd.cookie, 'accept-language': 'zh-CN' } });
+      const get = () =>
+        limited.inject({
+          method: 'GET',
+          url: '/api/events',
+          headers: { cookie: s.cmd.cookie, 'accept-language': 'zh-CN' },
+        });
       for (let i = 0; i < 3; i++) expect((await get()).statusCode).toBe(200);
       const refused = await get();
       expect(refused.statusCode).toBe(429);

@@ -19,14 +19,27 @@ describe.each(backends())('figures on $name', (backend) => {
   let gridId = 0;
 
   beforeAll(async () => {
-    unitId = (await t.db.query<{ id: number }>(`INSERT INTO units (code, name, type) VALUES ('F1', '县城管局', 'county') RETURNING id`)).rows[0]!.id;
+    unitId = (
+      await t.db.query<{ id: number }>(
+        `INSERT INTO units (code, name, type) VALUES ('F1', '县城管局', 'county') RETURNING id`,
+      )
+    ).rows[0]!.id;
     gridId = (await t.db.query<{ id: number }>(`SELECT id FROM areas WHERE code = $1`, [GRID])).rows[0]!.id;
-    await insertProblems(t.db, workedExample(GRID, WEEK, END).map((p) => ({ ...p, leadUnitId: unitId })));
+    await insertProblems(
+      t.db,
+      workedExample(GRID, WEEK, END).map((p) => ({ ...p, leadUnitId: unitId })),
+    );
     // another week: an undercover problem not yet assigned, and one assigned, in the same grid
     const later = new Date(END.getTime() + 86400_000);
     await insertProblems(t.db, [
       { grid: GRID, state: 'verified', source: 'undercover', reportedAt: later },
-      { grid: GRID, state: 'assigned', source: 'undercover', reportedAt: later, deadline: new Date(later.getTime() + 3600_000) },
+      {
+        grid: GRID,
+        state: 'assigned',
+        source: 'undercover',
+        reportedAt: later,
+        deadline: new Date(later.getTime() + 3600_000),
+      },
     ]);
     await createUser(t.db, 'f-leader', 'grid_leader', ['330822001001002']);
     await createUser(t.db, 'f-unit', 'unit_staff', [GRID]);
@@ -72,12 +85,17 @@ describe.each(backends())('figures on $name', (backend) => {
     const empty = r.rows.find((x) => x.code !== GRID)!.figures;
     expect(empty.found!.value).toBe(0);
     expect(empty.rectification_rate).toEqual({ value: null, numerator: 0, denominator: 0 });
-    expect(r.indicators.find((i) => i.id === 'rectification_rate')).toMatchObject({ numerator: { zh: expect.stringContaining('结案数') }, denominator: { zh: expect.stringContaining('应结案数') } });
+    expect(r.indicators.find((i) => i.id === 'rectification_rate')).toMatchObject({
+      numerator: { zh: expect.stringContaining('结案数') },
+      denominator: { zh: expect.stringContaining('应结案数') },
+    });
   });
 
   it('judges states at asOf: two days into the week fewer problems are due and overdue', async () => {
     const asOf = new Date(WEEK.getTime() + 2 * 86400_000);
-    const r = await figures(`level=grid&indicators=due,closed,overdue&from=${encodeURIComponent(WEEK.toISOString())}&to=${encodeURIComponent(END.toISOString())}&asOf=${encodeURIComponent(asOf.toISOString())}`);
+    const r = await figures(
+      `level=grid&indicators=due,closed,overdue&from=${encodeURIComponent(WEEK.toISOString())}&to=${encodeURIComponent(END.toISOString())}&asOf=${encodeURIComponent(asOf.toISOString())}`,
+    );
     const f = r.rows.find((x) => x.code === GRID)!.figures;
     expect(Object.keys(f).sort()).toEqual(['closed', 'due', 'overdue']);
     expect(f.due!.value!).toBeLessThan(972);
@@ -87,7 +105,9 @@ describe.each(backends())('figures on $name', (backend) => {
 
   it('lists the problems behind each part of a figure, the numerator inside the denominator', async () => {
     const behind = async (indicator: string, part: string, limit = 1000, offset = 0) => {
-      const res = await get(`/api/figures/problems?indicator=${indicator}&part=${part}&level=grid&entity=${gridId}&${period}&limit=${limit}&offset=${offset}`);
+      const res = await get(
+        `/api/figures/problems?indicator=${indicator}&part=${part}&level=grid&entity=${gridId}&${period}&limit=${limit}&offset=${offset}`,
+      );
       expect(res.statusCode, res.body).toBe(200);
       return res.json() as ProblemsBehind;
     };
@@ -114,10 +134,14 @@ describe.each(backends())('figures on $name', (backend) => {
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json()).toMatchObject({ error: 'UnknownIndicator', details: [{ field: 'indicators' }] });
     expect(unknown.json().message).toContain('speed');
-    const reversed = await get(`/api/figures?level=grid&from=${encodeURIComponent(END.toISOString())}&to=${encodeURIComponent(WEEK.toISOString())}`);
+    const reversed = await get(
+      `/api/figures?level=grid&from=${encodeURIComponent(END.toISOString())}&to=${encodeURIComponent(WEEK.toISOString())}`,
+    );
     expect(reversed.statusCode).toBe(400);
     expect(reversed.json()).toMatchObject({ error: 'BadPeriod', details: [{ field: 'to' }] });
-    const den = await get(`/api/figures/problems?indicator=found&part=denominator&level=grid&entity=${gridId}&${period}`);
+    const den = await get(
+      `/api/figures/problems?indicator=found&part=denominator&level=grid&entity=${gridId}&${period}`,
+    );
     expect(den.statusCode).toBe(400);
     expect(den.json()).toMatchObject({ error: 'NoDenominator', details: [{ field: 'part' }] });
     const level = await get(`/api/figures?level=city&${period}`);
@@ -134,7 +158,9 @@ describe.each(backends())('figures on $name', (backend) => {
     expect((await figures(`level=unit&${period}`, s.unit)).rows).toEqual([]);
     const out = await get(`/api/figures/problems?indicator=due&level=grid&entity=${gridId}&${period}`, s.leader);
     expect(out.statusCode).toBe(404);
-    const { rows } = await t.db.query<{ status: number }>(`SELECT status FROM audit_log WHERE username = 'f-leader' AND outcome = 'denied'`);
+    const { rows } = await t.db.query<{ status: number }>(
+      `SELECT status FROM audit_log WHERE username = 'f-leader' AND outcome = 'denied'`,
+    );
     expect(rows.map((r) => r.status)).toEqual([404]);
   });
 
@@ -152,7 +178,8 @@ describe.each(backends())('figures on $name', (backend) => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(x.rawPayload as unknown as ExcelJS.Buffer);
     const ws = wb.worksheets[0]!;
-    const text = (r: number) => (ws.getRow(r).values as unknown[]).filter((v) => v !== undefined && v !== null).map(String);
+    const text = (r: number) =>
+      (ws.getRow(r).values as unknown[]).filter((v) => v !== undefined && v !== null).map(String);
     const all = Array.from({ length: ws.rowCount }, (_, i) => text(i + 1));
     expect(all[1]![0]).toBe('统计周期');
     expect(all[1]![1]).toContain('2026-03-02');

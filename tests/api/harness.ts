@@ -60,7 +60,12 @@ export function backends(): Backend[] {
 export async function appOn(db: Db, options: Omit<AppOptions, 'db'> = {}): Promise<FastifyInstance> {
   // event streams end right after their replay: requests injected by the tests get an end
   // (tests/api/events.test.ts sets its own lifetime and listens on a port)
-  const app = await buildApp({ loginRateLimit: 10_000, ...options, events: { lifetimeMs: 0, connectsPerMinute: 10_000, ...options.events }, db });
+  const app = await buildApp({
+    loginRateLimit: 10_000,
+    ...options,
+    events: { lifetimeMs: 0, connectsPerMinute: 10_000, ...options.events },
+    db,
+  });
   await app.ready();
   return app;
 }

@@ -15,7 +15,8 @@ describe.each(backends())('login throttle on $name', (backend) => {
   beforeAll(async () => {
     db = await backend.open();
     app = await appOn(db, { clock });
-    for (const name of ['owner', 'twin', 'guessed', 'forgot', 'ceiling', 'changer', 'guesser']) await createUser(db, name, 'commander');
+    for (const name of ['owner', 'twin', 'guessed', 'forgot', 'ceiling', 'changer', 'guesser'])
+      await createUser(db, name, 'commander');
   });
   afterAll(async () => {
     await app?.close();
@@ -23,7 +24,13 @@ describe.each(backends())('login throttle on $name', (backend) => {
   });
 
   const attempt = (username: string, password: string, from = '10.0.0.66', lang = 'zh') =>
-    app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password }, remoteAddress: from, headers: { 'accept-language': lang } });
+    app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username, password },
+      remoteAddress: from,
+      headers: { 'accept-language': lang },
+    });
   const seconds = (ms: number) => clock.advance(ms);
 
   it('never lets failures from one address keep the owner out at another', async () => {
@@ -55,8 +62,12 @@ describe.each(backends())('login throttle on $name', (backend) => {
     expect((await attempt('guessed', 'typo-password-1')).statusCode).toBe(401);
     expect((await attempt('guessed', passwordOf('guessed'))).statusCode).toBe(200);
     const { rows } = await db.query<{ status: number; reason: string }>(
-      `SELECT status, detail->>'reason' AS reason FROM audit_log WHERE username = 'guessed' AND status = 429`);
-    expect(rows).toEqual([{ status: 429, reason: 'throttled' }, { status: 429, reason: 'throttled' }]);
+      `SELECT status, detail->>'reason' AS reason FROM audit_log WHERE username = 'guessed' AND status = 429`,
+    );
+    expect(rows).toEqual([
+      { status: 429, reason: 'throttled' },
+      { status: 429, reason: 'throttled' },
+    ]);
   });
 
   it('answers an unknown name exactly as an existing one, throttled or not', async () => {
@@ -76,17 +87,21 @@ describe.each(backends())('login throttle on $name', (backend) => {
     expect(known.some((s) => s[0] === 423)).toBe(false);
   });
 
-  it('forgets an address\'s failures an hour after the last one', async () => {
+  it("forgets an address's failures an hour after the last one", async () => {
     for (let i = 0; i < 5; i++) await attempt('forgot', `wrong-${i}-password`, '10.0.0.88');
     expect((await attempt('forgot', 'wrong-5-password', '10.0.0.88')).statusCode).toBe(429);
     seconds(60 * 60_000);
     // a fresh count: five more tries before any delay
-    for (let i = 0; i < 5; i++) expect((await attempt('forgot', `again-${i}-password`, '10.0.0.88')).statusCode).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await attempt('forgot', `again-${i}-password`, '10.0.0.88')).statusCode).toBe(401);
   });
 
   it('past 100 failures on a name refuses the addresses that failed, not a clean one', async () => {
     const at = clock.now().toISOString();
-    await db.query(`INSERT INTO login_failures (account, address, failures, last_failure_at) VALUES ('ceiling', '*', 100, $1), ('ceiling', '10.0.0.9', 1, $1)`, [at]);
+    await db.query(
+      `INSERT INTO login_failures (account, address, failures, last_failure_at) VALUES ('ceiling', '*', 100, $1), ('ceiling', '10.0.0.9', 1, $1)`,
+      [at],
+    );
     const failedHere = await attempt('ceiling', passwordOf('ceiling'), '10.0.0.9');
     expect(failedHere.statusCode).toBe(429);
     expect(Number(failedHere.headers['retry-after'])).toBe(3600);
@@ -95,10 +110,24 @@ describe.each(backends())('login throttle on $name', (backend) => {
 
   it('refuses the current password as the new one with 400 naming the field, changing nothing', async () => {
     const s = await login(app, 'changer');
-    const same = await app.inject({ method: 'POST', url: '/api/auth/password', payload: { current: passwordOf('changer'), next: passwordOf('changer') }, headers: s.headers });
+    const same = await app.inject({
+      method: 'POST',
+      url: '/api/auth/password',
+      payload: { current: passwordOf('changer'), next: passwordOf('changer') },
+      headers: s.headers,
+    });
     expect(same.statusCode).toBe(400);
-    expect(same.json()).toMatchObject({ error: 'SamePassword', message: '新密码（next）不能与当前密码相同', details: [{ field: 'next' }] });
-    const en = await app.inject({ method: 'POST', url: '/api/auth/password', payload: { current: passwordOf('changer'), next: passwordOf('changer') }, headers: { ...s.headers, 'accept-language': 'en' } });
+    expect(same.json()).toMatchObject({
+      error: 'SamePassword',
+      message: '新密码（next）不能与当前密码相同',
+      details: [{ field: 'next' }],
+    });
+    const en = await app.inject({
+      method: 'POST',
+      url: '/api/auth/password',
+      payload: { current: passwordOf('changer'), next: passwordOf('changer') },
+      headers: { ...s.headers, 'accept-language': 'en' },
+    });
     expect(en.json().message).toBe('the new password (next) must differ from the current one');
     expect((await attempt('changer', passwordOf('changer'), '10.0.0.2')).statusCode).toBe(200);
   });
@@ -106,7 +135,12 @@ describe.each(backends())('login throttle on $name', (backend) => {
   it('counts guesses of the current password into the same throttle as logins', async () => {
     const s = await login(app, 'guesser');
     const change = (current: string) =>
-      app.inject({ method: 'POST', url: '/api/auth/password', payload: { current, next: 'new-password-2027' }, headers: s.headers });
+      app.inject({
+        method: 'POST',
+        url: '/api/auth/password',
+        payload: { current, next: 'new-password-2027' },
+        headers: s.headers,
+      });
     for (let i = 0; i < 5; i++) expect((await change(`guess-${i}-password`)).statusCode).toBe(422);
     const slowed = await change(passwordOf('guesser'));
     expect(slowed.statusCode).toBe(429);

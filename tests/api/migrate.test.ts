@@ -39,7 +39,9 @@ describe.each(backends())('migrations on $name', (backend) => {
     await writeFile(join(sqlCopy, 'migrations', '901-after-edit.sql'), 'CREATE TABLE after_edit (id int);');
     await expect(migrate(db, sqlCopy)).rejects.toThrow(EditedMigrationError);
     await expect(migrate(db, sqlCopy)).rejects.toThrow(/001-areas\.sql was changed after it was applied/);
-    const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'after_edit'`);
+    const { rows } = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'after_edit'`,
+    );
     expect(rows[0]!.n).toBe(0);
   });
 });

@@ -28,9 +28,14 @@ export function decode(buf: Uint8Array): DecodedFeature[] {
     expect(layer.extent).toBe(4096);
     for (let i = 0; i < layer.length; i++) {
       const f = layer.feature(i);
-      out.push({ layer: name, id: f.id, type: f.type, properties: f.properties, rings: f.loadGeometry().map((r) => r.map((p) => [p.x, p.y] as [number, number])) });
+      out.push({
+        layer: name,
+        id: f.id,
+        type: f.type,
+        properties: f.properties,
+        rings: f.loadGeometry().map((r) => r.map((p) => [p.x, p.y] as [number, number])),
+      });
     }
   }
   return out.sort((a, b) => a.layer.localeCompare(b.layer) || (a.id ?? 0) - (b.id ?? 0));
 }
-

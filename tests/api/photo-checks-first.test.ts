@@ -35,7 +35,11 @@ const OUTSIDE: [number, number] = [118.6, 28.95];
 
 /** A real 8-bit RGB PNG whose header (IHDR) is rewritten to claim another size and bit depth. */
 async function pngClaiming(width: number, height: number, bitDepth: 8 | 16) {
-  const png = Buffer.from(await sharp({ create: { width: 16, height: 16, channels: 3, background: '#888' } }).png().toBuffer());
+  const png = Buffer.from(
+    await sharp({ create: { width: 16, height: 16, channels: 3, background: '#888' } })
+      .png()
+      .toBuffer(),
+  );
   // signature (8) + length (4) + 'IHDR' (4): width, height, bit depth follow; the CRC covers type + data
   png.writeUInt32BE(width, 16);
   png.writeUInt32BE(height, 20);
@@ -49,7 +53,14 @@ describe.each(backends())('photos are decoded only after the cheap checks, on $n
   let app: FastifyInstance;
   let admin: ProblemApi;
   let cat: Record<string, number>;
-  const body = (over: object = {}) => ({ lon: POINT_IN_FIRST_GRID[0], lat: POINT_IN_FIRST_GRID[1], categoryId: cat['010101'], source: 'patrol', description: '占道经营', ...over });
+  const body = (over: object = {}) => ({
+    lon: POINT_IN_FIRST_GRID[0],
+    lat: POINT_IN_FIRST_GRID[1],
+    categoryId: cat['010101'],
+    source: 'patrol',
+    description: '占道经营',
+    ...over,
+  });
 
   beforeAll(async () => {
     db = await backend.open();
@@ -69,12 +80,20 @@ describe.each(backends())('photos are decoded only after the cheap checks, on $n
 
   it('refuses a report outside the county (400) without decoding its photos, writing nothing', async () => {
     const before = await writtenRows(db);
-    const res = await admin.send('POST', '/api/problems', body({ lon: OUTSIDE[0], lat: OUTSIDE[1], photos: [await jpegPhoto(), await jpegPhoto()] }));
+    const res = await admin.send(
+      'POST',
+      '/api/problems',
+      body({ lon: OUTSIDE[0], lat: OUTSIDE[1], photos: [await jpegPhoto(), await jpegPhoto()] }),
+    );
     expect(res.statusCode, res.body).toBe(400);
     expect(res.json()).toMatchObject({ error: 'OutsideCounty' });
     expect(decoded.count).toBe(0);
     // an unknown category is as cheap to find
-    const badCat = await admin.send('POST', '/api/problems', body({ categoryId: 999_999, photos: [await jpegPhoto()] }));
+    const badCat = await admin.send(
+      'POST',
+      '/api/problems',
+      body({ categoryId: 999_999, photos: [await jpegPhoto()] }),
+    );
     expect(badCat.statusCode, badCat.body).toBe(400);
     expect(badCat.json().details[0].field).toBe('categoryId');
     expect(decoded.count).toBe(0);
@@ -94,7 +113,11 @@ describe.each(backends())('photos are decoded only after the cheap checks, on $n
     const illegal = await admin.actRaw(p.id, 'fix', { comment: '已整改', photos: [await jpegPhoto()] });
     expect(illegal.statusCode, illegal.body).toBe(409);
     expect(illegal.json()).toMatchObject({ error: 'IllegalTransition' });
-    const stale = await admin.actRaw(p.id, 'fix', { version: p.version + 5, comment: '已整改', photos: [await jpegPhoto()] });
+    const stale = await admin.actRaw(p.id, 'fix', {
+      version: p.version + 5,
+      comment: '已整改',
+      photos: [await jpegPhoto()],
+    });
     expect(stale.statusCode, stale.body).toBe(409);
     expect(stale.json()).toMatchObject({ error: 'StaleVersion' });
     expect(decoded.count).toBe(0);
@@ -107,7 +130,11 @@ describe.each(backends())('photos are decoded only after the cheap checks, on $n
     expect(many.json().message).toMatch(/8000 × 8000/);
     expect(many.json().details[0]).toMatchObject({ field: 'photos[0]', index: 0 });
     // 36 MP passes the pixel cap, but at 16 bits per sample it is 206 MB once decoded
-    const deep = await admin.send('POST', '/api/problems', body({ photos: [await jpegPhoto(), await pngClaiming(6000, 6000, 16)] }));
+    const deep = await admin.send(
+      'POST',
+      '/api/problems',
+      body({ photos: [await jpegPhoto(), await pngClaiming(6000, 6000, 16)] }),
+    );
     expect(deep.statusCode, deep.body).toBe(400);
     expect(deep.json().details[0]).toMatchObject({ field: 'photos[1]', index: 1 });
     const zh = await admin.send('POST', '/api/problems', body({ photos: [await pngClaiming(6000, 6000, 16)] }));

@@ -17,16 +17,30 @@ describe.each(backends())('problem photos on $name', (backend) => {
   let prepared: PreparedPhoto[];
 
   beforeAll(async () => {
-    [p.inStreet1, p.inStreet2, p.covert, p.covertAssigned, p.outside] = await insertProblems(t.db, [
-      { lon: 118.505, lat: 28.905 },                              // 330822001001001
-      { lon: 118.535, lat: 28.915 },                              // 330822002002002
+    [p.inStreet1, p.inStreet2, p.covert, p.covertAssigned, p.outside] = (await insertProblems(t.db, [
+      { lon: 118.505, lat: 28.905 }, // 330822001001001
+      { lon: 118.535, lat: 28.915 }, // 330822002002002
       { lon: 118.505, lat: 28.915, source: 'undercover', state: 'verified' }, // 330822001002001
-      { lon: 118.505, lat: 28.915, source: 'undercover', state: 'assigned', assignedAt: AT, deadline: new Date(AT.getTime() + 86400_000) },
-      { lon: 118.6, lat: 28.95 },                                 // outside the county
-    ]) as [number, number, number, number, number];
-    const jpeg = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#4a7' } }).jpeg().toBuffer();
-    const png = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#a47' } }).png().toBuffer();
-    prepared = await preparePhotos([{ name: 'a.jpg', dataBase64: jpeg.toString('base64') }, { name: 'b.png', dataBase64: png.toString('base64') }]);
+      {
+        lon: 118.505,
+        lat: 28.915,
+        source: 'undercover',
+        state: 'assigned',
+        assignedAt: AT,
+        deadline: new Date(AT.getTime() + 86400_000),
+      },
+      { lon: 118.6, lat: 28.95 }, // outside the county
+    ])) as [number, number, number, number, number];
+    const jpeg = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#4a7' } })
+      .jpeg()
+      .toBuffer();
+    const png = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#a47' } })
+      .png()
+      .toBuffer();
+    prepared = await preparePhotos([
+      { name: 'a.jpg', dataBase64: jpeg.toString('base64') },
+      { name: 'b.png', dataBase64: png.toString('base64') },
+    ]);
     for (const key of Object.keys(p) as (keyof typeof p)[]) {
       const event = await reportEventOf(t.db, p[key]);
       const ids = await t.db.transaction((tx) => attachPhotos(tx, p[key], event, 'before', prepared, null, AT));
@@ -48,9 +62,13 @@ describe.each(backends())('problem photos on $name', (backend) => {
 
   it('stores each blob once however many problems use it', async () => {
     const { rows } = await t.db.query<{ n: number; links: number }>(
-      `SELECT (SELECT count(*)::int FROM photo_blobs) AS n, (SELECT count(*)::int FROM problem_photos) AS links`);
+      `SELECT (SELECT count(*)::int FROM photo_blobs) AS n, (SELECT count(*)::int FROM problem_photos) AS links`,
+    );
     expect(rows[0]).toEqual({ n: 2, links: 10 });
-    const { rows: kinds } = await t.db.query<{ kind: string; uploaded_at: Date }>(`SELECT kind, uploaded_at FROM problem_photos WHERE id = $1`, [photo.inStreet1]);
+    const { rows: kinds } = await t.db.query<{ kind: string; uploaded_at: Date }>(
+      `SELECT kind, uploaded_at FROM problem_photos WHERE id = $1`,
+      [photo.inStreet1],
+    );
     expect(kinds[0]!.kind).toBe('before');
     expect(new Date(kinds[0]!.uploaded_at).getTime()).toBe(AT.getTime());
   });
@@ -78,7 +96,9 @@ describe.each(backends())('problem photos on $name', (backend) => {
 
   it('answers 304 to a revalidation with the same ETag', async () => {
     const first = await get(`/api/photos/${photo.inStreet1}`);
-    const again = await get(`/api/photos/${photo.inStreet1}`, undefined, { 'if-none-match': String(first.headers.etag) });
+    const again = await get(`/api/photos/${photo.inStreet1}`, undefined, {
+      'if-none-match': String(first.headers.etag),
+    });
     expect(again.statusCode).toBe(304);
     expect(again.rawPayload.length).toBe(0);
   });
@@ -92,7 +112,8 @@ describe.each(backends())('problem photos on $name', (backend) => {
     expect(none.statusCode).toBe(404);
     expect(none.json()).toEqual(out.json());
     const { rows } = await t.db.query<{ target: string; status: number; detail: { reason: string } }>(
-      `SELECT target, status, detail FROM audit_log WHERE username = 'ph-super' AND outcome = 'denied' ORDER BY id`);
+      `SELECT target, status, detail FROM audit_log WHERE username = 'ph-super' AND outcome = 'denied' ORDER BY id`,
+    );
     expect(rows.map((r) => r.target)).toEqual([`/api/photos/${photo.inStreet2}`]);
     expect(rows[0]).toMatchObject({ status: 404, detail: { reason: 'out of scope' } });
   });

@@ -11,7 +11,12 @@ import { login, passwordOf, type Session } from './accounts';
 export function problemApi(app: FastifyInstance, session: Session) {
   const send = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) =>
     app.inject({ method, url, headers: session.headers, ...(payload ? { payload } : {}) });
-  const ok = async <T>(method: 'GET' | 'POST' | 'PATCH', url: string, payload: object | undefined, status: number): Promise<T> => {
+  const ok = async <T>(
+    method: 'GET' | 'POST' | 'PATCH',
+    url: string,
+    payload: object | undefined,
+    status: number,
+  ): Promise<T> => {
     const res = await send(method, url, payload);
     expect(res.statusCode, `${method} ${url} → ${res.body.slice(0, 400)}`).toBe(status);
     return res.json() as T;
@@ -50,10 +55,18 @@ export async function leafIds(app: FastifyInstance, session: Session): Promise<R
 }
 
 /** An account of any role, with a unit for unit staff (their scope then follows its contracts). */
-export async function userWithUnit(app: FastifyInstance, db: Db, username: string, role: Role, unitId: number | null = null): Promise<{ id: number; session: Session }> {
+export async function userWithUnit(
+  app: FastifyInstance,
+  db: Db,
+  username: string,
+  role: Role,
+  unitId: number | null = null,
+): Promise<{ id: number; session: Session }> {
   const hash = await hashPassword(passwordOf(username));
   const { rows } = await db.query<{ id: number }>(
-    'INSERT INTO users (username, display_name, role, password_hash, unit_id) VALUES ($1, $1, $2, $3, $4) RETURNING id', [username, role, hash, unitId]);
+    'INSERT INTO users (username, display_name, role, password_hash, unit_id) VALUES ($1, $1, $2, $3, $4) RETURNING id',
+    [username, role, hash, unitId],
+  );
   return { id: rows[0]!.id, session: await login(app, username) };
 }
 
@@ -61,7 +74,11 @@ let shade = 0;
 /** A small real JPEG, a different one each call (photos are stored once per content hash). */
 export async function jpegPhoto(name = 'photo.jpg') {
   shade = (shade + 37) % 256;
-  const bytes = await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: shade, g: 120, b: 200 - (shade % 100) } } }).jpeg().toBuffer();
+  const bytes = await sharp({
+    create: { width: 64, height: 48, channels: 3, background: { r: shade, g: 120, b: 200 - (shade % 100) } },
+  })
+    .jpeg()
+    .toBuffer();
   return { name, dataBase64: bytes.toString('base64') };
 }
 

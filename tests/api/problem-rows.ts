@@ -31,15 +31,29 @@ export interface ProblemSpec {
 }
 
 export async function ensureCategories(db: Queryable): Promise<number[]> {
-  const { rows } = await db.query<{ id: number }>(`SELECT id FROM problem_categories WHERE code IN ('970101', '970102') ORDER BY code`);
+  const { rows } = await db.query<{ id: number }>(
+    `SELECT id FROM problem_categories WHERE code IN ('970101', '970102') ORDER BY code`,
+  );
   if (rows.length === 2) return rows.map((r) => r.id);
-  const top = (await db.query<{ id: number }>(`INSERT INTO problem_categories (code, level, name_zh, name_en) VALUES ('97', 1, '测试大类', 'test') RETURNING id`)).rows[0]!.id;
-  const mid = (await db.query<{ id: number }>(`INSERT INTO problem_categories (code, parent_id, level, name_zh, name_en) VALUES ('9701', $1, 2, '测试小类', 'test sub') RETURNING id`, [top])).rows[0]!.id;
-  const leaves = await db.query<{ id: number }>(`
+  const top = (
+    await db.query<{ id: number }>(
+      `INSERT INTO problem_categories (code, level, name_zh, name_en) VALUES ('97', 1, '测试大类', 'test') RETURNING id`,
+    )
+  ).rows[0]!.id;
+  const mid = (
+    await db.query<{ id: number }>(
+      `INSERT INTO problem_categories (code, parent_id, level, name_zh, name_en) VALUES ('9701', $1, 2, '测试小类', 'test sub') RETURNING id`,
+      [top],
+    )
+  ).rows[0]!.id;
+  const leaves = await db.query<{ id: number }>(
+    `
     INSERT INTO problem_categories (code, parent_id, level, name_zh, name_en, deadline_hours) VALUES
       ('970101', $1, 3, '暴露垃圾（测试）', 'exposed garbage (test)', 24),
       ('970102', $1, 3, '乱贴乱画（测试）', 'posters (test)', 48)
-    RETURNING id`, [mid]);
+    RETURNING id`,
+    [mid],
+  );
   return leaves.rows.map((r) => r.id);
 }
 
@@ -74,15 +88,29 @@ export async function insertProblems(db: Db | Queryable, specs: ProblemSpec[]): 
       const filed = s.state !== 'reported' && s.state !== 'invalid';
       const assigned = ['assigned', 'suspended', 'fixed', 'closed'].includes(s.state);
       return {
-        i: i + j, grid: s.grid, lon: s.at?.[0] ?? null, lat: s.at?.[1] ?? null, state: s.state, source: s.source ?? 'inspection', category: s.category ?? cat,
+        i: i + j,
+        grid: s.grid,
+        lon: s.at?.[0] ?? null,
+        lat: s.at?.[1] ?? null,
+        state: s.state,
+        source: s.source ?? 'inspection',
+        category: s.category ?? cat,
         reported_at: s.reportedAt,
         verified_at: s.verifiedAt !== undefined ? s.verifiedAt : filed ? s.reportedAt : null,
         assigned_at: s.assignedAt !== undefined ? s.assignedAt : assigned ? s.reportedAt : null,
         deadline: s.deadline ?? (assigned ? new Date(s.reportedAt.getTime() + 24 * 3600_000) : null),
-        fixed_at: s.fixedAt ?? null, closed_at: s.closedAt ?? null, closed_on_time: s.closedOnTime ?? null,
-        revisited_at: s.revisitedAt ?? null, suspended_at: s.suspendedAt ?? (s.state === 'suspended' ? s.reportedAt : null),
-        lead_unit: s.leadUnitId ?? null, assignee_unit: s.assigneeUnitId ?? null,
-        rework: s.rework ?? 0, relapse: s.relapse ?? 0, returned: s.returned ?? 0, supervision: s.supervision ?? 0, accountability: s.accountability ?? 0,
+        fixed_at: s.fixedAt ?? null,
+        closed_at: s.closedAt ?? null,
+        closed_on_time: s.closedOnTime ?? null,
+        revisited_at: s.revisitedAt ?? null,
+        suspended_at: s.suspendedAt ?? (s.state === 'suspended' ? s.reportedAt : null),
+        lead_unit: s.leadUnitId ?? null,
+        assignee_unit: s.assigneeUnitId ?? null,
+        rework: s.rework ?? 0,
+        relapse: s.relapse ?? 0,
+        returned: s.returned ?? 0,
+        supervision: s.supervision ?? 0,
+        accountability: s.accountability ?? 0,
       };
     });
     ids.push(...(await db.query<{ id: number }>(SQL_INSERT, [JSON.stringify(chunk)])).rows.map((r) => Number(r.id)));
@@ -102,23 +130,67 @@ export function workedExample(grid: string, weekStart: Date, asOf: Date): Proble
   const out: ProblemSpec[] = [];
   for (let k = 0; k < 737; k++) {
     const r = at(k);
-    out.push({ grid, state: 'closed', reportedAt: r, deadline: new Date(r.getTime() + 24 * H), fixedAt: new Date(r.getTime() + 20 * H), closedAt: new Date(r.getTime() + 22 * H), closedOnTime: true });
+    out.push({
+      grid,
+      state: 'closed',
+      reportedAt: r,
+      deadline: new Date(r.getTime() + 24 * H),
+      fixedAt: new Date(r.getTime() + 20 * H),
+      closedAt: new Date(r.getTime() + 22 * H),
+      closedOnTime: true,
+    });
   }
   for (let k = 0; k < 174; k++) {
     const r = at(k);
-    out.push({ grid, state: 'closed', reportedAt: r, deadline: new Date(r.getTime() + 24 * H), fixedAt: new Date(r.getTime() + 30 * H), closedAt: new Date(r.getTime() + 31 * H), closedOnTime: false, supervision: 1 });
+    out.push({
+      grid,
+      state: 'closed',
+      reportedAt: r,
+      deadline: new Date(r.getTime() + 24 * H),
+      fixedAt: new Date(r.getTime() + 30 * H),
+      closedAt: new Date(r.getTime() + 31 * H),
+      closedOnTime: false,
+      supervision: 1,
+    });
   }
   for (let k = 0; k < 61; k++) {
     const r = at(k);
-    out.push({ grid, state: 'assigned', reportedAt: r, deadline: new Date(r.getTime() + 24 * H), supervision: 1, accountability: k < 20 ? 1 : 0 });
+    out.push({
+      grid,
+      state: 'assigned',
+      reportedAt: r,
+      deadline: new Date(r.getTime() + 24 * H),
+      supervision: 1,
+      accountability: k < 20 ? 1 : 0,
+    });
   }
-  for (let k = 0; k < 15; k++) out.push({ grid, state: 'suspended', reportedAt: at(k), deadline: new Date(at(k).getTime() + 24 * H) });
+  for (let k = 0; k < 15; k++)
+    out.push({ grid, state: 'suspended', reportedAt: at(k), deadline: new Date(at(k).getTime() + 24 * H) });
   // still within the deadline at asOf: open, not yet due
-  for (let k = 0; k < 9; k++) out.push({ grid, state: 'assigned', reportedAt: new Date(asOf.getTime() - 2 * H), deadline: new Date(asOf.getTime() + 20 * H) });
+  for (let k = 0; k < 9; k++)
+    out.push({
+      grid,
+      state: 'assigned',
+      reportedAt: new Date(asOf.getTime() - 2 * H),
+      deadline: new Date(asOf.getTime() + 20 * H),
+    });
   for (let k = 0; k < 7; k++) out.push({ grid, state: 'invalid', reportedAt: at(k) });
   out.push({ grid, state: 'reported', reportedAt: at(3) });
   // just outside the week on both sides
-  out.push({ grid, state: 'closed', reportedAt: new Date(weekStart.getTime() - 1), deadline: weekStart, fixedAt: weekStart, closedAt: weekStart, closedOnTime: true });
-  out.push({ grid, state: 'assigned', reportedAt: new Date(weekStart.getTime() + 7 * 24 * H), deadline: new Date(weekStart.getTime() + 8 * 24 * H) });
+  out.push({
+    grid,
+    state: 'closed',
+    reportedAt: new Date(weekStart.getTime() - 1),
+    deadline: weekStart,
+    fixedAt: weekStart,
+    closedAt: weekStart,
+    closedOnTime: true,
+  });
+  out.push({
+    grid,
+    state: 'assigned',
+    reportedAt: new Date(weekStart.getTime() + 7 * 24 * H),
+    deadline: new Date(weekStart.getTime() + 8 * 24 * H),
+  });
   return out;
 }

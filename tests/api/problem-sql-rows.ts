@@ -26,7 +26,8 @@ export interface ProblemRow {
 export async function ensureCategories(db: Queryable): Promise<Record<string, number>> {
   // Level by level: a row's parent must exist when it is inserted (problem_categories_parent).
   for (const level of [1, 2, 3]) {
-    await db.query(`
+    await db.query(
+      `
       INSERT INTO problem_categories (code, parent_id, level, name_zh, name_en, deadline_hours)
       SELECT v.code, p.id, v.level, v.zh, v.en, v.hours
       FROM (VALUES ('90', 1, '测试大类一', 'test group 1', NULL::int), ('9001', 2, '测试小类一', 'test class 1', NULL),
@@ -35,9 +36,13 @@ export async function ensureCategories(db: Queryable): Promise<Record<string, nu
                    ('910101', 3, '测试细类二', 'test leaf 2', 48)) v(code, level, zh, en, hours)
       LEFT JOIN problem_categories p ON v.level > 1 AND p.code = left(v.code, (v.level - 1) * 2)
       WHERE v.level = $1
-      ON CONFLICT (code) DO NOTHING`, [level]);
+      ON CONFLICT (code) DO NOTHING`,
+      [level],
+    );
   }
-  const { rows } = await db.query<{ code: string; id: number }>(`SELECT code, id FROM problem_categories WHERE code LIKE '9%'`);
+  const { rows } = await db.query<{ code: string; id: number }>(
+    `SELECT code, id FROM problem_categories WHERE code LIKE '9%'`,
+  );
   return Object.fromEntries(rows.map((r) => [r.code, r.id]));
 }
 
@@ -47,11 +52,19 @@ const DEFAULT_AT = new Date('2026-03-01T02:00:00Z');
 export async function insertProblems(db: Queryable, rows: ProblemRow[]): Promise<number[]> {
   await ensureCategories(db);
   const data = rows.map((r, i) => ({
-    i, lon: r.lon, lat: r.lat, source: r.source ?? 'patrol', state: r.state ?? 'reported', urgent: r.urgent ?? false,
-    category: r.category ?? '900101', reported_at: (r.reportedAt ?? DEFAULT_AT).toISOString(),
-    assigned_at: r.assignedAt?.toISOString() ?? null, deadline: r.deadline?.toISOString() ?? null,
+    i,
+    lon: r.lon,
+    lat: r.lat,
+    source: r.source ?? 'patrol',
+    state: r.state ?? 'reported',
+    urgent: r.urgent ?? false,
+    category: r.category ?? '900101',
+    reported_at: (r.reportedAt ?? DEFAULT_AT).toISOString(),
+    assigned_at: r.assignedAt?.toISOString() ?? null,
+    deadline: r.deadline?.toISOString() ?? null,
   }));
-  const { rows: ids } = await db.query<{ id: string | number; i: number }>(`
+  const { rows: ids } = await db.query<{ id: string | number; i: number }>(
+    `
     WITH d AS (
       SELECT d.*, ST_SetSRID(ST_MakePoint(d.lon, d.lat), 4326) AS pt
       FROM jsonb_to_recordset($1::jsonb) AS d(i int, lon float8, lat float8, source text, state text, urgent boolean,
@@ -70,7 +83,9 @@ export async function insertProblems(db: Queryable, rows: ProblemRow[]): Promise
       INSERT INTO problem_events (problem_id, seq, action, from_state, to_state, at)
       SELECT id, 1, 'report', NULL, 'reported', reported_at FROM ins
     )
-    SELECT id, substr(description, 14)::int AS i FROM ins`, [JSON.stringify(data)]);
+    SELECT id, substr(description, 14)::int AS i FROM ins`,
+    [JSON.stringify(data)],
+  );
   if (ids.length !== rows.length) throw new Error(`inserted ${ids.length} of ${rows.length} problems`);
   const out: number[] = [];
   for (const r of ids) out[r.i] = Number(r.id);
@@ -79,7 +94,10 @@ export async function insertProblems(db: Queryable, rows: ProblemRow[]): Promise
 
 /** The report event of a problem (photos point at an event). */
 export async function reportEventOf(db: Queryable, problemId: number): Promise<number> {
-  const { rows } = await db.query<{ id: string | number }>(`SELECT id FROM problem_events WHERE problem_id = $1 AND seq = 1`, [problemId]);
+  const { rows } = await db.query<{ id: string | number }>(
+    `SELECT id FROM problem_events WHERE problem_id = $1 AND seq = 1`,
+    [problemId],
+  );
   return Number(rows[0]!.id);
 }
 

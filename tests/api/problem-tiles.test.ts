@@ -29,18 +29,34 @@ function problemRows(): ProblemRow[] {
     const source = SOURCES[Math.floor(r() * SOURCES.length)]!;
     const lon = outside ? 118.56 + r() * 0.01 : CITY[0] + 0.0005 + r() * 0.039;
     const lat = outside ? 28.93 + r() * 0.01 : CITY[1] + 0.0005 + r() * 0.019;
-    const assigned = ['assigned', 'suspended', 'fixed', 'closed'].includes(state) || (state === 'verified' && r() < 0.3);
-    const deadline = ['assigned', 'fixed'].includes(state) || (assigned && r() < 0.5) ? new Date(NOW + (r() < 0.4 ? -1 : 1) * (1 + r() * 5) * DAY) : null;
+    const assigned =
+      ['assigned', 'suspended', 'fixed', 'closed'].includes(state) || (state === 'verified' && r() < 0.3);
+    const deadline =
+      ['assigned', 'fixed'].includes(state) || (assigned && r() < 0.5)
+        ? new Date(NOW + (r() < 0.4 ? -1 : 1) * (1 + r() * 5) * DAY)
+        : null;
     rows.push({
-      lon, lat, state, source, urgent: r() < 0.15, category: r() < 0.6 ? '900101' : '910101',
+      lon,
+      lat,
+      state,
+      source,
+      urgent: r() < 0.15,
+      category: r() < 0.6 ? '900101' : '910101',
       reportedAt: new Date(Date.UTC(2026, 1, 1) + Math.floor(r() * 40) * DAY + 3600_000),
-      assignedAt: assigned ? new Date(Date.UTC(2026, 2, 15)) : null, deadline,
+      assignedAt: assigned ? new Date(Date.UTC(2026, 2, 15)) : null,
+      deadline,
     });
   }
   for (let i = 0; i < 8; i++) {
     rows.push({
-      lon: SPOT[0] + i * 1e-6, lat: SPOT[1] + (i % 3) * 1e-6, state: i < 3 ? 'assigned' : 'reported', source: 'patrol', urgent: i === 1,
-      category: '900101', reportedAt: new Date(Date.UTC(2026, 1, 5, 2)), assignedAt: i < 3 ? new Date(Date.UTC(2026, 2, 15)) : null,
+      lon: SPOT[0] + i * 1e-6,
+      lat: SPOT[1] + (i % 3) * 1e-6,
+      state: i < 3 ? 'assigned' : 'reported',
+      source: 'patrol',
+      urgent: i === 1,
+      category: '900101',
+      reportedAt: new Date(Date.UTC(2026, 1, 5, 2)),
+      assignedAt: i < 3 ? new Date(Date.UTC(2026, 2, 15)) : null,
       deadline: i < 3 ? new Date(NOW - DAY) : null,
     });
   }
@@ -59,7 +75,23 @@ async function insertRouted(db: Db, rows: ProblemRow[]) {
       street_id = (SELECT a.id FROM areas a WHERE a.level = 'street' AND a.code = left(p.area_code, 9))`);
 }
 
-interface Stored { id: number; grid_id: number | null; community_id: number | null; street_id: number | null; area_code: string | null; source: string; state: string; assigned: boolean; urgent: boolean; overdue: boolean; category: string; reported_at: Date; lon: number; lat: number; deadline: number | null }
+interface Stored {
+  id: number;
+  grid_id: number | null;
+  community_id: number | null;
+  street_id: number | null;
+  area_code: string | null;
+  source: string;
+  state: string;
+  assigned: boolean;
+  urgent: boolean;
+  overdue: boolean;
+  category: string;
+  reported_at: Date;
+  lon: number;
+  lat: number;
+  deadline: number | null;
+}
 
 async function stored(db: Db): Promise<Stored[]> {
   const { rows } = await db.query<Stored & { id: string }>(`
@@ -91,17 +123,27 @@ function tilesAt(z: number): [number, number, number][] {
   return out;
 }
 
-const inTile = (p: Stored, [z, x, y]: [number, number, number]) => { const [, px, py] = tileOf(p.lon, p.lat, z); return px === x && py === y; };
+const inTile = (p: Stored, [z, x, y]: [number, number, number]) => {
+  const [, px, py] = tileOf(p.lon, p.lat, z);
+  return px === x && py === y;
+};
 /** where a point falls in a tile, in tile coordinates (extent 4096), computed here in JS */
 function pixel(lon: number, lat: number, [z, x, y]: [number, number, number]): [number, number] {
-  const n = 2 ** z, r = (lat * Math.PI) / 180;
-  return [(((lon + 180) / 360) * n - x) * 4096, (((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n - y) * 4096];
+  const n = 2 ** z,
+    r = (lat * Math.PI) / 180;
+  return [
+    (((lon + 180) / 360) * n - x) * 4096,
+    (((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n - y) * 4096,
+  ];
 }
 const sum = (fs: DecodedFeature[], k: string) => fs.reduce((s, f) => s + Number(f.properties[k] ?? 0), 0);
 /** the area a problem is clustered under below z13 (docs/PROBLEMS.md): grid at z12, community below, else the street */
 const routedKey = (p: Stored, z: number) => (z === 12 ? p.grid_id : null) ?? p.community_id ?? p.street_id;
 /** a problem's 64-unit cell in tile coordinates (may be -1 or 64: the buffer ring) */
-const cellOf = (p: Stored, tile: [number, number, number]) => pixel(p.lon, p.lat, tile).map((v) => Math.floor(v / 64)).join(',');
+const cellOf = (p: Stored, tile: [number, number, number]) =>
+  pixel(p.lon, p.lat, tile)
+    .map((v) => Math.floor(v / 64))
+    .join(',');
 const PIN_KEYS = ['category', 'overdue', 'source', 'state', 'urgent'];
 const CLUSTER_KEYS = ['count', 'open', 'overdue', 'urgent'];
 
@@ -111,12 +153,18 @@ describe.each(backends())('problem tiles on $name', (backend) => {
   /** label points of the areas, by id */
   let labels: Map<number, [number, number]>;
   const sessions = {} as Record<'supervisor' | 'unit' | 'member', Session>;
-  const scopes = { supervisor: ['330822001'], unit: ['330822001002001', '330822001002002'], member: ['330822001001002'] };
+  const scopes = {
+    supervisor: ['330822001'],
+    unit: ['330822001002001', '330822001002002'],
+    member: ['330822001001002'],
+  };
 
   beforeAll(async () => {
     await insertRouted(t.db, problemRows());
     all = await stored(t.db);
-    const { rows: lp } = await t.db.query<{ id: number; lon: number; lat: number }>(`SELECT id, ST_X(label_point) AS lon, ST_Y(label_point) AS lat FROM areas`);
+    const { rows: lp } = await t.db.query<{ id: number; lon: number; lat: number }>(
+      `SELECT id, ST_X(label_point) AS lon, ST_Y(label_point) AS lat FROM areas`,
+    );
     labels = new Map(lp.map((a) => [a.id, [a.lon, a.lat]]));
     await createUser(t.db, 'pt-super', 'supervisor', scopes.supervisor);
     await createUser(t.db, 'pt-unit', 'unit_staff', scopes.unit);
@@ -127,7 +175,11 @@ describe.each(backends())('problem tiles on $name', (backend) => {
   });
 
   const fetchTile = async ([z, x, y]: [number, number, number], query = '', who?: Session) => {
-    const res = await t.app.inject({ method: 'GET', url: `/tiles/problems/${z}/${x}/${y}.mvt${query}`, headers: (who ?? t.admin).headers });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/tiles/problems/${z}/${x}/${y}.mvt${query}`,
+      headers: (who ?? t.admin).headers,
+    });
     expect([200, 204], res.body).toContain(res.statusCode);
     return { res, features: decode(new Uint8Array(res.rawPayload)) };
   };
@@ -142,7 +194,11 @@ describe.each(backends())('problem tiles on $name', (backend) => {
   it('has the problems in the right places (a sanity check of the fixture)', () => {
     expect(all).toHaveLength(214);
     expect(all.filter((p) => p.area_code === null && p.street_id === null)).toHaveLength(6);
-    expect(all.filter((p) => p.area_code?.length === 15 && p.grid_id !== null && p.community_id !== null && p.street_id !== null)).toHaveLength(208);
+    expect(
+      all.filter(
+        (p) => p.area_code?.length === 15 && p.grid_id !== null && p.community_id !== null && p.street_id !== null,
+      ),
+    ).toHaveLength(208);
     expect(all.some((p) => p.overdue)).toBe(true);
     expect(all.some((p) => p.source === 'undercover' && !p.assigned)).toBe(true);
   });
@@ -163,14 +219,23 @@ describe.each(backends())('problem tiles on $name', (backend) => {
         expect(Math.max(px, py)).toBeLessThan(4096 + 65);
         seen.add(p.id);
       }
-      if (!features.length) { expect(res.statusCode).toBe(204); continue; }
+      if (!features.length) {
+        expect(res.statusCode).toBe(204);
+        continue;
+      }
       expect(res.headers['content-type']).toBe('application/vnd.mapbox-vector-tile');
       expect(res.headers['cache-control']).toBe('private, no-cache');
       for (const f of features) {
         const p = all.find((q) => q.id === f.id)!;
         expect(f.layer).toBe('problems');
         expect(f.type).toBe(1);
-        const props: Record<string, unknown> = { state: p.state, category: p.category, source: p.source, overdue: p.overdue, urgent: p.urgent };
+        const props: Record<string, unknown> = {
+          state: p.state,
+          category: p.category,
+          source: p.source,
+          overdue: p.overdue,
+          urgent: p.urgent,
+        };
         if (p.deadline !== null) props.deadline = p.deadline;
         expect(f.properties).toEqual(props);
       }
@@ -181,7 +246,8 @@ describe.each(backends())('problem tiles on $name', (backend) => {
   it('z13–15: a cell of one problem is its pin, a cell of more a cluster; every problem counted once', async () => {
     const isOpen = (p: Stored) => !['closed', 'invalid', 'duplicate'].includes(p.state);
     for (const z of [13, 14, 15]) {
-      let counted = 0, clusters = 0;
+      let counted = 0,
+        clusters = 0;
       for (const tile of tilesAt(z)) {
         const { features } = await fetchTile(tile);
         const inside = all.filter((p) => inTile(p, tile));
@@ -191,12 +257,25 @@ describe.each(backends())('problem tiles on $name', (backend) => {
         for (const f of pins) {
           const p = all.find((q) => q.id === f.id)!;
           // alone in its cell (the tile's or the buffer ring's), drawn where it is, with its properties
-          expect(all.filter((q) => cellOf(q, tile) === cellOf(p, tile)), `z${z} ${tile} #${p.id}`).toHaveLength(1);
+          expect(
+            all.filter((q) => cellOf(q, tile) === cellOf(p, tile)),
+            `z${z} ${tile} #${p.id}`,
+          ).toHaveLength(1);
           const [px, py] = pixel(p.lon, p.lat, tile);
           expect(Math.abs(f.rings[0]![0]![0] - px)).toBeLessThan(1);
           expect(Math.abs(f.rings[0]![0]![1] - py)).toBeLessThan(1);
-          expect(Object.keys(f.properties).filter((k) => k !== 'deadline').sort()).toEqual(PIN_KEYS);
-          expect(f.properties).toMatchObject({ state: p.state, category: p.category, source: p.source, overdue: p.overdue, urgent: p.urgent });
+          expect(
+            Object.keys(f.properties)
+              .filter((k) => k !== 'deadline')
+              .sort(),
+          ).toEqual(PIN_KEYS);
+          expect(f.properties).toMatchObject({
+            state: p.state,
+            category: p.category,
+            source: p.source,
+            overdue: p.overdue,
+            urgent: p.urgent,
+          });
         }
         // clusters: inside the tile, two or more problems of one cell, their counts exact
         let byCells = 0;
@@ -206,8 +285,10 @@ describe.each(backends())('problem tiles on $name', (backend) => {
           const members = inside.filter((p) => cellOf(p, tile) === `${Math.floor(cx / 64)},${Math.floor(cy / 64)}`);
           expect(members.length, `z${z} ${tile}`).toBeGreaterThan(1);
           expect(f.properties).toEqual({
-            count: members.length, overdue: members.filter((p) => p.overdue).length,
-            open: members.filter(isOpen).length, urgent: members.filter((p) => p.urgent && isOpen(p)).length,
+            count: members.length,
+            overdue: members.filter((p) => p.overdue).length,
+            open: members.filter(isOpen).length,
+            urgent: members.filter((p) => p.urgent && isOpen(p)).length,
           });
           byCells += members.length;
         }
@@ -222,9 +303,12 @@ describe.each(backends())('problem tiles on $name', (backend) => {
     }
   });
 
-  it('clusters below z13 by routed area: each problem once, in the tile of its area\'s label point', async () => {
+  it("clusters below z13 by routed area: each problem once, in the tile of its area's label point", async () => {
     for (const z of [10, 11, 12]) {
-      let count = 0, overdue = 0, open = 0, urgent = 0;
+      let count = 0,
+        overdue = 0,
+        open = 0,
+        urgent = 0;
       for (const tile of tilesAt(z)) {
         const { features } = await fetchTile(tile);
         expect(features.every((f) => f.layer === 'problem_clusters' && f.type === 1)).toBe(true);
@@ -237,15 +321,22 @@ describe.each(backends())('problem tiles on $name', (backend) => {
           if (members.length) expect(f.properties.count).toBe(members.length);
           else expect(f.id!).toBeGreaterThan(2 ** 40); // a cell of problems outside every street
           const [[[px, py]]] = f.rings as [[[number, number]]];
-          expect(px).toBeGreaterThanOrEqual(0); expect(px).toBeLessThanOrEqual(4096);
-          expect(py).toBeGreaterThanOrEqual(0); expect(py).toBeLessThanOrEqual(4096);
+          expect(px).toBeGreaterThanOrEqual(0);
+          expect(px).toBeLessThanOrEqual(4096);
+          expect(py).toBeGreaterThanOrEqual(0);
+          expect(py).toBeLessThanOrEqual(4096);
         }
-        count += sum(features, 'count'); overdue += sum(features, 'overdue'); open += sum(features, 'open'); urgent += sum(features, 'urgent');
+        count += sum(features, 'count');
+        overdue += sum(features, 'overdue');
+        open += sum(features, 'open');
+        urgent += sum(features, 'urgent');
       }
       const isOpen = (p: Stored) => !['closed', 'invalid', 'duplicate'].includes(p.state);
       expect({ count, overdue, open, urgent }).toEqual({
-        count: all.length, overdue: all.filter((p) => p.overdue).length,
-        open: all.filter(isOpen).length, urgent: all.filter((p) => p.urgent && isOpen(p)).length,
+        count: all.length,
+        overdue: all.filter((p) => p.overdue).length,
+        open: all.filter(isOpen).length,
+        urgent: all.filter((p) => p.urgent && isOpen(p)).length,
       });
     }
     // z12 tiles here hold several grids: more clusters than tiles
@@ -265,16 +356,22 @@ describe.each(backends())('problem tiles on $name', (backend) => {
     expect(await total('?state=assigned&state=fixed')).toBe(count((p) => ['assigned', 'fixed'].includes(p.state)));
     expect(await total('?category=91')).toBe(count((p) => p.category.startsWith('91')));
     expect(await total('?category=900101')).toBe(count((p) => p.category === '900101'));
-    const { rows: [leaf] } = await t.db.query<{ id: number }>(`SELECT id FROM problem_categories WHERE code = '910101'`);
+    const {
+      rows: [leaf],
+    } = await t.db.query<{ id: number }>(`SELECT id FROM problem_categories WHERE code = '910101'`);
     expect(await total(`?categoryId=${leaf!.id}`)).toBe(count((p) => p.category === '910101'));
     expect(await total('?source=undercover,citizen')).toBe(count((p) => ['undercover', 'citizen'].includes(p.source)));
     expect(await total('?overdue=true')).toBe(count((p) => p.overdue));
     expect(await total('?overdue=false')).toBe(count((p) => !p.overdue));
     // dates: a bare date is Beijing midnight; from inclusive, to exclusive
-    const from = Date.UTC(2026, 1, 10) - 8 * 3600_000, to = Date.UTC(2026, 1, 20) - 8 * 3600_000;
-    expect(await total('?from=2026-02-10&to=2026-02-20')).toBe(count((p) => +p.reported_at >= from && +p.reported_at < to));
-    expect(await total('?from=2026-02-10T00:00:00%2B08:00&state=assigned&overdue=true'))
-      .toBe(count((p) => +p.reported_at >= from && p.state === 'assigned' && p.overdue));
+    const from = Date.UTC(2026, 1, 10) - 8 * 3600_000,
+      to = Date.UTC(2026, 1, 20) - 8 * 3600_000;
+    expect(await total('?from=2026-02-10&to=2026-02-20')).toBe(
+      count((p) => +p.reported_at >= from && +p.reported_at < to),
+    );
+    expect(await total('?from=2026-02-10T00:00:00%2B08:00&state=assigned&overdue=true')).toBe(
+      count((p) => +p.reported_at >= from && p.state === 'assigned' && p.overdue),
+    );
     // the pins obey the filters too
     for (const tile of tilesAt(16)) {
       for (const f of (await fetchTile(tile, '?source=camera&overdue=false')).features) {
@@ -285,7 +382,13 @@ describe.each(backends())('problem tiles on $name', (backend) => {
 
   it('refuses bad filters with a 400 naming the parameter', async () => {
     const [z, x, y] = tilesAt(12)[0]!;
-    for (const [q, field] of [['state=open', 'state'], ['source=tv', 'source'], ['category=9', 'category'], ['from=yesterday', 'from'], ['from=2026-03-01&to=2026-02-01', 'to']]) {
+    for (const [q, field] of [
+      ['state=open', 'state'],
+      ['source=tv', 'source'],
+      ['category=9', 'category'],
+      ['from=yesterday', 'from'],
+      ['from=2026-03-01&to=2026-02-01', 'to'],
+    ]) {
       const res = await t.app.inject({ url: `/tiles/problems/${z}/${x}/${y}.mvt?${q}`, headers: t.admin.headers });
       expect(res.statusCode, q).toBe(400);
       expect(res.json().details[0].field).toBe(field);
@@ -293,26 +396,39 @@ describe.each(backends())('problem tiles on $name', (backend) => {
   });
 
   it('applies scope and hides undercover problems from units and grid staff until assigned', async () => {
-    for (const [who, role] of [['supervisor', 'supervisor'], ['unit', 'unit_staff'], ['member', 'grid_member']] as const) {
+    for (const [who, role] of [
+      ['supervisor', 'supervisor'],
+      ['unit', 'unit_staff'],
+      ['member', 'grid_member'],
+    ] as const) {
       let n = 0;
       const ids: number[] = [];
       for (const tile of tilesAt(12)) n += sum((await fetchTile(tile, '', sessions[who])).features, 'count');
-      for (const tile of tilesAt(16)) ids.push(...(await fetchTile(tile, '', sessions[who])).features.map((f) => f.id!));
+      for (const tile of tilesAt(16))
+        ids.push(...(await fetchTile(tile, '', sessions[who])).features.map((f) => f.id!));
       const expected = all.filter((p) => visibleTo(p, role, scopes[who]));
       expect(n, who).toBe(expected.length);
-      expect([...new Set(ids)].sort((a, b) => a - b), who).toEqual(expected.map((p) => p.id));
+      expect(
+        [...new Set(ids)].sort((a, b) => a - b),
+        who,
+      ).toEqual(expected.map((p) => p.id));
       expect(expected.length).toBeGreaterThan(0);
     }
     // the rule bites: the unit's grids hold unassigned undercover problems it may not see yet
-    expect(all.some((p) => p.source === 'undercover' && !p.assigned && p.area_code?.startsWith('330822001002'))).toBe(true);
+    expect(all.some((p) => p.source === 'undercover' && !p.assigned && p.area_code?.startsWith('330822001002'))).toBe(
+      true,
+    );
   });
 
   it('puts points where tile_geom puts them', async () => {
     for (const z of [13, 14, 16]) {
       const [, x, y] = tileOf(118.515, 28.905, z);
-      const { rows } = await t.db.query<{ same: boolean; n: number }>(`
+      const { rows } = await t.db.query<{ same: boolean; n: number }>(
+        `
         SELECT bool_and(ST_Equals(tile_point(location_3857, $1, $2, $3), tile_geom(location_3857, $1, $2, $3))) AS same, count(*)::int AS n
-        FROM problems WHERE location_3857 && ST_TileEnvelope($1, $2, $3)`, [z, x, y]);
+        FROM problems WHERE location_3857 && ST_TileEnvelope($1, $2, $3)`,
+        [z, x, y],
+      );
       expect(rows[0]!.n).toBeGreaterThan(0);
       expect(rows[0]!.same).toBe(true);
     }
@@ -352,12 +468,21 @@ describe.runIf(backends().length > 1)('the same problem tiles from PGlite and na
       const encoders = dbs.map((db) => tileEncoder(db, 'js'));
       const native = tileEncoder(dbs[1]!, 'postgis');
       const at = new Date();
-      for (const [scope, ctx] of [[null, { role: 'admin' }], [['330822001002001'], { role: 'unit_staff', filters: { states: ['assigned', 'verified'] } }]] as const) {
+      for (const [scope, ctx] of [
+        [null, { role: 'admin' }],
+        [['330822001002001'], { role: 'unit_staff', filters: { states: ['assigned', 'verified'] } }],
+      ] as const) {
         for (const z of [10, 11, 12, 13, 14, 15, 16]) {
           for (const [, x, y] of tilesAt(z).slice(0, 4)) {
-            const [a, b] = await Promise.all(encoders.map(async (tile) => decode(await tile('problems', z, x, y, scope as string[] | null, at, ctx as TileContext))));
+            const [a, b] = await Promise.all(
+              encoders.map(async (tile) =>
+                decode(await tile('problems', z, x, y, scope as string[] | null, at, ctx as TileContext)),
+              ),
+            );
             expect(b).toEqual(a);
-            expect(decode(await native('problems', z, x, y, scope as string[] | null, at, ctx as TileContext))).toEqual(a);
+            expect(decode(await native('problems', z, x, y, scope as string[] | null, at, ctx as TileContext))).toEqual(
+              a,
+            );
           }
         }
       }

@@ -21,8 +21,14 @@ import { insertProblems, type ProblemSpec } from './problem-rows';
  * 张 (scope G111 from the assignment); grid member = scope G112 given, and 李's person record.
  */
 export const G = {
-  G111: '330822001001001', G112: '330822001001002', G121: '330822001002001', G122: '330822001002002',
-  G211: '330822002001001', G212: '330822002001002', G221: '330822002002001', G222: '330822002002002',
+  G111: '330822001001001',
+  G112: '330822001001002',
+  G121: '330822001002001',
+  G122: '330822001002002',
+  G211: '330822002001001',
+  G212: '330822002001002',
+  G221: '330822002002001',
+  G222: '330822002002002',
 } as const;
 export const OUT_GRID = G.G222;
 /** The clock of the test: a Wednesday; the problems are from the week before (the last complete one). */
@@ -54,11 +60,17 @@ export async function seedScopeCity(app: FastifyInstance, db: Db, admin: Session
   const api = contractingApi(app, admin);
   const area: Record<string, AreaDetail> = {};
   for (const code of Object.values(G)) area[code] = await api.area(code);
-  const unit = (code: string, tag: string, phone: string) => api.unit(`${tag}单位`, { code, leaderName: `${tag}领导`, contactName: `${tag}联系人`, contactPhone: phone });
-  const A = await unit('SCA', '甲', '13811110001'), B = await unit('SCB', '乙', '13811110002'), C = await unit('SCC', '丙', '13811110003');
-  const zhang = await api.person('张网格长', '13822220001'), li = await api.person('李网格员', '13822220002');
-  const wang = await api.person('王外网格长', '13822220003'), zhao = await api.person('赵网格长', '13822220004');
-  const assign = (code: string, role: string, holder: { unitId?: number; personId?: number }) => api.assign({ areaId: area[code]!.id, role, ...holder, validFrom: VALID_FROM });
+  const unit = (code: string, tag: string, phone: string) =>
+    api.unit(`${tag}单位`, { code, leaderName: `${tag}领导`, contactName: `${tag}联系人`, contactPhone: phone });
+  const A = await unit('SCA', '甲', '13811110001'),
+    B = await unit('SCB', '乙', '13811110002'),
+    C = await unit('SCC', '丙', '13811110003');
+  const zhang = await api.person('张网格长', '13822220001'),
+    li = await api.person('李网格员', '13822220002');
+  const wang = await api.person('王外网格长', '13822220003'),
+    zhao = await api.person('赵网格长', '13822220004');
+  const assign = (code: string, role: string, holder: { unitId?: number; personId?: number }) =>
+    api.assign({ areaId: area[code]!.id, role, ...holder, validFrom: VALID_FROM });
   for (const g of [G.G121, G.G122]) await assign(g, 'lead', { unitId: A.id });
   await assign(G.G121, 'support', { unitId: B.id });
   for (const g of [G.G111, G.G112, G.G211, G.G212]) await assign(g, 'lead', { unitId: C.id });
@@ -69,7 +81,16 @@ export async function seedScopeCity(app: FastifyInstance, db: Db, admin: Session
   for (const g of [G.G211, G.G221, G.G222]) await assign(g, 'leader', { personId: wang.id });
 
   // problems routed as the loop stores them, lead unit as contracted
-  const lead: Record<string, number> = { [G.G111]: C.id, [G.G112]: C.id, [G.G211]: C.id, [G.G212]: C.id, [G.G121]: A.id, [G.G122]: A.id, [G.G221]: B.id, [G.G222]: B.id };
+  const lead: Record<string, number> = {
+    [G.G111]: C.id,
+    [G.G112]: C.id,
+    [G.G211]: C.id,
+    [G.G212]: C.id,
+    [G.G121]: A.id,
+    [G.G122]: A.id,
+    [G.G221]: B.id,
+    [G.G222]: B.id,
+  };
   const specs: ProblemSpec[] = [];
   for (const grid of Object.values(G)) {
     const base = { grid, reportedAt: REPORTED, leadUnitId: lead[grid]! };
@@ -77,16 +98,40 @@ export async function seedScopeCity(app: FastifyInstance, db: Db, admin: Session
       { ...base, state: 'assigned', source: 'patrol', assigneeUnitId: lead[grid]! },
       { ...base, state: 'verified', source: 'undercover' },
       { ...base, state: 'assigned', source: 'undercover', assigneeUnitId: lead[grid]! },
-      { ...base, state: 'closed', source: 'citizen', assigneeUnitId: lead[grid]!, fixedAt: REPORTED, closedAt: REPORTED, closedOnTime: true },
+      {
+        ...base,
+        state: 'closed',
+        source: 'citizen',
+        assigneeUnitId: lead[grid]!,
+        fixedAt: REPORTED,
+        closedAt: REPORTED,
+        closedOnTime: true,
+      },
       { ...base, state: 'reported', source: 'camera' },
     );
   }
-  specs.push({ grid: G.G221, reportedAt: REPORTED, leadUnitId: B.id, state: 'assigned', source: 'inspection', assigneeUnitId: A.id });
+  specs.push({
+    grid: G.G221,
+    reportedAt: REPORTED,
+    leadUnitId: B.id,
+    state: 'assigned',
+    source: 'inspection',
+    assigneeUnitId: A.id,
+  });
   const ids = await insertProblems(db, specs);
   // the routing as the loop stores it (problem-rows leaves it empty): who answered for the grid then
   for (const code of Object.values(G)) {
-    const r = (await app.assignments.responsibility(area[code]!.labelPoint[0], area[code]!.labelPoint[1], REPORTED, null))!;
-    await db.query('UPDATE problems SET routing = $1::jsonb, leader_person_id = $2 WHERE grid_id = $3', [JSON.stringify(r), r.leader?.personId ?? null, r.grid.id]);
+    const r = (await app.assignments.responsibility(
+      area[code]!.labelPoint[0],
+      area[code]!.labelPoint[1],
+      REPORTED,
+      null,
+    ))!;
+    await db.query('UPDATE problems SET routing = $1::jsonb, leader_person_id = $2 WHERE grid_id = $3', [
+      JSON.stringify(r),
+      r.leader?.personId ?? null,
+      r.grid.id,
+    ]);
   }
   // the first problem of each grid: assigned, from the patrol; the third: 暗访, assigned
   const first = (grid: string, k = 0) => ids[Object.values(G).indexOf(grid as never) * 5 + k]!;
@@ -107,34 +152,83 @@ export async function seedScopeCity(app: FastifyInstance, db: Db, admin: Session
   await db.query('UPDATE people SET user_id = $1 WHERE id = $2', [member.id, li.id]);
   await db.query(`INSERT INTO user_scopes (user_id, area_id) VALUES ($1, $2)`, [member.id, area[G.G112]!.id]);
   // patrol visits in and out of every scoped role's reach
-  await db.query(`INSERT INTO patrol_visits (user_id, person_id, grid_id, started_at, ended_at) VALUES ($1, $2, $3, $5, $6), (NULL, $4, $7, $5, $6)`,
-    [leader.id, zhang.id, area[G.G111]!.id, wang.id, REPORTED, new Date(REPORTED.getTime() + 3600_000), area[G.G221]!.id]);
+  await db.query(
+    `INSERT INTO patrol_visits (user_id, person_id, grid_id, started_at, ended_at) VALUES ($1, $2, $3, $5, $6), (NULL, $4, $7, $5, $6)`,
+    [
+      leader.id,
+      zhang.id,
+      area[G.G111]!.id,
+      wang.id,
+      REPORTED,
+      new Date(REPORTED.getTime() + 3600_000),
+      area[G.G221]!.id,
+    ],
+  );
   sessions.set('grid_leader', leader.session);
   sessions.set('grid_member', member.session);
 
   // an inspection point in every grid and a round over them all (docs/ASSESSMENT.md)
   const pointIds: number[] = [];
   for (const [k, code] of Object.entries(G)) {
-    const res = await app.inject({ method: 'POST', url: '/api/points', headers: admin.headers, payload: { code: `SC-${k}`, name: `${k}点位`, typeCode: 'market', geometry: { type: 'Point', coordinates: area[code]!.labelPoint } } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/points',
+      headers: admin.headers,
+      payload: {
+        code: `SC-${k}`,
+        name: `${k}点位`,
+        typeCode: 'market',
+        geometry: { type: 'Point', coordinates: area[code]!.labelPoint },
+      },
+    });
     pointIds.push((res.json() as { id: number }).id);
   }
-  const scheme = (await app.inject({ url: '/api/assessment-schemes', headers: admin.headers })).json() as { id: number }[];
-  await app.inject({ method: 'POST', url: '/api/assessment-rounds', headers: admin.headers, payload: { schemeId: scheme[0]!.id, name: '范围测试轮次', kind: 'inspection', heldOn: '2026-06-09', pointIds } });
+  const scheme = (await app.inject({ url: '/api/assessment-schemes', headers: admin.headers })).json() as {
+    id: number;
+  }[];
+  await app.inject({
+    method: 'POST',
+    url: '/api/assessment-rounds',
+    headers: admin.headers,
+    payload: { schemeId: scheme[0]!.id, name: '范围测试轮次', kind: 'inspection', heldOn: '2026-06-09', pointIds },
+  });
   const all = async <T>(url: string) => (await app.inject({ url, headers: admin.headers })).json() as T;
   const areas: AreaDetail[] = [];
-  for (const a of (await all<{ id: number }[]>('/api/areas/search?q=3308&limit=100'))) areas.push(await all<AreaDetail>(`/api/areas/${a.id}`));
+  for (const a of await all<{ id: number }[]>('/api/areas/search?q=3308&limit=100'))
+    areas.push(await all<AreaDetail>(`/api/areas/${a.id}`));
   return {
-    sessions, areas,
-    units: (await all<{ id: number; code: string; name: string }[]>('/api/units')).map(({ id, code, name }) => ({ id, code, name })),
-    people: (await all<{ id: number; name: string; phone: string }[]>('/api/people?limit=1000')).map(({ id, name, phone }) => ({ id, name, phone })),
-    unitA: A.id, foreignAssigned: ids[ids.length - 1]!,
+    sessions,
+    areas,
+    units: (await all<{ id: number; code: string; name: string }[]>('/api/units')).map(({ id, code, name }) => ({
+      id,
+      code,
+      name,
+    })),
+    people: (await all<{ id: number; name: string; phone: string }[]>('/api/people?limit=1000')).map(
+      ({ id, name, phone }) => ({ id, name, phone }),
+    ),
+    unitA: A.id,
+    foreignAssigned: ids[ids.length - 1]!,
     problemIds: ids,
-    noticeIds: (await db.query<{ id: number }>('SELECT id::int AS id FROM problem_notices ORDER BY id')).rows.map((r) => r.id),
+    noticeIds: (await db.query<{ id: number }>('SELECT id::int AS id FROM problem_notices ORDER BY id')).rows.map(
+      (r) => r.id,
+    ),
     categoryId: (await db.query<{ id: number }>(`SELECT id FROM problem_categories WHERE code = '970101'`)).rows[0]!.id,
-    actionable: { admin: first(G.G211), commander: first(G.G212), supervisor: first(G.G111), grid_leader: first(G.G111, 2), grid_member: first(G.G112) },
+    actionable: {
+      admin: first(G.G211),
+      commander: first(G.G212),
+      supervisor: first(G.G111),
+      grid_leader: first(G.G111, 2),
+      grid_member: first(G.G112),
+    },
     home: {
-      admin: area[G.G111]!, commander: area[G.G111]!, planner: area[G.G111]!, supervisor: area[G.G112]!,
-      unit_staff: area[G.G121]!, grid_leader: area[G.G111]!, grid_member: area[G.G112]!,
+      admin: area[G.G111]!,
+      commander: area[G.G111]!,
+      planner: area[G.G111]!,
+      supervisor: area[G.G112]!,
+      unit_staff: area[G.G121]!,
+      grid_leader: area[G.G111]!,
+      grid_member: area[G.G112]!,
     },
   };
 }

@@ -14,21 +14,49 @@ export type Kind = 'problem' | 'area' | 'areaCode' | 'unit' | 'person' | 'notice
  * problems assigned to their unit in another street, and must find them — while the people and
  * units around it are rows of their own and must be readable in any case.
  */
-export interface Ref { kind: Kind; id: number | string; in?: Ref }
+export interface Ref {
+  kind: Kind;
+  id: number | string;
+  in?: Ref;
+}
 
 /** Fields that name a row of a kind wherever they appear in an answer. */
 const KEYS: Record<string, Kind> = {
-  problemId: 'problem', problemIds: 'problem', duplicateOf: 'problem',
-  gridId: 'area', areaId: 'area', communityId: 'area', streetId: 'area', parentId: 'area',
-  unitId: 'unit', assigneeUnitId: 'unit', leadUnitId: 'unit',
-  personId: 'person', leaderPersonId: 'person',
-  areaCode: 'areaCode', gridCode: 'areaCode', communityCode: 'areaCode', streetCode: 'areaCode',
+  problemId: 'problem',
+  problemIds: 'problem',
+  duplicateOf: 'problem',
+  gridId: 'area',
+  areaId: 'area',
+  communityId: 'area',
+  streetId: 'area',
+  parentId: 'area',
+  unitId: 'unit',
+  assigneeUnitId: 'unit',
+  leadUnitId: 'unit',
+  personId: 'person',
+  leaderPersonId: 'person',
+  areaCode: 'areaCode',
+  gridCode: 'areaCode',
+  communityCode: 'areaCode',
+  streetCode: 'areaCode',
 };
 /** Objects (or lists of them) under these fields: their `id` is a row of the kind. */
 const NESTED: Record<string, Kind> = {
-  grid: 'area', community: 'area', street: 'area', a: 'area', b: 'area', chain: 'area', roots: 'area', children: 'area',
-  gridsWithoutLeadUnit: 'area', gridsWithoutLeader: 'area', grids: 'area', unit: 'unit', unitsWithoutGrid: 'unit',
-  notices: 'notice', problems: 'problem',
+  grid: 'area',
+  community: 'area',
+  street: 'area',
+  a: 'area',
+  b: 'area',
+  chain: 'area',
+  roots: 'area',
+  children: 'area',
+  gridsWithoutLeadUnit: 'area',
+  gridsWithoutLeader: 'area',
+  grids: 'area',
+  unit: 'unit',
+  unitsWithoutGrid: 'unit',
+  notices: 'notice',
+  problems: 'problem',
 };
 
 /**
@@ -39,11 +67,14 @@ const NESTED: Record<string, Kind> = {
 export function refsOf(body: unknown, root: Kind | null, fields: Record<string, Kind | null> = {}): Ref[] {
   const out: Ref[] = [];
   const walk = (v: unknown, kind: Kind | null, owner: Ref | undefined) => {
-    if (Array.isArray(v)) { for (const x of v) walk(x, kind, owner); return; }
+    if (Array.isArray(v)) {
+      for (const x of v) walk(x, kind, owner);
+      return;
+    }
     if (!v || typeof v !== 'object') return;
     const o = v as Record<string, unknown>;
     const push = (r: Ref) => out.push(owner ? { ...r, in: owner } : r);
-    if (kind && (typeof o.id === 'number')) {
+    if (kind && typeof o.id === 'number') {
       push({ kind, id: o.id });
       if (kind === 'problem' || kind === 'notice') owner = { kind, id: o.id };
     }
@@ -53,9 +84,10 @@ export function refsOf(body: unknown, root: Kind | null, fields: Record<string, 
       const values = [x].flat();
       if (values.every((y) => y === null || typeof y !== 'object')) {
         const named = own !== undefined ? own : KEYS[k];
-        for (const y of values) if (named && (typeof y === 'number' || typeof y === 'string')) push({ kind: named, id: y });
+        for (const y of values)
+          if (named && (typeof y === 'number' || typeof y === 'string')) push({ kind: named, id: y });
       } else {
-        walk(x, own !== undefined ? own : NESTED[k] ?? null, owner);
+        walk(x, own !== undefined ? own : (NESTED[k] ?? null), owner);
       }
     }
   };
@@ -65,11 +97,21 @@ export function refsOf(body: unknown, root: Kind | null, fields: Record<string, 
 
 /** Cells of a CSV or .xlsx export. */
 export async function cellsOf(body: Buffer, format: 'csv' | 'xlsx'): Promise<string[]> {
-  if (format === 'csv') return parseCsv(decodeText(body)).flat().filter((c): c is string => typeof c === 'string').map((c) => c.trim());
+  if (format === 'csv')
+    return parseCsv(decodeText(body))
+      .flat()
+      .filter((c): c is string => typeof c === 'string')
+      .map((c) => c.trim());
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(body as unknown as ArrayBuffer);
   const cells: string[] = [];
-  wb.eachSheet((ws) => ws.eachRow((row) => row.eachCell((c) => { if (c.value !== null && c.value !== undefined) cells.push(String(c.value).trim()); })));
+  wb.eachSheet((ws) =>
+    ws.eachRow((row) =>
+      row.eachCell((c) => {
+        if (c.value !== null && c.value !== undefined) cells.push(String(c.value).trim());
+      }),
+    ),
+  );
   return cells;
 }
 

@@ -19,10 +19,10 @@ import type { Ref } from './scope-content-refs';
  */
 const NO_ROWS: Record<string, string> = {
   'GET /api/health': 'public liveness',
-  'POST /api/auth/login': 'the caller\'s own session',
-  'POST /api/auth/logout': 'the caller\'s own session',
-  'GET /api/auth/me': 'the caller\'s own account and scope codes',
-  'POST /api/auth/password': 'the caller\'s own password',
+  'POST /api/auth/login': "the caller's own session",
+  'POST /api/auth/logout': "the caller's own session",
+  'GET /api/auth/me': "the caller's own account and scope codes",
+  'POST /api/auth/password': "the caller's own password",
   'GET /api/categories': 'the problem taxonomy: reference data, the same for everyone',
   'GET /api/figures/indicators': 'the KPI library: definitions, no data',
   'GET /api/ranking-schemes': 'ranking rules: definitions, no data',
@@ -32,12 +32,16 @@ const NO_ROWS: Record<string, string> = {
   'GET /api/point-types': 'point types: reference data, the same for everyone',
   'GET /api/assessment-schemes': 'assessment schemes: definitions, no data',
   'GET /api/assessment-schemes/:id': 'one assessment scheme: a definition, no data',
-  'POST /api/points': 'the answer to one\'s own write, read back in the writer\'s scope (403 otherwise: tests/api/assessment.test.ts)',
+  'POST /api/points':
+    "the answer to one's own write, read back in the writer's scope (403 otherwise: tests/api/assessment.test.ts)",
   'PATCH /api/points/:id': 'as above: a point out of scope is 404 before any write',
   'DELETE /api/points/:id': 'no body',
-  'GET /api/assessment-rounds': 'round names, days and the count of points in the caller\'s scope: no point or area ids (the detail has a case)',
-  'POST /api/assessment-rounds': 'answered with GET /api/assessment-rounds/:id in the writer\'s scope (points out of scope refused: tests/api/assessment.test.ts)',
-  'POST /api/assessment-rounds/:id/points/:pointId/scores': 'ids of the caller\'s own findings and problems; the point must be in scope (404)',
+  'GET /api/assessment-rounds':
+    "round names, days and the count of points in the caller's scope: no point or area ids (the detail has a case)",
+  'POST /api/assessment-rounds':
+    "answered with GET /api/assessment-rounds/:id in the writer's scope (points out of scope refused: tests/api/assessment.test.ts)",
+  'POST /api/assessment-rounds/:id/points/:pointId/scores':
+    "ids of the caller's own findings and problems; the point must be in scope (404)",
 };
 const SCOPED: Role[] = ROLES.filter((r) => !CITY_WIDE.includes(r));
 
@@ -54,8 +58,15 @@ describe.each(backends())('content-level scope on $name', (backend) => {
     const admin: Session = await adminSession(app, db);
     await loadMiniCity(app, admin);
     fx = await seedScopeCity(app, db, admin);
-    for (const level of ['county', 'street', 'community', 'grid']) entities.set(level, fx.areas.filter((a) => a.level === level).map((a) => a.id));
-    entities.set('unit', fx.units.map((u) => u.id));
+    for (const level of ['county', 'street', 'community', 'grid'])
+      entities.set(
+        level,
+        fx.areas.filter((a) => a.level === level).map((a) => a.id),
+      );
+    entities.set(
+      'unit',
+      fx.units.map((u) => u.id),
+    );
   });
   afterAll(async () => {
     await app?.close();
@@ -64,8 +75,15 @@ describe.each(backends())('content-level scope on $name', (backend) => {
 
   const ctxOf = (role: Role): Ctx => {
     const session = fx.sessions.get(role)!;
-    const send = (r: InjectOptions) => app.inject({ ...r, headers: { ...session.headers, ...(r.headers as Record<string, string> | undefined) } });
-    return { role, fx, send, get: (url) => send({ method: 'GET', url }), entities: (level) => entities.get(level) ?? [] };
+    const send = (r: InjectOptions) =>
+      app.inject({ ...r, headers: { ...session.headers, ...(r.headers as Record<string, string> | undefined) } });
+    return {
+      role,
+      fx,
+      send,
+      get: (url) => send({ method: 'GET', url }),
+      entities: (level) => entities.get(level) ?? [],
+    };
   };
 
   /** May this role open the row by id? Answers are cached per role and row. */
@@ -75,13 +93,20 @@ describe.each(backends())('content-level scope on $name', (backend) => {
     const status = async (url: string) => (await c.get(url)).statusCode === 200;
     const check = async (r: Ref): Promise<boolean> => {
       switch (r.kind) {
-        case 'problem': return status(`/api/problems/${r.id}`);
-        case 'notice': return status(`/api/notices/${r.id}`);
-        case 'area': return status(`/api/areas/${r.id}`);
-        case 'areaCode': return status(`/api/areas/by-code/${r.id}`);
-        case 'unit': return status(`/api/units/${r.id}/grids`);
+        case 'problem':
+          return status(`/api/problems/${r.id}`);
+        case 'notice':
+          return status(`/api/notices/${r.id}`);
+        case 'area':
+          return status(`/api/areas/${r.id}`);
+        case 'areaCode':
+          return status(`/api/areas/by-code/${r.id}`);
+        case 'unit':
+          return status(`/api/units/${r.id}/grids`);
         case 'person':
-          people ??= c.get('/api/people?limit=1000').then((res) => new Set((res.json() as { id: number }[]).map((p) => p.id)));
+          people ??= c
+            .get('/api/people?limit=1000')
+            .then((res) => new Set((res.json() as { id: number }[]).map((p) => p.id)));
           return (await people).has(Number(r.id));
       }
     };
@@ -97,20 +122,33 @@ describe.each(backends())('content-level scope on $name', (backend) => {
   it('has a case (or a reason for none) for every route a scoped role may call', () => {
     expect(routes.length).toBeGreaterThan(30);
     const reachable = routes.filter((r) => SCOPED.some((role) => allows(r.access, role))).map((r) => r.key);
-    expect(reachable.filter((k) => !CASES[k] && !NO_ROWS[k]), 'routes that may return rows and have no content-scope case').toEqual([]);
+    expect(
+      reachable.filter((k) => !CASES[k] && !NO_ROWS[k]),
+      'routes that may return rows and have no content-scope case',
+    ).toEqual([]);
     const known = new Set(routes.map((r) => r.key));
-    expect([...Object.keys(CASES), ...Object.keys(NO_ROWS)].filter((k) => !known.has(k)), 'cases of routes that no longer exist').toEqual([]);
+    expect(
+      [...Object.keys(CASES), ...Object.keys(NO_ROWS)].filter((k) => !known.has(k)),
+      'cases of routes that no longer exist',
+    ).toEqual([]);
   });
 
-  it('holds rows out of every scoped role\'s reach, 暗访 included, so that a leak would show', async () => {
+  it("holds rows out of every scoped role's reach, 暗访 included, so that a leak would show", async () => {
     for (const role of SCOPED) {
       const can = reader(ctxOf(role));
       const hidden = [];
       for (const id of fx.problemIds) if (!(await can({ kind: 'problem', id }))) hidden.push(id);
-      const undercover = (await db.query<{ id: number }>(`SELECT id::int AS id FROM problems WHERE id = ANY ($1) AND source = 'undercover'`, [hidden])).rows;
+      const undercover = (
+        await db.query<{ id: number }>(
+          `SELECT id::int AS id FROM problems WHERE id = ANY ($1) AND source = 'undercover'`,
+          [hidden],
+        )
+      ).rows;
       expect(hidden.length, role).toBeGreaterThan(5);
       expect(undercover.length, `${role}: 暗访 problems out of reach`).toBeGreaterThan(0);
-      expect(await can({ kind: 'area', id: fx.areas.find((a) => a.code.startsWith('330822002'))!.id }), role).toBe(false);
+      expect(await can({ kind: 'area', id: fx.areas.find((a) => a.code.startsWith('330822002'))!.id }), role).toBe(
+        false,
+      );
     }
   });
 

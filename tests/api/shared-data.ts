@@ -6,4 +6,5 @@ export const SHARED_DATA = fileURLToPath(new URL('../../../shared/data/', import
 export const hasSharedData = existsSync(`${SHARED_DATA}changshan-330822/townships.geojson`);
 export const SKIP_REASON = `needs the real geodata in ${SHARED_DATA} (../shared/data), which is absent here`;
 
-export const readShared = (path: string): unknown => JSON.parse(readFileSync(SHARED_DATA + path, 'utf8').replace(/^\uFEFF/, ''));
+export const readShared = (path: string): unknown =>
+  JSON.parse(readFileSync(SHARED_DATA + path, 'utf8').replace(/^\uFEFF/, ''));

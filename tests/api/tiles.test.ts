@@ -8,14 +8,27 @@ import { decode, tileOf } from './mvt-decode';
 import { adminSession, type Session } from './accounts';
 
 /** Surveyor's formula in tile coordinates (y down): the MVT spec wants exterior rings > 0. */
-const surveyorArea = (ring: [number, number][]) => ring.reduce((s, [x1, y1], i) => { const [x2, y2] = ring[(i + 1) % ring.length]!; return s + (x1 * y2 - x2 * y1); }, 0) / 2;
+const surveyorArea = (ring: [number, number][]) =>
+  ring.reduce((s, [x1, y1], i) => {
+    const [x2, y2] = ring[(i + 1) % ring.length]!;
+    return s + (x1 * y2 - x2 * y1);
+  }, 0) / 2;
 
 describe.each(backends())('vector tiles on $name', (backend) => {
   const t = withMiniCity(backend);
 
   const fetchTile = async (set: string, [z, x, y]: [number, number, number]) => {
-    const res = await t.app.inject({ method: 'GET', url: `/tiles/${set}/${z}/${x}/${y}.mvt`, headers: t.admin.headers });
-    return { status: res.statusCode, type: res.headers['content-type'], vary: res.headers.vary, body: new Uint8Array(res.rawPayload) };
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/tiles/${set}/${z}/${x}/${y}.mvt`,
+      headers: t.admin.headers,
+    });
+    return {
+      status: res.statusCode,
+      type: res.headers['content-type'],
+      vary: res.headers.vary,
+      body: new Uint8Array(res.rawPayload),
+    };
   };
 
   it('serves the hierarchy at z14 with properties, ids, labels and spec winding', async () => {
@@ -70,7 +83,9 @@ describe.each(backends())('vector tiles on $name', (backend) => {
       const { rows } = await t.db.query<{ code: string; ours: number; theirs: number }>(
         `SELECT a.code, ST_Area(tile_geom(a.geom_3857, $1, $2, $3)) AS ours,
                 ST_Area(ST_AsMVTGeom(a.geom_3857, ST_TileEnvelope($1, $2, $3), 4096, 64, true)) AS theirs
-         FROM areas a WHERE a.geom_3857 && ST_TileEnvelope($1, $2, $3)`, [z, x, y]);
+         FROM areas a WHERE a.geom_3857 && ST_TileEnvelope($1, $2, $3)`,
+        [z, x, y],
+      );
       expect(rows.length).toBeGreaterThan(0);
       for (const r of rows) expect(Math.abs(r.ours - r.theirs) / r.theirs, r.code).toBeLessThan(0.001);
     }
@@ -93,7 +108,15 @@ describe.runIf(backends().length > 1)('the same tiles from PGlite and native Pos
       }
       for (const z of [10, 12, 14, 16]) {
         const [, x, y] = tileOf(118.51, 28.905, z);
-        const [a, b] = await Promise.all(apps.map(async (app, i) => decode(new Uint8Array((await app.inject({ url: `/tiles/areas/${z}/${x}/${y}.mvt`, headers: admins[i]!.headers })).rawPayload))));
+        const [a, b] = await Promise.all(
+          apps.map(async (app, i) =>
+            decode(
+              new Uint8Array(
+                (await app.inject({ url: `/tiles/areas/${z}/${x}/${y}.mvt`, headers: admins[i]!.headers })).rawPayload,
+              ),
+            ),
+          ),
+        );
         expect(a!.length).toBeGreaterThan(0);
         expect(b).toEqual(a);
       }

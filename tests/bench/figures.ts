@@ -27,15 +27,29 @@ export async function figuresBench(db: Db, row: Row, rounds = 5) {
   // Problems arrive in time order in production, so a period's rows sit together on disk. A bulk
   // writer that shuffles them would measure random I/O instead: restore arrival order (said so).
   await db.query('ANALYZE problems');
-  const { rows: [corr] } = await db.query<{ c: number | null }>(`SELECT correlation AS c FROM pg_stats WHERE tablename = 'problems' AND attname = 'reported_at'`);
+  const {
+    rows: [corr],
+  } = await db.query<{ c: number | null }>(
+    `SELECT correlation AS c FROM pg_stats WHERE tablename = 'problems' AND attname = 'reported_at'`,
+  );
   if ((corr?.c ?? 0) < 0.9) {
     await db.query('CLUSTER problems USING problems_reported_at');
-    row(`  (problems were stored out of time order, correlation ${(corr?.c ?? 0).toFixed(2)}: clustered by reported_at first)`, '', '', '', '', '');
+    row(
+      `  (problems were stored out of time order, correlation ${(corr?.c ?? 0).toFixed(2)}: clustered by reported_at first)`,
+      '',
+      '',
+      '',
+      '',
+      '',
+    );
   }
   await db.query('VACUUM ANALYZE problems'); // steady state: visibility map set, as autovacuum leaves it
-  const { rows: [c] } = await db.query<{ grids: number; problems: number; last: Date }>(
+  const {
+    rows: [c],
+  } = await db.query<{ grids: number; problems: number; last: Date }>(
     `SELECT (SELECT count(*)::int FROM areas WHERE level = 'grid') AS grids, (SELECT count(*)::int FROM problems) AS problems,
-            (SELECT max(reported_at) FROM problems) AS last`);
+            (SELECT max(reported_at) FROM problems) AS last`,
+  );
   if (!c!.problems) throw new Error('figures bench: the database holds no problems (seed them first)');
   const size = `${c!.grids} grids, ${c!.problems.toLocaleString('en')} problems`;
 
@@ -48,23 +62,38 @@ export async function figuresBench(db: Db, row: Row, rounds = 5) {
     if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
     await res.arrayBuffer();
   };
-  const time = async (fn: () => Promise<unknown>) => { const t = performance.now(); await fn(); return performance.now() - t; };
+  const time = async (fn: () => Promise<unknown>) => {
+    const t = performance.now();
+    await fn();
+    return performance.now() - t;
+  };
 
   // Issues per grid: the figure the command center's choropleth asks for most.
   const found = [kpiById('found')!] as Kpi[];
   const end = new Date(new Date(c!.last).getTime() + 1);
-  for (const [label, days] of [['week', 7], ['month', 30], ['year', 365]] as const) {
+  for (const [label, days] of [
+    ['week', 7],
+    ['month', 30],
+    ['year', 365],
+  ] as const) {
     const from = new Date(end.getTime() - days * 86400_000);
     const params = [from, end, end, 'admin', null, null, null];
     const url = `/api/figures?level=grid&indicators=found&from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(end.toISOString())}&asOf=${encodeURIComponent(end.toISOString())}`;
-    const api: number[] = [], floor: number[] = [];
+    const api: number[] = [],
+      floor: number[] = [];
     for (let r = 0; r < rounds; r++) {
       floor.push(await time(() => db.query(figuresSql('grid', found), params)));
       api.push(await time(() => fetchOk(url)));
     }
     const naive = await time(() => db.query(naiveSql('grid', found), params));
-    row(`issues per grid, ${label} (native, ${size}, ${rounds} rounds)`, ms(median(api)), ms(p95(api)), ms(median(floor)),
-      (median(api) / median(floor)).toFixed(2) + '×', `naive join ${ms(naive)} ms = ${(naive / median(api)).toFixed(0)}× the API`);
+    row(
+      `issues per grid, ${label} (native, ${size}, ${rounds} rounds)`,
+      ms(median(api)),
+      ms(p95(api)),
+      ms(median(floor)),
+      (median(api) / median(floor)).toFixed(2) + '×',
+      `naive join ${ms(naive)} ms = ${(naive / median(api)).toFixed(0)}× the API`,
+    );
   }
 
   // The full weekly ranking: three kinds, scored, with last week read back. The ranked week is
@@ -74,28 +103,61 @@ export async function figuresBench(db: Db, row: Row, rounds = 5) {
   const week = weekOf(undefined, end);
   const wparams = [week.from, week.to, week.to, 'admin', null, null, null, JSON.stringify(scheme.rules.sourceWeights)];
   const kinds = ['unit', 'community', 'street'] as const;
-  const api: number[] = [], floor: number[] = [];
+  const api: number[] = [],
+    floor: number[] = [];
   for (const k of kinds) await fetchOk(`/api/rankings?kind=${k}&week=${week.weekStart}`); // keeps last week, as in use
   for (let r = 0; r < rounds; r++) {
-    floor.push(await time(async () => { for (const k of kinds) await db.query(figuresSql(k, kpis, true), wparams); }));
+    floor.push(
+      await time(async () => {
+        for (const k of kinds) await db.query(figuresSql(k, kpis, true), wparams);
+      }),
+    );
     await db.query('DELETE FROM ranking_snapshots WHERE week_start = $1::date', [week.weekStart]);
-    api.push(await time(async () => { for (const k of kinds) await fetchOk(`/api/rankings?kind=${k}&week=${week.weekStart}`); }));
+    api.push(
+      await time(async () => {
+        for (const k of kinds) await fetchOk(`/api/rankings?kind=${k}&week=${week.weekStart}`);
+      }),
+    );
   }
-  const naive = await time(async () => { for (const k of kinds) await db.query(naiveSql(k, kpis, true), wparams); });
-  row(`weekly ranking, units + communities + streets (native, ${size}, week ${week.weekStart})`, ms(median(api)), ms(p95(api)), ms(median(floor)),
-    (median(api) / median(floor)).toFixed(2) + '×', `naive join ${ms(naive)} ms = ${(naive / median(api)).toFixed(0)}× the API`);
+  const naive = await time(async () => {
+    for (const k of kinds) await db.query(naiveSql(k, kpis, true), wparams);
+  });
+  row(
+    `weekly ranking, units + communities + streets (native, ${size}, week ${week.weekStart})`,
+    ms(median(api)),
+    ms(p95(api)),
+    ms(median(floor)),
+    (median(api) / median(floor)).toFixed(2) + '×',
+    `naive join ${ms(naive)} ms = ${(naive / median(api)).toFixed(0)}× the API`,
+  );
   row('  (each API round scores and keeps the week afresh, reading last week back as published)', '', '', '', '', '');
 
   // Coverage gaps: uncached after an area change (the version bump a write makes), then cached.
-  const uncached: number[] = [], cached: number[] = [], overlay: number[] = [];
+  const uncached: number[] = [],
+    cached: number[] = [],
+    overlay: number[] = [];
   for (let r = 0; r < Math.min(rounds, 3); r++) {
     overlay.push(await time(() => db.query('SELECT coverage_geometry(1)')));
     await db.query('UPDATE areas_version SET version = version + 1');
     uncached.push(await time(() => fetchOk('/api/coverage/gaps')));
     cached.push(await time(() => fetchOk('/api/coverage/gaps')));
   }
-  row(`coverage gaps, uncached (native, ${c!.grids} grids)`, ms(median(uncached)), ms(p95(uncached)), ms(median(overlay)), (median(uncached) / median(overlay)).toFixed(2) + '×', 'floor = the overlay alone');
-  row(`coverage gaps, cached until an area changes (native, ${c!.grids} grids)`, ms(median(cached)), ms(p95(cached)), '', '', '');
+  row(
+    `coverage gaps, uncached (native, ${c!.grids} grids)`,
+    ms(median(uncached)),
+    ms(p95(uncached)),
+    ms(median(overlay)),
+    (median(uncached) / median(overlay)).toFixed(2) + '×',
+    'floor = the overlay alone',
+  );
+  row(
+    `coverage gaps, cached until an area changes (native, ${c!.grids} grids)`,
+    ms(median(cached)),
+    ms(p95(cached)),
+    '',
+    '',
+    '',
+  );
   await app.close();
 }
 
@@ -107,26 +169,44 @@ export async function figuresBench(db: Db, row: Row, rounds = 5) {
 export function naiveSql(level: Level, kpis: readonly Kpi[], weighted = false): string {
   const sql = figuresSql(level, kpis, weighted);
   if (level === 'unit') {
-    return sql.replace('SELECT coalesce(p.assignee_unit_id, p.lead_unit_id) AS k', 'SELECT s.unit_id AS k')
-      .replace('FROM problems p', `FROM problems p JOIN areas a ON a.level = 'grid' AND ST_Intersects(a.geom, p.location)
-        LEFT JOIN assignments s ON s.area_id = a.id AND s.role = 'lead' AND assignment_in_force(s.valid_from, s.valid_to, p.reported_at)`);
+    return sql.replace('SELECT coalesce(p.assignee_unit_id, p.lead_unit_id) AS k', 'SELECT s.unit_id AS k').replace(
+      'FROM problems p',
+      `FROM problems p JOIN areas a ON a.level = 'grid' AND ST_Intersects(a.geom, p.location)
+        LEFT JOIN assignments s ON s.area_id = a.id AND s.role = 'lead' AND assignment_in_force(s.valid_from, s.valid_to, p.reported_at)`,
+    );
   }
   if (level === 'county') throw new Error('the county is one group: no join to compare');
-  return sql.replace(`SELECT p.${level}_id AS k`, 'SELECT a.id AS k')
-    .replace('FROM problems p', `FROM problems p JOIN areas a ON a.level = '${level}' AND ST_Intersects(a.geom, p.location)`);
+  return sql
+    .replace(`SELECT p.${level}_id AS k`, 'SELECT a.id AS k')
+    .replace(
+      'FROM problems p',
+      `FROM problems p JOIN areas a ON a.level = '${level}' AND ST_Intersects(a.geom, p.location)`,
+    );
 }
 
 async function fillProblems(db: Db, row: Row) {
-  const { rows: [n] } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM problems');
+  const {
+    rows: [n],
+  } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM problems');
   if (n!.n >= TARGET) return;
   const mod = (await import('../../data/demo/problems-bulk')) as Record<string, unknown>;
-  const bulk = mod.bulkInsertProblems as ((db: Db, o: { count: number; from: Date; to: Date; seed: number }) => Promise<unknown>) | undefined;
+  const bulk = mod.bulkInsertProblems as
+    ((db: Db, o: { count: number; from: Date; to: Date; seed: number }) => Promise<unknown>) | undefined;
   if (!bulk) {
-    console.warn(`figures bench: ${n!.n} problems and no bulkInsertProblems in data/demo/problems-bulk.ts: measuring what is there`);
+    console.warn(
+      `figures bench: ${n!.n} problems and no bulkInsertProblems in data/demo/problems-bulk.ts: measuring what is there`,
+    );
     return;
   }
   const to = new Date();
   const t = performance.now();
   await bulk(db, { count: TARGET - n!.n, from: new Date(to.getTime() - 365 * 86400_000), to, seed: 20261125 });
-  row(`write ${(TARGET - n!.n).toLocaleString('en')} problems over a year via the demo's bulk writer (native, routing, events, notices)`, '', '', ms((performance.now() - t) / 1000) + ' s', '', '');
+  row(
+    `write ${(TARGET - n!.n).toLocaleString('en')} problems over a year via the demo's bulk writer (native, routing, events, notices)`,
+    '',
+    '',
+    ms((performance.now() - t) / 1000) + ' s',
+    '',
+    '',
+  );
 }

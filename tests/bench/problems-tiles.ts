@@ -21,8 +21,11 @@ const SOURCES = `ARRAY['patrol','patrol','patrol','inspection','citizen','camera
  * largest tile. Expects a migrated database holding a seeded demo city (tests/bench/run.ts).
  */
 export async function problemTilesBench(db: Db, row: Row, rounds = 3, zooms = [10, 11, 12, 13, 14, 15, 16]) {
-  const { rows: [have] } = await db.query<{ n: number; grids: number }>(
-    `SELECT (SELECT count(*)::int FROM problems) AS n, (SELECT count(*)::int FROM areas WHERE level = 'grid') AS grids`);
+  const {
+    rows: [have],
+  } = await db.query<{ n: number; grids: number }>(
+    `SELECT (SELECT count(*)::int FROM problems) AS n, (SELECT count(*)::int FROM areas WHERE level = 'grid') AS grids`,
+  );
   const need = TARGET - have!.n;
   if (need > 0) {
     const perGrid = Math.ceil(need / have!.grids);
@@ -30,15 +33,19 @@ export async function problemTilesBench(db: Db, row: Row, rounds = 3, zooms = [1
     let t = performance.now();
     const inserted = await db.transaction(async (tx) => {
       await tx.query(`SELECT setseed(0.20261125)`);
-      const { rows: leaves } = await tx.query<{ id: number }>(`SELECT id FROM problem_categories WHERE level = 3 AND active ORDER BY code`);
+      const { rows: leaves } = await tx.query<{ id: number }>(
+        `SELECT id FROM problem_categories WHERE level = 3 AND active ORDER BY code`,
+      );
       if (!leaves.length) throw new Error('no problem categories (level 3) to file problems under: run the migrations');
       // A bulk load: the indexes of 005-problems.sql are dropped and built again afterwards
       // (sorted builds), ten times faster than maintaining 14 indexes row by row.
       const { rows: indexes } = await tx.query<{ name: string; def: string }>(
         `SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'problems'
-           AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = 'problems'::regclass)`);
+           AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = 'problems'::regclass)`,
+      );
       for (const i of indexes) await tx.query(`DROP INDEX ${i.name}`);
-      const { rows } = await tx.query<{ n: number }>(`
+      const { rows } = await tx.query<{ n: number }>(
+        `
         WITH pts AS (
           SELECT g.id AS grid_id, g.parent_id AS community_id, c.parent_id AS street_id, g.code, (ST_Dump(ST_GeneratePoints(g.geom, $1, g.id))).geom AS pt
           FROM areas g JOIN areas c ON c.id = g.parent_id WHERE g.level = 'grid'
@@ -62,18 +69,30 @@ export async function problemTilesBench(db: Db, row: Row, rounds = 3, zooms = [1
           WHERE r.i <= $4
           RETURNING 1
         )
-        SELECT count(*)::int AS n FROM ins`, [perGrid, now, leaves.map((l) => l.id), need]);
+        SELECT count(*)::int AS n FROM ins`,
+        [perGrid, now, leaves.map((l) => l.id), need],
+      );
       for (const i of indexes) await tx.query(i.def);
       return rows[0]!.n;
     });
-    row(`insert ${inserted} problems via SQL, indexes rebuilt (native, ${perGrid} per grid)`, '', '', ms((performance.now() - t) / 1000) + ' s', '', '');
+    row(
+      `insert ${inserted} problems via SQL, indexes rebuilt (native, ${perGrid} per grid)`,
+      '',
+      '',
+      ms((performance.now() - t) / 1000) + ' s',
+      '',
+      '',
+    );
     t = performance.now();
     await db.query('ANALYZE problems');
     row('  ANALYZE problems', '', '', ms((performance.now() - t) / 1000) + ' s', '', '');
   }
-  const { rows: [total] } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM problems`);
+  const {
+    rows: [total],
+  } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM problems`);
   const { rows: b } = await db.query<{ bbox: [number, number, number, number] }>(
-    `SELECT ARRAY[ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)] AS bbox FROM (SELECT ST_Extent(geom)::box3d AS e FROM areas WHERE level = 'county') s`);
+    `SELECT ARRAY[ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)] AS bbox FROM (SELECT ST_Extent(geom)::box3d AS e FROM areas WHERE level = 'county') s`,
+  );
   const bbox = b[0]!.bbox;
 
   const app = await buildApp({ db, loginRateLimit: 1000 });
@@ -83,18 +102,22 @@ export async function problemTilesBench(db: Db, row: Row, rounds = 3, zooms = [1
   const sql = tileSql('problems', 'postgis');
   // the tile holding most problems at each zoom, measured along with the sample (the 500 KB limit
   // is for every tile, and the sample's stride may miss the densest)
-  const { rows: dense } = await db.query<{ z: number; x: number; y: number; n: number }>(`
+  const { rows: dense } = await db.query<{ z: number; x: number; y: number; n: number }>(
+    `
     SELECT DISTINCT ON (z) z, x::int, y::int, n::int FROM (
       SELECT z, floor((ST_X(location_3857) + 20037508.342789244) / (40075016.68557849 / 2::float8 ^ z)) AS x,
                 floor((20037508.342789244 - ST_Y(location_3857)) / (40075016.68557849 / 2::float8 ^ z)) AS y, count(*) AS n
       FROM problems, unnest($1::int[]) z GROUP BY 1, 2, 3) t
-    ORDER BY z, n DESC`, [zooms]);
+    ORDER BY z, n DESC`,
+    [zooms],
+  );
   try {
     for (const z of zooms) {
       const tiles = tilesCovering(bbox, z, 60);
       const d = dense.find((r) => r.z === z);
       if (d && !tiles.some(([, x, y]) => x === d.x && y === d.y)) tiles.push([z, d.x, d.y]);
-      const api: number[] = [], floor: number[] = [];
+      const api: number[] = [],
+        floor: number[] = [];
       let maxBytes = 0;
       for (let r = 0; r < rounds; r++) {
         for (const [tz, x, y] of tiles) {
@@ -104,14 +127,21 @@ export async function problemTilesBench(db: Db, row: Row, rounds = 3, zooms = [1
           floor.push(performance.now() - t);
           t = performance.now();
           const res = await fetch(`${base}/tiles/problems/${tz}/${x}/${y}.mvt`, { headers: { cookie } });
-          if (res.status !== 200 && res.status !== 204) throw new Error(`problem tile answered ${res.status}: ${await res.text()}`);
+          if (res.status !== 200 && res.status !== 204)
+            throw new Error(`problem tile answered ${res.status}: ${await res.text()}`);
           const bytes = (await res.arrayBuffer()).byteLength;
           api.push(performance.now() - t);
           maxBytes = Math.max(maxBytes, bytes);
         }
       }
-      row(`problem tile z${z} (native, ${total!.n.toLocaleString('en')} problems, ${tiles.length} tiles × ${rounds}, densest ${(d?.n ?? 0).toLocaleString('en')} problems)`,
-        ms(median(api)), ms(p95(api)), ms(median(floor)), (median(api) / median(floor)).toFixed(2) + '×', `${(maxBytes / 1024).toFixed(1)} KB`);
+      row(
+        `problem tile z${z} (native, ${total!.n.toLocaleString('en')} problems, ${tiles.length} tiles × ${rounds}, densest ${(d?.n ?? 0).toLocaleString('en')} problems)`,
+        ms(median(api)),
+        ms(p95(api)),
+        ms(median(floor)),
+        (median(api) / median(floor)).toFixed(2) + '×',
+        `${(maxBytes / 1024).toFixed(1)} KB`,
+      );
     }
   } finally {
     await app.close();

@@ -25,7 +25,10 @@ const ms = (x: number) => x.toFixed(2);
 const BENCH_USER = 'bench-reporter';
 const BENCH_PASSWORD = 'bench-reporter-2026';
 
-interface Point { lon: number; lat: number }
+interface Point {
+  lon: number;
+  lat: number;
+}
 
 export interface ReportsBenchOptions {
   /** 'native' or 'PGlite': names the rows */
@@ -40,7 +43,11 @@ export interface ReportsBenchOptions {
 
 export interface ReportsBenchResult {
   /** median ms of one report through app.inject, and of its parts */
-  report: number; routing: number; record: number; service: number; me: number;
+  report: number;
+  routing: number;
+  record: number;
+  service: number;
+  me: number;
   /** reports per second over HTTP by clients in flight */
   perSecond: Record<number, number>;
 }
@@ -60,22 +67,43 @@ export async function reportsBench(db: Db, row: Row, options: ReportsBenchOption
   const { label } = options;
   const seconds = options.seconds ?? 10;
   const samples = options.samples ?? 200;
-  await db.query(`INSERT INTO users (username, display_name, role, password_hash) VALUES ($1, '指挥中心 压测', 'commander', $2) ON CONFLICT DO NOTHING`,
-    [BENCH_USER, await hashPassword(BENCH_PASSWORD)]);
+  await db.query(
+    `INSERT INTO users (username, display_name, role, password_hash) VALUES ($1, '指挥中心 压测', 'commander', $2) ON CONFLICT DO NOTHING`,
+    [BENCH_USER, await hashPassword(BENCH_PASSWORD)],
+  );
   const user = (await db.query<{ id: number }>('SELECT id FROM users WHERE username = $1', [BENCH_USER])).rows[0]!;
-  const actor: ProblemActor = { id: user.id, displayName: '指挥中心 压测', role: 'commander', scope: null, unitId: null };
+  const actor: ProblemActor = {
+    id: user.id,
+    displayName: '指挥中心 压测',
+    role: 'commander',
+    scope: null,
+    unitId: null,
+  };
   const { rows: points } = await db.query<Point>(
-    `SELECT ST_X(label_point) AS lon, ST_Y(label_point) AS lat FROM areas WHERE level = 'grid' ORDER BY md5(code) LIMIT 500`);
-  const { rows: cats } = await db.query<{ id: number }>(`SELECT id FROM problem_categories WHERE level = 3 AND active ORDER BY code`);
-  const { rows: [counts] } = await db.query<{ grids: number; assignments: number; problems: number }>(
+    `SELECT ST_X(label_point) AS lon, ST_Y(label_point) AS lat FROM areas WHERE level = 'grid' ORDER BY md5(code) LIMIT 500`,
+  );
+  const { rows: cats } = await db.query<{ id: number }>(
+    `SELECT id FROM problem_categories WHERE level = 3 AND active ORDER BY code`,
+  );
+  const {
+    rows: [counts],
+  } = await db.query<{ grids: number; assignments: number; problems: number }>(
     `SELECT (SELECT count(*)::int FROM areas WHERE level = 'grid') AS grids, (SELECT count(*)::int FROM assignments) AS assignments,
-            (SELECT count(*)::int FROM problems) AS problems`);
+            (SELECT count(*)::int FROM problems) AS problems`,
+  );
   let n = 0;
   const body = () => {
     const p = points[n % points.length]!;
     const categoryId = cats[n % cats.length]!.id;
     n++;
-    return { lon: p.lon, lat: p.lat, categoryId, source: 'citizen' as const, description: `压测上报 #${n}：人行道上有暴露垃圾`, address: '压测路 1 号' };
+    return {
+      lon: p.lon,
+      lat: p.lat,
+      categoryId,
+      source: 'citizen' as const,
+      description: `压测上报 #${n}：人行道上有暴露垃圾`,
+      address: '压测路 1 号',
+    };
   };
   const what = `${label}, ${counts!.grids} grids, ${counts!.assignments} assignments, ${counts!.problems} problems before`;
 
@@ -90,7 +118,13 @@ export async function reportsBench(db: Db, row: Row, options: ReportsBenchOption
     // warm-up: plans cached per connection, JIT
     for (let i = 0; i < 20; i++) await injectReport(app, headers, body());
 
-    const series = { routing: [] as number[], record: [] as number[], service: [] as number[], report: [] as number[], me: [] as number[] };
+    const series = {
+      routing: [] as number[],
+      record: [] as number[],
+      service: [] as number[],
+      report: [] as number[],
+      me: [] as number[],
+    };
     for (let i = 0; i < samples; i++) {
       const b = body();
       let t = performance.now();
@@ -111,27 +145,69 @@ export async function reportsBench(db: Db, row: Row, options: ReportsBenchOption
       if (me.statusCode !== 200) throw new Error(`me answered ${me.statusCode}`);
       series.me.push(performance.now() - t);
     }
-    const m = Object.fromEntries(Object.entries(series).map(([k, v]) => [k, median(v)])) as Record<keyof typeof series, number>;
-    row(`report a problem, app.inject (${what}; ${samples} samples)`, ms(m.report), ms(p95(series.report)), ms(m.routing), (m.report / m.routing).toFixed(1) + '×', '');
-    row(`  where it goes: routing SQL (areas_at_point + responsibility_at) ${ms(m.routing)} ms = ${pct(m.routing, m.report)} of a report`, '', '', ms(m.routing), '', '');
-    row(`  the report's transaction (recordProblem, routing included) ${ms(m.record)} ms; + reading it back (reportProblem) ${ms(m.service - m.record)} ms`, '', '', ms(m.service), '', '');
-    row(`  HTTP layer (session, scope, CSRF, validation, serialisation): report − service = ${ms(m.report - m.service)} ms; GET /api/auth/me alone ${ms(m.me)} ms`, '', '', ms(m.report - m.service), '', '');
+    const m = Object.fromEntries(Object.entries(series).map(([k, v]) => [k, median(v)])) as Record<
+      keyof typeof series,
+      number
+    >;
+    row(
+      `report a problem, app.inject (${what}; ${samples} samples)`,
+      ms(m.report),
+      ms(p95(series.report)),
+      ms(m.routing),
+      (m.report / m.routing).toFixed(1) + '×',
+      '',
+    );
+    row(
+      `  where it goes: routing SQL (areas_at_point + responsibility_at) ${ms(m.routing)} ms = ${pct(m.routing, m.report)} of a report`,
+      '',
+      '',
+      ms(m.routing),
+      '',
+      '',
+    );
+    row(
+      `  the report's transaction (recordProblem, routing included) ${ms(m.record)} ms; + reading it back (reportProblem) ${ms(m.service - m.record)} ms`,
+      '',
+      '',
+      ms(m.service),
+      '',
+      '',
+    );
+    row(
+      `  HTTP layer (session, scope, CSRF, validation, serialisation): report − service = ${ms(m.report - m.service)} ms; GET /api/auth/me alone ${ms(m.me)} ms`,
+      '',
+      '',
+      ms(m.report - m.service),
+      '',
+      '',
+    );
 
     const perSecond: Record<number, number> = {};
     for (const inFlight of options.inFlight ?? [1, 16]) {
-      let done = 0, failed = 0;
+      let done = 0,
+        failed = 0;
       const until = performance.now() + seconds * 1000;
       const started = performance.now();
-      await Promise.all(Array.from({ length: inFlight }, async () => {
-        while (performance.now() < until) {
-          const res = await fetch(`${base}/api/problems`, { method: 'POST', headers, body: JSON.stringify(body()) });
-          await res.arrayBuffer();
-          if (res.status === 201) done++; else failed++;
-        }
-      }));
+      await Promise.all(
+        Array.from({ length: inFlight }, async () => {
+          while (performance.now() < until) {
+            const res = await fetch(`${base}/api/problems`, { method: 'POST', headers, body: JSON.stringify(body()) });
+            await res.arrayBuffer();
+            if (res.status === 201) done++;
+            else failed++;
+          }
+        }),
+      );
       if (failed) throw new Error(`${failed} reports failed during the throughput run`);
       perSecond[inFlight] = Math.round(done / ((performance.now() - started) / 1000));
-      row(`reports per second over HTTP, ${label}, ${inFlight} in flight (${seconds} s)`, '', '', `${perSecond[inFlight]} /s`, '', '');
+      row(
+        `reports per second over HTTP, ${label}, ${inFlight} in flight (${seconds} s)`,
+        '',
+        '',
+        `${perSecond[inFlight]} /s`,
+        '',
+        '',
+      );
     }
     return { ...m, perSecond };
   } finally {
@@ -142,7 +218,11 @@ export async function reportsBench(db: Db, row: Row, options: ReportsBenchOption
 const pct = (part: number, whole: number) => `${Math.round((100 * part) / whole)} %`;
 
 async function login(base: string) {
-  const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: BENCH_USER, password: BENCH_PASSWORD }) });
+  const res = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: BENCH_USER, password: BENCH_PASSWORD }),
+  });
   if (res.status !== 200) throw new Error(`bench login answered ${res.status}`);
   const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
   const { csrfToken } = (await res.json()) as { csrfToken: string };
@@ -164,7 +244,10 @@ async function main() {
   const grids = Number(process.env.BENCH_GRIDS ?? 10_000);
   const seconds = Number(process.env.BENCH_SECONDS ?? 10);
   const rows: string[][] = [];
-  const row: Row = (...cells) => { rows.push(cells.map(String)); console.log(cells.join(' | ')); };
+  const row: Row = (...cells) => {
+    rows.push(cells.map(String));
+    console.log(cells.join(' | '));
+  };
   const url = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
   if (url) {
     const admin = new pg.Client({ connectionString: url });
@@ -196,10 +279,18 @@ async function main() {
   const head = ['what', 'API median ms', 'API p95 ms', 'SQL floor median ms / total', 'API ÷ floor', ''];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  console.log(`\nreports bench — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`);
+  console.log(
+    `\nreports bench — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`,
+  );
   console.log([line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n'));
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().then(() => process.exit(0), (err: unknown) => { console.error(err); process.exit(1); });
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
 }

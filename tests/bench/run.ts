@@ -45,10 +45,18 @@ async function nativeBench(url: string) {
   await migrate(db);
   let t = performance.now();
   const city = await seedDemo(db, { grids: GRIDS });
-  row('seed demo city via importer (native)', `${city.grids} grids`, '', ms((performance.now() - t) / 1000) + ' s', '', '');
+  row(
+    'seed demo city via importer (native)',
+    `${city.grids} grids`,
+    '',
+    ms((performance.now() - t) / 1000) + ' s',
+    '',
+    '',
+  );
   await db.query('ANALYZE');
   const { rows: b } = await db.query<{ bbox: [number, number, number, number] }>(
-    `SELECT ARRAY[ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)] AS bbox FROM (SELECT ST_Extent(geom)::box3d AS e FROM areas WHERE level = 'county') s`);
+    `SELECT ARRAY[ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)] AS bbox FROM (SELECT ST_Extent(geom)::box3d AS e FROM areas WHERE level = 'county') s`,
+  );
   const bbox = b[0]!.bbox;
 
   const app = await buildApp({ db, loginRateLimit: 1000 });
@@ -59,7 +67,8 @@ async function nativeBench(url: string) {
     const tiles = tilesCovering(bbox, z, 60);
     const sql = tileSql('areas', 'postgis');
     const floorParams = (tz: number, x: number, y: number) => [tz, x, y, null]; // a city-wide caller
-    const api: number[] = [], floor: number[] = [];
+    const api: number[] = [],
+      floor: number[] = [];
     let maxBytes = 0;
     for (let r = 0; r < ROUNDS; r++) {
       for (const [tz, x, y] of tiles) {
@@ -74,7 +83,14 @@ async function nativeBench(url: string) {
         maxBytes = Math.max(maxBytes, bytes);
       }
     }
-    row(`area tile z${z} (native, ${tiles.length} tiles × ${ROUNDS})`, ms(median(api)), ms(p95(api)), ms(median(floor)), (median(api) / median(floor)).toFixed(2) + '×', `${(maxBytes / 1024).toFixed(1)} KB`);
+    row(
+      `area tile z${z} (native, ${tiles.length} tiles × ${ROUNDS})`,
+      ms(median(api)),
+      ms(p95(api)),
+      ms(median(floor)),
+      (median(api) / median(floor)).toFixed(2) + '×',
+      `${(maxBytes / 1024).toFixed(1)} KB`,
+    );
   }
   await app.close();
   await responsibilityBench(db, row);
@@ -105,7 +121,9 @@ function startServer(dataDir: string, withBuild = false): Promise<number> {
         else child.kill('SIGTERM');
       }
     });
-    child.once('exit', (code) => (elapsed === null ? reject(new Error(`server exited with ${code} before it was ready`)) : resolve(elapsed)));
+    child.once('exit', (code) =>
+      elapsed === null ? reject(new Error(`server exited with ${code} before it was ready`)) : resolve(elapsed),
+    );
   });
 }
 
@@ -113,12 +131,33 @@ async function startupBench() {
   // issue 15: the first start as a user meets it, each goal as a ratio (≤ 1 meets it)
   const fresh = await timeFirstStart();
   const problems = process.env.WANGGE_DEMO_PROBLEMS ?? 5000;
-  row(`\`npm run serve\` first start → answering (fresh folder; goal ≤ 5 s)`, '', '', ms(fresh.answeredS) + ' s', (fresh.answeredS / 5).toFixed(2) + '× goal', '');
-  row(`\`npm run serve\` first start → health ok (unpack, migrate, 300 grids, ${problems} problems bulk-written; goal ≤ 30 s)`, '', '', ms(fresh.readyS) + ' s', (fresh.readyS / 30).toFixed(2) + '× goal', '');
+  row(
+    `\`npm run serve\` first start → answering (fresh folder; goal ≤ 5 s)`,
+    '',
+    '',
+    ms(fresh.answeredS) + ' s',
+    (fresh.answeredS / 5).toFixed(2) + '× goal',
+    '',
+  );
+  row(
+    `\`npm run serve\` first start → health ok (unpack, migrate, 300 grids, ${problems} problems bulk-written; goal ≤ 30 s)`,
+    '',
+    '',
+    ms(fresh.readyS) + ' s',
+    (fresh.readyS / 30).toFixed(2) + '× goal',
+    '',
+  );
   const dir = await mkdtemp(join(tmpdir(), 'wangge-bench-'));
   try {
     const first = await startServer(dir);
-    row(`server start → ready, PGlite first start (unpack, migrate, seed 300 grids, ${problems} demo problems)`, '', '', ms(first / 1000) + ' s', '', '');
+    row(
+      `server start → ready, PGlite first start (unpack, migrate, seed 300 grids, ${problems} demo problems)`,
+      '',
+      '',
+      ms(first / 1000) + ' s',
+      '',
+      '',
+    );
     const warm: number[] = [];
     for (let i = 0; i < 3; i++) warm.push(await startServer(dir));
     row('server start → ready, PGlite warm start (median of 3)', '', '', ms(median(warm) / 1000) + ' s', '', '');
@@ -132,15 +171,22 @@ async function startupBench() {
 const loadAtStart = loadavg();
 const url = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
 if (url) await nativeBench(url);
-else console.warn('native PostGIS part skipped: set BENCH_DATABASE_URL (or TEST_DATABASE_URL) to a PostgreSQL + PostGIS server');
+else
+  console.warn(
+    'native PostGIS part skipped: set BENCH_DATABASE_URL (or TEST_DATABASE_URL) to a PostgreSQL + PostGIS server',
+  );
 await startupBench();
 
 const head = ['what', 'API median ms', 'API p95 ms', 'SQL floor median ms / total', 'API ÷ floor', 'max tile'];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
 // the load average says how much else ran on the machine meanwhile (the timings are not alone)
-const load = `load average at start ${loadAtStart.map((l) => l.toFixed(2)).join(' / ')}, at end ${loadavg().map((l) => l.toFixed(2)).join(' / ')} (1 / 5 / 15 min)`;
-console.log(`\nWangge bench — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${load}\n`);
+const load = `load average at start ${loadAtStart.map((l) => l.toFixed(2)).join(' / ')}, at end ${loadavg()
+  .map((l) => l.toFixed(2))
+  .join(' / ')} (1 / 5 / 15 min)`;
+console.log(
+  `\nWangge bench — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${load}\n`,
+);
 console.log(line(head));
 console.log(line(widths.map((w) => '-'.repeat(w))));
 for (const r of rows) console.log(line(r));

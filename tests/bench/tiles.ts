@@ -1,5 +1,9 @@
 /** Tiles around the city at a zoom: every tile that touches the bbox, capped by a stride. */
-export function tilesCovering(bbox: [number, number, number, number], z: number, max: number): [number, number, number][] {
+export function tilesCovering(
+  bbox: [number, number, number, number],
+  z: number,
+  max: number,
+): [number, number, number][] {
   const n = 2 ** z;
   const tx = (lon: number) => Math.floor(((lon + 180) / 360) * n);
   const ty = (lat: number) => {
@@ -18,12 +22,24 @@ export const median = (xs: number[]) => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
-export const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))]!;
+export const p95 = (xs: number[]) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))]!;
 
 /** A bench account and its session cookie on a listening server (requests need a session). */
-export async function benchSession(db: { query: (sql: string, params?: unknown[]) => Promise<unknown> }, base: string, hash: string): Promise<string> {
-  await db.query(`INSERT INTO users (username, display_name, role, password_hash) VALUES ('bench', 'bench', 'planner', $1) ON CONFLICT DO NOTHING`, [hash]);
-  const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench', password: 'bench-pass-2026' }) });
+export async function benchSession(
+  db: { query: (sql: string, params?: unknown[]) => Promise<unknown> },
+  base: string,
+  hash: string,
+): Promise<string> {
+  await db.query(
+    `INSERT INTO users (username, display_name, role, password_hash) VALUES ('bench', 'bench', 'planner', $1) ON CONFLICT DO NOTHING`,
+    [hash],
+  );
+  const login = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'bench', password: 'bench-pass-2026' }),
+  });
   if (login.status !== 200) throw new Error(`bench login answered ${login.status}`);
   return (login.headers.get('set-cookie') ?? '').split(';')[0]!;
 }

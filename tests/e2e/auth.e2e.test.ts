@@ -3,7 +3,16 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import type { SessionInfo } from '../../api/schemas/auth';
 import {
-  buildWeb, CHROMIUM, CHROMIUM_ARGS, collectErrors, expectErrors, hasChromium, logIn, mapIdle, SHOTS, startServer,
+  buildWeb,
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  collectErrors,
+  expectErrors,
+  hasChromium,
+  logIn,
+  mapIdle,
+  SHOTS,
+  startServer,
   type RunningServer,
 } from './harness';
 

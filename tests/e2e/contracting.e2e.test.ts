@@ -2,9 +2,26 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import type { AreaDetail, AreaTree } from '../../api/schemas/areas';
-import type { Assignment, Responsibility, ResponsibilityCoverage, Unit, UnitGrids } from '../../api/schemas/contracting';
+import type {
+  Assignment,
+  Responsibility,
+  ResponsibilityCoverage,
+  Unit,
+  UnitGrids,
+} from '../../api/schemas/contracting';
 import {
-  buildWeb, CHROMIUM, CHROMIUM_ARGS, collectErrors, E2E_CLOCK_START, e2eDay, hasChromium, logIn, mapIdle, renderedIds, SHOTS, startServer,
+  buildWeb,
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  collectErrors,
+  E2E_CLOCK_START,
+  e2eDay,
+  hasChromium,
+  logIn,
+  mapIdle,
+  renderedIds,
+  SHOTS,
+  startServer,
   type RunningServer,
 } from './harness';
 
@@ -81,7 +98,12 @@ describe.skipIf(skip)('contracting zones on the map', () => {
 
   /** A fresh context logged in as the planner, switched to the zone view. */
   async function openZones(options: BrowserContextOptions = { viewport: DESKTOP }): Promise<Page> {
-    context = await browser!.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', storageState: planner, ...options });
+    context = await browser!.newContext({
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+      storageState: planner,
+      ...options,
+    });
     const page = await context.newPage();
     errors = collectErrors(page);
     await page.goto(server!.url);
@@ -98,7 +120,13 @@ describe.skipIf(skip)('contracting zones on the map', () => {
     const county = await api<AreaDetail>(`/api/areas/${tree.roots[0]!.id}`);
     await page.evaluate(([w, s, e, n]) => {
       const map = window.__wangge!.map;
-      map.fitBounds([[w, s], [e, n]], { padding: { left: 420, top: 40, right: 300, bottom: 40 }, animate: false });
+      map.fitBounds(
+        [
+          [w, s],
+          [e, n],
+        ],
+        { padding: { left: 420, top: 40, right: 300, bottom: 40 }, animate: false },
+      );
       if (map.getZoom() < 12.3) map.jumpTo({ zoom: 12.3 });
     }, county.bbox);
     await mapIdle(page);
@@ -107,7 +135,10 @@ describe.skipIf(skip)('contracting zones on the map', () => {
   /** Waits until the zone tiles drawn are those of `at` (a fragment of the tile URL) and loaded. */
   async function zonesAt(page: Page, fragment: string): Promise<void> {
     await page.waitForFunction(
-      (frag) => String((window.__wangge!.map.getSource('zones')?.serialize() as { tiles?: string[] } | undefined)?.tiles?.[0] ?? '').includes(frag),
+      (frag) =>
+        String(
+          (window.__wangge!.map.getSource('zones')?.serialize() as { tiles?: string[] } | undefined)?.tiles?.[0] ?? '',
+        ).includes(frag),
       fragment,
       { timeout: 15_000 },
     );
@@ -131,7 +162,9 @@ describe.skipIf(skip)('contracting zones on the map', () => {
     await expect.poll(() => page.getByTestId('coverage').locator('[data-gap=lead] button').count()).toBe(gaps.size);
     // Planners get the exports; the workbook downloads with the session.
     const xlsx = await page.getByTestId('export').locator('a[data-format=xlsx]').getAttribute('href');
-    expect(await page.evaluate(async (href) => (await fetch(href!)).headers.get('content-type'), xlsx)).toContain('spreadsheetml');
+    expect(await page.evaluate(async (href) => (await fetch(href!)).headers.get('content-type'), xlsx)).toContain(
+      'spreadsheetml',
+    );
     await page.screenshot({ path: join(SHOTS, 'zones.png') });
 
     // Pick the busiest unit by typing part of its name.
@@ -142,7 +175,16 @@ describe.skipIf(skip)('contracting zones on the map', () => {
 
     const zones = await api<UnitGrids>(`/api/units/${unit.id}/grids`);
     const card = page.locator(`[data-testid=unit-card][data-unit-id="${unit.id}"]`);
-    await expect.poll(async () => (await card.locator('[data-testid=unit-grids] button').evaluateAll((bs) => bs.map((b) => Number(b.getAttribute('data-area-id'))))).sort(), { timeout: 15_000 })
+    await expect
+      .poll(
+        async () =>
+          (
+            await card
+              .locator('[data-testid=unit-grids] button')
+              .evaluateAll((bs) => bs.map((b) => Number(b.getAttribute('data-area-id'))))
+          ).sort(),
+        { timeout: 15_000 },
+      )
       .toEqual(zones.grids.map((g) => g.areaId).sort());
     expect(await card.getByTestId('unit-area').textContent()).toContain('平方公里');
 
@@ -151,12 +193,20 @@ describe.skipIf(skip)('contracting zones on the map', () => {
     await mapIdle(page);
     const leadIds = zones.grids.filter((g) => g.role === 'lead').map((g) => g.areaId);
     const supportIds = new Set(zones.grids.filter((g) => g.role === 'support').map((g) => g.areaId));
-    const highlighted = await page.evaluate((layer) =>
-      window.__wangge!.map.queryRenderedFeatures({ layers: [layer] }).map((f) => ({ id: f.id as number, lead: f.properties.lead_unit_id })), ZONES_UNIT_FILL);
-    for (const f of highlighted) expect(f.lead === unit.id || supportIds.has(f.id), `grid ${f.id} is the unit's`).toBe(true);
+    const highlighted = await page.evaluate(
+      (layer) =>
+        window
+          .__wangge!.map.queryRenderedFeatures({ layers: [layer] })
+          .map((f) => ({ id: f.id as number, lead: f.properties.lead_unit_id })),
+      ZONES_UNIT_FILL,
+    );
+    for (const f of highlighted)
+      expect(f.lead === unit.id || supportIds.has(f.id), `grid ${f.id} is the unit's`).toBe(true);
     const shown = new Set(highlighted.map((f) => f.id));
     for (const id of leadIds) expect(shown.has(id), `lead grid ${id} highlighted in view`).toBe(true);
-    expect(await page.evaluate((layer) => window.__wangge!.map.getPaintProperty(layer, 'fill-opacity'), ZONES_FILL)).toBeLessThan(0.2);
+    expect(
+      await page.evaluate((layer) => window.__wangge!.map.getPaintProperty(layer, 'fill-opacity'), ZONES_FILL),
+    ).toBeLessThan(0.2);
     await page.screenshot({ path: join(SHOTS, 'zones-unit.png') });
 
     // Back to all units: nothing highlighted, nothing faded.
@@ -175,14 +225,19 @@ describe.skipIf(skip)('contracting zones on the map', () => {
     await zonesAt(page, `at=${day}`);
     await expect.poll(() => page.getByTestId('zone-time').textContent()).toContain('历史');
     const past = await renderedLeads(page);
-    const changed = Object.keys(today).map(Number).filter((id) => today[id] !== null && past[id] != null && today[id] !== past[id]);
+    const changed = Object.keys(today)
+      .map(Number)
+      .filter((id) => today[id] !== null && past[id] != null && today[id] !== past[id]);
     expect(changed.length, 'some grids were handed to another unit since').toBeGreaterThan(0);
 
     // The history agrees: the lead unit in force at the end of that day is the one drawn.
     const gridId = changed[0]!;
     const history = await api<Assignment[]>(`/api/grids/${gridId}/assignments`);
     const at = Date.parse(`${day}T23:59:59+08:00`);
-    const leadAt = (t: number) => history.find((a) => a.role === 'lead' && Date.parse(a.validFrom) <= t && (!a.validTo || t < Date.parse(a.validTo)));
+    const leadAt = (t: number) =>
+      history.find(
+        (a) => a.role === 'lead' && Date.parse(a.validFrom) <= t && (!a.validTo || t < Date.parse(a.validTo)),
+      );
     expect(leadAt(at)?.unitId).toBe(past[gridId]);
     expect(leadAt(Date.parse(E2E_CLOCK_START))?.unitId).toBe(today[gridId]);
 
@@ -193,7 +248,9 @@ describe.skipIf(skip)('contracting zones on the map', () => {
     await page.mouse.click(DESKTOP.width / 2, DESKTOP.height / 2);
     const panel = page.locator(`[data-testid=grid-responsibility][data-area-id="${gridId}"]`);
     await panel.waitFor({ timeout: 15_000 });
-    const resp = await api<Responsibility>(`/api/responsibility?lon=${grid.labelPoint[0]}&lat=${grid.labelPoint[1]}&at=${encodeURIComponent(`${day}T23:59:59+08:00`)}`);
+    const resp = await api<Responsibility>(
+      `/api/responsibility?lon=${grid.labelPoint[0]}&lat=${grid.labelPoint[1]}&at=${encodeURIComponent(`${day}T23:59:59+08:00`)}`,
+    );
     expect(resp.leader, 'the demo city has a leader for this grid').not.toBeNull();
     const phone = panel.getByTestId('grid-leader').getByRole('link');
     expect(await phone.textContent()).toBe(resp.leader!.phone);
@@ -209,7 +266,10 @@ describe.skipIf(skip)('contracting zones on the map', () => {
     const units = await api<Unit[]>('/api/units');
     const unit = [...units].sort((a, b) => b.gridCount - a.gridCount)[1]!;
     await page.getByTestId('unit-picker').locator(`button[data-unit-id="${unit.id}"]`).click();
-    await page.locator(`[data-testid=unit-card][data-unit-id="${unit.id}"] [data-testid=unit-grids] button`).first().waitFor({ timeout: 15_000 });
+    await page
+      .locator(`[data-testid=unit-card][data-unit-id="${unit.id}"] [data-testid=unit-grids] button`)
+      .first()
+      .waitFor({ timeout: 15_000 });
     await page.waitForFunction(() => !window.__wangge!.map.isMoving(), undefined, { timeout: 15_000 });
     await mapIdle(page);
 

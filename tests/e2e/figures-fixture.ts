@@ -18,7 +18,11 @@ export interface ApiSession {
 async function call<T>(s: ApiSession, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${s.url}${path}`, {
     method: body === undefined ? 'GET' : 'POST',
-    headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      cookie: s.cookie,
+      'x-csrf-token': s.csrf,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -65,15 +69,26 @@ export async function problemCount(s: ApiSession): Promise<number> {
  * grids), closes `i mod (perCommunity + 1)` of them in the i-th, leaves the rest assigned, then
  * moves the clock `advanceHours` so the assigned ones are overdue. Needs WANGGE_CONTROLLABLE_CLOCK=1.
  */
-export async function seedFigureProblems(s: ApiSession, opts = { communities: 9, perCommunity: 4, advanceHours: 30 }): Promise<number[]> {
+export async function seedFigureProblems(
+  s: ApiSession,
+  opts = { communities: 9, perCommunity: 4, advanceHours: 30 },
+): Promise<number[]> {
   const categoryId = leaf(await call<Category[]>(s, '/api/categories'), '010101');
   const units = await call<Unit[]>(s, '/api/units');
   const tree = await call<AreaTree>(s, '/api/areas/tree');
   // taken street by street in turn, so every street has enough problems due to be ranked
   const streets = tree.roots[0]!.children;
-  const communities = Array.from({ length: Math.max(...streets.map((st) => st.children.length)) }, (_, k) => streets.map((st) => st.children[k]))
-    .flat().filter((c) => c !== undefined).slice(0, opts.communities);
-  const jpeg = (await sharp({ create: { width: 320, height: 240, channels: 3, background: '#2f855a' } }).jpeg().toBuffer()).toString('base64');
+  const communities = Array.from({ length: Math.max(...streets.map((st) => st.children.length)) }, (_, k) =>
+    streets.map((st) => st.children[k]),
+  )
+    .flat()
+    .filter((c) => c !== undefined)
+    .slice(0, opts.communities);
+  const jpeg = (
+    await sharp({ create: { width: 320, height: 240, channels: 3, background: '#2f855a' } })
+      .jpeg()
+      .toBuffer()
+  ).toString('base64');
   const ids: number[] = [];
   for (const [i, community] of communities.entries()) {
     const grids = await call<AreaSummary[]>(s, `/api/areas/${community.id}/children`);
@@ -82,7 +97,10 @@ export async function seedFigureProblems(s: ApiSession, opts = { communities: 9,
     const closeCount = i % (opts.perCommunity + 1);
     for (let j = 0; j < opts.perCommunity; j++) {
       let p = await call<ProblemDetail>(s, '/api/problems', {
-        lon: lon + j * 0.00008, lat: lat + j * 0.00005, categoryId, source: 'inspection',
+        lon: lon + j * 0.00008,
+        lat: lat + j * 0.00005,
+        categoryId,
+        source: 'inspection',
         description: `测试问题：${community.name} 店外乱摆乱放 ${j + 1}`,
       });
       const act = async (action: string, body: Record<string, unknown> = {}) => {

@@ -6,7 +6,17 @@ import { chromium, type Browser, type BrowserContext, type BrowserContextOptions
 import type { AreaDetail } from '../../api/schemas/areas';
 import type { FiguresResult, ProblemsBehind, RankingResult } from '../../api/schemas/figures';
 import {
-  buildWeb, CHROMIUM, CHROMIUM_ARGS, collectErrors, demoPassword, hasChromium, logIn, mapIdle, ROOT, SHOTS, startServer,
+  buildWeb,
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  collectErrors,
+  demoPassword,
+  hasChromium,
+  logIn,
+  mapIdle,
+  ROOT,
+  SHOTS,
+  startServer,
   type RunningServer,
 } from './harness';
 import { apiLogin, get, problemCount, seedFigureProblems, type ApiSession } from './figures-fixture';
@@ -79,7 +89,9 @@ describe.skipIf(skip)('figures, rankings and gaps on the map', () => {
     // The demo city may come without problems: then a few are made through the API.
     if ((await problemCount(admin)) === 0) await seedFigureProblems(admin);
     // "today" as the server sees it (its clock is fixed and was moved by the fixture)
-    serverToday = new Date(Date.parse((await get<{ now: string }>(admin, '/api/dev/clock')).now) + 8 * 3600_000).toISOString().slice(0, 10);
+    serverToday = new Date(Date.parse((await get<{ now: string }>(admin, '/api/dev/clock')).now) + 8 * 3600_000)
+      .toISOString()
+      .slice(0, 10);
   }, 600_000);
 
   afterAll(async () => {
@@ -96,7 +108,12 @@ describe.skipIf(skip)('figures, rankings and gaps on the map', () => {
 
   /** A fresh context logged in as the commander, switched to the figure view. */
   async function openFigures(options: BrowserContextOptions = { viewport: DESKTOP }): Promise<Page> {
-    context = await browser!.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', storageState: commander, ...options });
+    context = await browser!.newContext({
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+      storageState: commander,
+      ...options,
+    });
     const page = await context.newPage();
     errors = collectErrors(page);
     await page.goto(server!.url);
@@ -109,7 +126,8 @@ describe.skipIf(skip)('figures, rankings and gaps on the map', () => {
   }
 
   /** The communities' 整改达标率 this month, as the commander's API answers it. */
-  const figures = () => get<FiguresResult>(viewer!, `/api/figures?level=community&indicators=${RATE}&${new URLSearchParams(thisMonth())}`);
+  const figures = () =>
+    get<FiguresResult>(viewer!, `/api/figures?level=community&indicators=${RATE}&${new URLSearchParams(thisMonth())}`);
 
   it('colours communities by 整改达标率, explains the classes, and opens the problems behind one community', async () => {
     const page = await openFigures();
@@ -118,7 +136,9 @@ describe.skipIf(skip)('figures, rankings and gaps on the map', () => {
     await page.getByTestId('figure-level').locator('[data-level=street]').click();
     await page.getByTestId('figure-indicator').selectOption({ label: '整改达标率' });
     await page.getByTestId('figure-level').locator('[data-level=community]').click();
-    await expect.poll(() => page.getByTestId('figure-legend').locator('h3').first().textContent(), { timeout: 15_000 }).toBe('整改达标率');
+    await expect
+      .poll(() => page.getByTestId('figure-legend').locator('h3').first().textContent(), { timeout: 15_000 })
+      .toBe('整改达标率');
 
     const expected = await figures();
     const withRate = expected.rows.filter((r) => r.figures[RATE]!.value !== null);
@@ -156,25 +176,40 @@ describe.skipIf(skip)('figures, rankings and gaps on the map', () => {
     const card = page.locator(`[data-testid=figure-card][data-area-id="${target.id}"]`);
     await card.waitFor({ timeout: 15_000 });
     const rate = card.locator(`li[data-indicator=${RATE}]`);
-    await expect.poll(() => rate.textContent(), { timeout: 15_000 }).toContain(`${target.figures[RATE]!.numerator} / ${target.figures[RATE]!.denominator}`);
+    await expect
+      .poll(() => rate.textContent(), { timeout: 15_000 })
+      .toContain(`${target.figures[RATE]!.numerator} / ${target.figures[RATE]!.denominator}`);
     expect(await card.locator('li[data-indicator]').count()).toBeGreaterThan(10);
 
     // The problems behind the denominator (应结案), then the numerator (结案): the lists add up to the figure.
     await rate.locator('button[data-part=denominator]').click();
     const list = page.getByTestId('figure-problems');
-    await expect.poll(() => list.locator('li button[data-problem-id]').count(), { timeout: 15_000 }).toBe(Math.min(200, target.figures[RATE]!.denominator!));
-    await expect.poll(() => list.getByRole('status').textContent(), { timeout: 15_000 }).toContain(`共 ${target.figures[RATE]!.denominator} 件`);
-    const behind = await get<ProblemsBehind>(viewer!, `/api/figures/problems?indicator=${RATE}&part=numerator&level=community&entity=${target.id}&${new URLSearchParams(thisMonth())}`);
+    await expect
+      .poll(() => list.locator('li button[data-problem-id]').count(), { timeout: 15_000 })
+      .toBe(Math.min(200, target.figures[RATE]!.denominator!));
+    await expect
+      .poll(() => list.getByRole('status').textContent(), { timeout: 15_000 })
+      .toContain(`共 ${target.figures[RATE]!.denominator} 件`);
+    const behind = await get<ProblemsBehind>(
+      viewer!,
+      `/api/figures/problems?indicator=${RATE}&part=numerator&level=community&entity=${target.id}&${new URLSearchParams(thisMonth())}`,
+    );
     await list.locator('.fg-seg [data-part=numerator]').click();
-    await expect.poll(() => list.locator('li button[data-problem-id]').count(), { timeout: 15_000 }).toBe(behind.problems.length);
+    await expect
+      .poll(() => list.locator('li button[data-problem-id]').count(), { timeout: 15_000 })
+      .toBe(behind.problems.length);
     await list.locator('.fg-seg [data-part=denominator]').click();
-    await expect.poll(() => list.locator('li button[data-problem-id]').count(), { timeout: 15_000 }).toBe(Math.min(200, target.figures[RATE]!.denominator!));
+    await expect
+      .poll(() => list.locator('li button[data-problem-id]').count(), { timeout: 15_000 })
+      .toBe(Math.min(200, target.figures[RATE]!.denominator!));
 
     // A problem of the list opens in the problem view, on the map and in the drawer.
     const first = list.locator('li button[data-problem-id]').first();
     const id = Number(await first.getAttribute('data-problem-id'));
     await first.click();
-    await expect.poll(() => page.getByRole('radio', { name: '问题闭环' }).getAttribute('aria-checked'), { timeout: 15_000 }).toBe('true');
+    await expect
+      .poll(() => page.getByRole('radio', { name: '问题闭环' }).getAttribute('aria-checked'), { timeout: 15_000 })
+      .toBe('true');
     await page.locator(`[data-testid=problem-detail][data-problem-id="${id}"]`).waitFor({ timeout: 20_000 });
 
     // Back in the figure view, what was chosen is still there.
@@ -197,14 +232,18 @@ describe.skipIf(skip)('figures, rankings and gaps on the map', () => {
     expect(Number(await top.getAttribute('data-entity-id'))).toBe(ranked[0]!.entityId);
     await top.locator('button.head').click();
     const breakdown = top.getByTestId('ranking-breakdown');
-    await expect.poll(() => breakdown.locator('tbody tr').count(), { timeout: 15_000 }).toBe(ranked[0]!.breakdown.length);
+    await expect
+      .poll(() => breakdown.locator('tbody tr').count(), { timeout: 15_000 })
+      .toBe(ranked[0]!.breakdown.length);
     const earned = ranked[0]!.breakdown.reduce((s, b) => s + b.earned, 0);
     expect(earned).toBeCloseTo(ranked[0]!.score!, 1);
     await expect.poll(() => breakdown.textContent(), { timeout: 15_000 }).toContain('按期结案率');
     if (ranked.length > 1) await page.getByTestId('ranking-chart').locator('canvas').waitFor();
     // the export is the same table with the period in its header
     const href = await page.getByTestId('ranking').locator('a[data-format=xlsx]').getAttribute('href');
-    expect(await page.evaluate(async (h) => (await fetch(h!)).headers.get('content-type'), href)).toContain('spreadsheetml');
+    expect(await page.evaluate(async (h) => (await fetch(h!)).headers.get('content-type'), href)).toContain(
+      'spreadsheetml',
+    );
     await page.screenshot({ path: join(SHOTS, 'figures-ranking.png') });
 
     await page.getByTestId('ranking-kind').locator('[data-kind=community]').click();
@@ -213,9 +252,13 @@ describe.skipIf(skip)('figures, rankings and gaps on the map', () => {
     // Campaign progress: today's target, every street against it, who is behind first and in red.
     await page.getByRole('tab', { name: '攻坚进度' }).click();
     const campaign = page.getByTestId('campaign');
-    await expect.poll(() => campaign.getByTestId('campaign-current').textContent(), { timeout: 15_000 }).toContain('整改达标率');
+    await expect
+      .poll(() => campaign.getByTestId('campaign-current').textContent(), { timeout: 15_000 })
+      .toContain('整改达标率');
     await expect.poll(() => campaign.getByTestId('campaign-row').count(), { timeout: 15_000 }).toBe(3);
-    const statuses = await campaign.getByTestId('campaign-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
+    const statuses = await campaign
+      .getByTestId('campaign-row')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
     const order = ['behind', 'at_risk', 'on_track', 'no_data'];
     expect([...statuses].sort((a, b) => order.indexOf(a!) - order.indexOf(b!))).toEqual(statuses);
   });
@@ -225,8 +268,11 @@ describe.skipIf(skip)('figures, rankings and gaps on the map', () => {
     await page.getByRole('tab', { name: '空白点' }).click();
     const gaps = page.getByTestId('gaps');
     // counts arrive with the overlay (cached after its first computation)
-    await expect.poll(() => gaps.locator('[data-gap=noLeader] summary strong').textContent(), { timeout: 60_000 }).toMatch(/^\d+$/);
-    for (const gap of ['uncovered', 'noLead', 'noLeader', 'hotspots']) await gaps.locator(`[data-gap=${gap}] summary input`).check();
+    await expect
+      .poll(() => gaps.locator('[data-gap=noLeader] summary strong').textContent(), { timeout: 60_000 })
+      .toMatch(/^\d+$/);
+    for (const gap of ['uncovered', 'noLead', 'noLeader', 'hotspots'])
+      await gaps.locator(`[data-gap=${gap}] summary input`).check();
     const visible = (id: string) => page.evaluate((l) => window.__wangge!.map.getLayoutProperty(l, 'visibility'), id);
     await expect.poll(() => visible('gaps-uncovered-hatch')).toBe('visible');
     await expect.poll(() => visible('gaps-no-lead-line')).toBe('visible');
@@ -240,7 +286,9 @@ describe.skipIf(skip)('figures, rankings and gaps on the map', () => {
     await hotspots.first().locator('[data-problem-id]').first().waitFor({ state: 'visible', timeout: 15_000 });
     await page.waitForFunction(() => !window.__wangge!.map.isMoving(), undefined, { timeout: 15_000 });
     await mapIdle(page);
-    expect(await page.evaluate(() => window.__wangge!.map.queryRenderedFeatures({ layers: ['hotspots-fill'] }).length)).toBeGreaterThan(0);
+    expect(
+      await page.evaluate(() => window.__wangge!.map.queryRenderedFeatures({ layers: ['hotspots-fill'] }).length),
+    ).toBeGreaterThan(0);
     await page.evaluate(() => window.__wangge!.map.zoomTo(13.5, { animate: false }));
     await mapIdle(page);
     await page.screenshot({ path: join(SHOTS, 'figures-gaps.png') });
@@ -248,8 +296,13 @@ describe.skipIf(skip)('figures, rankings and gaps on the map', () => {
 
   it('fits a phone: one-row toolbar, the panel as a sheet with the legend inside', async () => {
     const page = await openFigures(PHONE);
-    await expect.poll(() => page.getByRole('radio', { name: '数据分析' }).getAttribute('aria-checked'), { timeout: 15_000 }).toBe('true');
-    await page.getByTestId('figure-panel').getByTestId('figure-legend-inline').waitFor({ state: 'visible', timeout: 15_000 });
+    await expect
+      .poll(() => page.getByRole('radio', { name: '数据分析' }).getAttribute('aria-checked'), { timeout: 15_000 })
+      .toBe('true');
+    await page
+      .getByTestId('figure-panel')
+      .getByTestId('figure-legend-inline')
+      .waitFor({ state: 'visible', timeout: 15_000 });
     // nothing of the panel wider than the screen
     const overflow = await page.getByTestId('figure-panel').evaluate((el) => el.scrollWidth - el.clientWidth);
     expect(overflow).toBeLessThanOrEqual(1);

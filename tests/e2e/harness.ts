@@ -88,7 +88,15 @@ export async function startServer(
   // extraEnv: e.g. WANGGE_CONTROLLABLE_CLOCK=1 for a test that moves the app clock
   // No demo problems unless a test asks (WANGGE_DEMO_PROBLEMS in extraEnv): the tests count on a
   // city without problems, and the template start stays short.
-  const env: NodeJS.ProcessEnv = { ...process.env, WANGGE_DEMO_PROBLEMS: '0', WANGGE_CLOCK_START: E2E_CLOCK_START, ...extraEnv, PORT: '0', HOST: '127.0.0.1', WANGGE_DATA_DIR: dataDir };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    WANGGE_DEMO_PROBLEMS: '0',
+    WANGGE_CLOCK_START: E2E_CLOCK_START,
+    ...extraEnv,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    WANGGE_DATA_DIR: dataDir,
+  };
   delete env.DATABASE_URL;
   // the start script with the demo wired in (npm start / npm run serve)
   const child = spawn('npx', ['tsx', 'data/demo/start.ts'], {
@@ -100,7 +108,10 @@ export async function startServer(
   let output = '';
   const started = Date.now();
   const listening = await new Promise<string>((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`server not listening after ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const timer = setTimeout(
+      () => fail(new Error(`server not listening after ${timeoutMs} ms:\n${output}`)),
+      timeoutMs,
+    );
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const m = /Wangge listening on (http:\/\/\S+)/.exec(output);
@@ -127,7 +138,10 @@ export async function startServer(
 async function untilHealthy(url: string, deadline: number, output: () => string, child: ChildProcess): Promise<string> {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}) while preparing:\n${output()}`);
-    const body = await fetch(`${url}/api/health`).then((r) => r.json() as Promise<{ status?: string }>, () => null);
+    const body = await fetch(`${url}/api/health`).then(
+      (r) => r.json() as Promise<{ status?: string }>,
+      () => null,
+    );
     if (body?.status === 'ok') return url;
     if (Date.now() > deadline) throw new Error(`server not ready (health ${JSON.stringify(body)}):\n${output()}`);
     await new Promise((r) => setTimeout(r, 200));
@@ -177,7 +191,8 @@ export function collectErrors(page: Page): string[] {
  */
 export function expectErrors(errors: string[], ...patterns: RegExp[]): void {
   for (const p of patterns) {
-    if (!errors.some((e) => p.test(e))) throw new Error(`expected a console error matching ${p}, got ${JSON.stringify(errors)}`);
+    if (!errors.some((e) => p.test(e)))
+      throw new Error(`expected a console error matching ${p}, got ${JSON.stringify(errors)}`);
   }
   const rest = errors.filter((e) => !patterns.some((p) => p.test(e)));
   errors.splice(0, errors.length, ...rest);

@@ -3,7 +3,16 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import type { AreaDetail, AreaTree } from '../../api/schemas/areas';
 import {
-  buildWeb, CHROMIUM, CHROMIUM_ARGS, collectErrors, hasChromium, logIn, mapIdle, renderedIds, SHOTS, startServer,
+  buildWeb,
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  collectErrors,
+  hasChromium,
+  logIn,
+  mapIdle,
+  renderedIds,
+  SHOTS,
+  startServer,
   type RunningServer,
 } from './harness';
 
@@ -70,7 +79,12 @@ describe.skipIf(skip)('grid map in a real browser', () => {
    * keeps in localStorage), so the app restores the session at start. Nothing else is carried.
    */
   async function open(options: BrowserContextOptions = { viewport: DESKTOP }): Promise<Page> {
-    context = await browser!.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', storageState: commander, ...options });
+    context = await browser!.newContext({
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+      storageState: commander,
+      ...options,
+    });
     const page = await context.newPage();
     errors = collectErrors(page);
     await page.goto(server!.url);
@@ -87,7 +101,13 @@ describe.skipIf(skip)('grid map in a real browser', () => {
     const detail = await api<AreaDetail>(`/api/areas/${street!.id}`);
     await page.evaluate(([w, s, e, n]) => {
       const map = window.__wangge!.map;
-      map.fitBounds([[w, s], [e, n]], { padding: { left: 420, top: 40, right: 40, bottom: 40 }, animate: false });
+      map.fitBounds(
+        [
+          [w, s],
+          [e, n],
+        ],
+        { padding: { left: 420, top: 40, right: 40, bottom: 40 }, animate: false },
+      );
       if (map.getZoom() < 13) map.jumpTo({ zoom: 13 });
     }, detail.bbox);
     await mapIdle(page);
@@ -147,7 +167,9 @@ describe.skipIf(skip)('grid map in a real browser', () => {
 
     await page.getByRole('button', { name: 'EN' }).click();
     await page.evaluate(() => (location.hash = '#area=330822999999998'));
-    await expect.poll(() => notice.allTextContents(), { timeout: 15_000 }).toContainEqual(expect.stringMatching(/not found/i));
+    await expect
+      .poll(() => notice.allTextContents(), { timeout: 15_000 })
+      .toContainEqual(expect.stringMatching(/not found/i));
     // The browser logs each 404 response itself; those are the point of this test, nothing else is allowed.
     const unexpected = errors.filter((e) => !/status of 404/.test(e));
     errors.splice(0, errors.length, ...unexpected);
@@ -199,7 +221,9 @@ describe.skipIf(skip)('grid map in a real browser', () => {
     await expect.poll(() => page.locator('h1').textContent()).toContain('Grid management');
     await showGrids(page);
     const labels = await page.evaluate(() =>
-      window.__wangge!.map.queryRenderedFeatures({ layers: ['communities-label', 'grids-label'] }).map((f) => String(f.properties.name)),
+      window
+        .__wangge!.map.queryRenderedFeatures({ layers: ['communities-label', 'grids-label'] })
+        .map((f) => String(f.properties.name)),
     );
     expect(labels.length).toBeGreaterThan(0);
     expect(labels.every((l) => /[\u4e00-\u9fff]/.test(l))).toBe(true);
@@ -207,13 +231,20 @@ describe.skipIf(skip)('grid map in a real browser', () => {
   });
 
   it('on a phone the panel is a bottom sheet that leaves the map visible', async () => {
-    const page = await open({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const page = await open({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+    });
     const tree = await api<AreaTree>('/api/areas/tree');
     const community = tree.roots[0]!.children[0]!.children[0]!;
     await page.getByLabel('搜索区域').fill(community.name);
     await page.getByRole('option').filter({ hasText: community.code }).first().waitFor({ timeout: 15_000 });
     await page.getByLabel('搜索区域').press('Enter');
-    await expect.poll(() => page.getByTestId('area-detail').getAttribute('data-area-id'), { timeout: 15_000 }).toBe(String(community.id));
+    await expect
+      .poll(() => page.getByTestId('area-detail').getAttribute('data-area-id'), { timeout: 15_000 })
+      .toBe(String(community.id));
     await mapIdle(page);
 
     const box = await page.getByTestId('area-panel').boundingBox();

@@ -5,7 +5,16 @@ import { chromium, type Browser, type BrowserContext, type BrowserContextOptions
 import type { AreaDetail } from '../../api/schemas/areas';
 import type { Notice, ProblemDetail } from '../../api/schemas/problems';
 import {
-  buildWeb, CHROMIUM, CHROMIUM_ARGS, collectErrors, hasChromium, logIn, mapIdle, SHOTS, startServer, type RunningServer,
+  buildWeb,
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  collectErrors,
+  hasChromium,
+  logIn,
+  mapIdle,
+  SHOTS,
+  startServer,
+  type RunningServer,
 } from './harness';
 
 type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>;
@@ -27,7 +36,9 @@ const OVERDUE = [0xdc, 0x26, 0x26];
 
 /** A real JPEG, as a phone would send one (the server re-encodes and thumbnails it). */
 const photo = (colour: string) =>
-  sharp({ create: { width: 800, height: 600, channels: 3, background: colour } }).jpeg({ quality: 85 }).toBuffer();
+  sharp({ create: { width: 800, height: 600, channels: 3, background: colour } })
+    .jpeg({ quality: 85 })
+    .toBuffer();
 
 describe.skipIf(skip)('the problem loop in the browser', () => {
   let server: RunningServer | undefined;
@@ -73,7 +84,12 @@ describe.skipIf(skip)('the problem loop in the browser', () => {
 
   /** A fresh context of a user, on the map, switched to the problem view. */
   async function openProblems(user: string, options: BrowserContextOptions = { viewport: DESKTOP }): Promise<Page> {
-    const context = await browser!.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', storageState: sessions[user], ...options });
+    const context = await browser!.newContext({
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+      storageState: sessions[user],
+      ...options,
+    });
     contexts.push(context);
     const page = await context.newPage();
     errors.push(collectErrors(page));
@@ -94,7 +110,10 @@ describe.skipIf(skip)('the problem loop in the browser', () => {
 
   /** Centres the map on a point at a zoom where problems are pins (z ≥ 13). */
   async function centreOn(page: Page, lonLat: [number, number], zoom = 16): Promise<void> {
-    await page.evaluate(([p, z]) => window.__wangge!.map.jumpTo({ center: p as [number, number], zoom: z as number }), [lonLat, zoom] as const);
+    await page.evaluate(([p, z]) => window.__wangge!.map.jumpTo({ center: p as [number, number], zoom: z as number }), [
+      lonLat,
+      zoom,
+    ] as const);
     await mapIdle(page);
   }
 
@@ -119,11 +138,17 @@ describe.skipIf(skip)('the problem loop in the browser', () => {
 
   /** Waits until the drawer shows problem `id` in `state`. */
   async function shows(page: Page, id: number, state: string): Promise<void> {
-    await page.locator(`[data-testid=problem-detail][data-problem-id="${id}"][data-state="${state}"]`).waitFor({ timeout: 20_000 });
+    await page
+      .locator(`[data-testid=problem-detail][data-problem-id="${id}"][data-state="${state}"]`)
+      .waitFor({ timeout: 20_000 });
   }
 
   /** Opens an action's form in the drawer, lets `fill` fill it, and submits it. */
-  async function act(page: Page, action: string, fill?: (form: ReturnType<Page['locator']>) => Promise<void>): Promise<void> {
+  async function act(
+    page: Page,
+    action: string,
+    fill?: (form: ReturnType<Page['locator']>) => Promise<void>,
+  ): Promise<void> {
     await detail(page).locator(`[data-testid=problem-actions] button[data-action="${action}"]`).click();
     const form = detail(page).locator(`form[data-action="${action}"]`);
     await fill?.(form);
@@ -143,14 +168,20 @@ describe.skipIf(skip)('the problem loop in the browser', () => {
     // the place clicked, and the areas there
     await expect.poll(() => form.getByTestId('report-point').textContent()).toContain(at[0].toFixed(4).slice(0, -1));
     for (const [level, code] of CATEGORY.entries()) {
-      await form.locator(`select[data-level="${level + 1}"]`).selectOption({ value: String(await categoryId(page, code)) });
+      await form
+        .locator(`select[data-level="${level + 1}"]`)
+        .selectOption({ value: String(await categoryId(page, code)) });
     }
     await form.getByLabel('问题描述').fill(description);
     await form.getByLabel('地址').fill('解放路 18 号门前');
-    await form.locator('input[type=file]').setInputFiles({ name: 'before.jpg', mimeType: 'image/jpeg', buffer: await photo(photoColour) });
+    await form
+      .locator('input[type=file]')
+      .setInputFiles({ name: 'before.jpg', mimeType: 'image/jpeg', buffer: await photo(photoColour) });
     await form.locator('.previews img').first().waitFor();
     // the duplicate check ran for this place and category before anything was saved
-    await expect.poll(() => form.getByTestId('nearby').textContent(), { timeout: 15_000 }).toContain('没有同类未结问题');
+    await expect
+      .poll(() => form.getByTestId('nearby').textContent(), { timeout: 15_000 })
+      .toContain('没有同类未结问题');
     await form.getByRole('button', { name: '上报', exact: true }).click();
     const opened = page.locator('[data-testid=problem-detail][data-state="reported"]');
     await opened.waitFor({ timeout: 30_000 });
@@ -169,7 +200,8 @@ describe.skipIf(skip)('the problem loop in the browser', () => {
     return categoryIds.get(code)!;
   }
 
-  const gridPoint = async (page: Page, code: string) => (await api<AreaDetail>(page, `/api/areas/by-code/${code}`)).labelPoint as [number, number];
+  const gridPoint = async (page: Page, code: string) =>
+    (await api<AreaDetail>(page, `/api/areas/by-code/${code}`)).labelPoint as [number, number];
 
   /** Opens a problem from the list of the first tab. */
   async function openFromList(page: Page, id: number): Promise<void> {
@@ -198,7 +230,12 @@ describe.skipIf(skip)('the problem loop in the browser', () => {
     await drawer(sup).waitFor({ state: 'detached' });
     await sup.mouse.click(pin.x, pin.y);
     await shows(sup, loopId, 'reported');
-    expect(await sup.getByTestId('problem-filters').getByRole('button', { name: /区域：/ }).count()).toBe(0);
+    expect(
+      await sup
+        .getByTestId('problem-filters')
+        .getByRole('button', { name: /区域：/ })
+        .count(),
+    ).toBe(0);
     await sup.screenshot({ path: join(SHOTS, 'problems-map.png') });
 
     await act(sup, 'verify');
@@ -214,7 +251,9 @@ describe.skipIf(skip)('the problem loop in the browser', () => {
     await shows(leader, loopId, 'assigned');
     const fix = async (note: string, colour: string) =>
       act(leader, 'fix', async (form) => {
-        await form.locator('input[type=file]').setInputFiles({ name: 'after.jpg', mimeType: 'image/jpeg', buffer: await photo(colour) });
+        await form
+          .locator('input[type=file]')
+          .setInputFiles({ name: 'after.jpg', mimeType: 'image/jpeg', buffer: await photo(colour) });
         await form.locator('.previews img').first().waitFor();
         await form.getByLabel('说明').fill(note);
       });
@@ -241,7 +280,9 @@ describe.skipIf(skip)('the problem loop in the browser', () => {
     await shows(sup, loopId, 'closed');
 
     // The timeline shows every step, in order, each with who did it and when.
-    const steps = await detail(sup).locator('[data-testid=timeline] > li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-action')));
+    const steps = await detail(sup)
+      .locator('[data-testid=timeline] > li')
+      .evaluateAll((lis) => lis.map((li) => li.getAttribute('data-action')));
     expect(steps).toEqual(['report', 'verify', 'assign', 'fix', 'rework', 'fix', 'accept', 'revisit']);
     const timeline = await detail(sup).getByTestId('timeline').textContent();
     expect(timeline).toContain('系统管理员');
@@ -251,7 +292,9 @@ describe.skipIf(skip)('the problem loop in the browser', () => {
     const stored = await api<ProblemDetail>(sup, `/api/problems/${loopId}`);
     expect(stored.timeline.map((e) => e.action)).toEqual(steps);
     expect(stored.reworkCount).toBe(1);
-    await drawer(sup).locator('.body').evaluate((b) => b.scrollTo(0, b.scrollHeight));
+    await drawer(sup)
+      .locator('.body')
+      .evaluate((b) => b.scrollTo(0, b.scrollHeight));
     await sup.screenshot({ path: join(SHOTS, 'problems-drawer-timeline.png') });
 
     // The full photo opens over everything.
@@ -276,7 +319,10 @@ describe.skipIf(skip)('the problem loop in the browser', () => {
 
     // Two days later (the app clock moves; the sweep runs at once): overdue, 督办 raised.
     const { csrfToken } = await api<{ csrfToken: string }>(sup, '/api/auth/me');
-    const moved = await sup.request.post(`${server!.url}/api/dev/clock`, { data: { advanceHours: 48 }, headers: { 'X-CSRF-Token': csrfToken } });
+    const moved = await sup.request.post(`${server!.url}/api/dev/clock`, {
+      data: { advanceHours: 48 },
+      headers: { 'X-CSRF-Token': csrfToken },
+    });
     expect(moved.status()).toBe(200);
     expect((await moved.json()).raised.supervision).toBeGreaterThanOrEqual(1);
 
@@ -288,7 +334,9 @@ describe.skipIf(skip)('the problem loop in the browser', () => {
     await centreOn(sup, at);
     const pin = await pixelOf(sup, at);
     await expect.poll(() => colourAt(sup, pin).then((c) => near(c, OVERDUE)), { timeout: 20_000 }).toBe(true);
-    const timeline = await detail(sup).locator('[data-testid=timeline] > li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-action')));
+    const timeline = await detail(sup)
+      .locator('[data-testid=timeline] > li')
+      .evaluateAll((lis) => lis.map((li) => li.getAttribute('data-action')));
     expect(timeline).toContain('supervision_notice');
 
     // Both problems on the map, then the county zoomed out: clusters with the overdue share.
@@ -296,16 +344,25 @@ describe.skipIf(skip)('the problem loop in the browser', () => {
     const loopAt = await gridPoint(sup, LEADER_GRID);
     await centreOn(sup, [(at[0] + loopAt[0]) / 2, (at[1] + loopAt[1]) / 2], 15.5);
     const [latePin, loopPin] = [await pixelOf(sup, at), await pixelOf(sup, loopAt)];
-    await expect.poll(async () => near(await colourAt(sup, latePin), OVERDUE) && near(await colourAt(sup, loopPin), CLOSED), { timeout: 20_000 }).toBe(true);
+    await expect
+      .poll(async () => near(await colourAt(sup, latePin), OVERDUE) && near(await colourAt(sup, loopPin), CLOSED), {
+        timeout: 20_000,
+      })
+      .toBe(true);
     await sup.screenshot({ path: join(SHOTS, 'problems-pins.png') });
     await sup.evaluate(() => window.__wangge!.map.jumpTo({ zoom: 12 }));
     await mapIdle(sup);
     // the late problem's cluster is all overdue: its red core fills the disc (beside the label)
     const cluster = await pixelOf(sup, at);
-    await expect.poll(async () => {
-      const colours = await Promise.all([-6, 6].map((dx) => colourAt(sup, { x: cluster.x + dx, y: cluster.y })));
-      return colours.every((c) => near(c, OVERDUE));
-    }, { timeout: 20_000 }).toBe(true);
+    await expect
+      .poll(
+        async () => {
+          const colours = await Promise.all([-6, 6].map((dx) => colourAt(sup, { x: cluster.x + dx, y: cluster.y })));
+          return colours.every((c) => near(c, OVERDUE));
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(true);
     await sup.screenshot({ path: join(SHOTS, 'problems-clusters.png') });
 
     // The notices tab lists the 督办 for it; its printable sheet names the unit, problem and deadline.

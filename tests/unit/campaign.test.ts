@@ -2,9 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { dueInstant, gapOf, meets, statusOf, targetsAt, type Target } from '../../api/domain/campaign';
 
 // seed 002: 整改达标率 ≥ 90 % by the end of May, ≥ 95 % June, ≥ 98 % July, ≈ 100 % August
-const t = (dueOn: string, target: number, comparison: Target['comparison'] = 'at_least', tolerance = 0): Target =>
-  ({ indicator: 'rectification_rate', dueOn, target, comparison, tolerance, label: null });
-const TARGETS = [t('2026-07-31', 98), t('2026-05-31', 90), t('2026-08-31', 100, 'approximately', 0.5), t('2026-06-30', 95)];
+const t = (dueOn: string, target: number, comparison: Target['comparison'] = 'at_least', tolerance = 0): Target => ({
+  indicator: 'rectification_rate',
+  dueOn,
+  target,
+  comparison,
+  tolerance,
+  label: null,
+});
+const TARGETS = [
+  t('2026-07-31', 98),
+  t('2026-05-31', 90),
+  t('2026-08-31', 100, 'approximately', 0.5),
+  t('2026-06-30', 95),
+];
 const bj = (s: string) => new Date(`${s}+08:00`);
 
 describe('campaign targets', () => {
@@ -13,9 +24,18 @@ describe('campaign targets', () => {
   });
 
   it('holds nothing in force before the first date, then the last date passed', () => {
-    expect(targetsAt(TARGETS, 'rectification_rate', bj('2026-05-31T23:59:59'))).toEqual({ current: null, next: TARGETS[1] });
-    expect(targetsAt(TARGETS, 'rectification_rate', bj('2026-06-01T00:00:00'))).toEqual({ current: TARGETS[1], next: TARGETS[3] });
-    expect(targetsAt(TARGETS, 'rectification_rate', bj('2026-09-10T00:00:00'))).toEqual({ current: TARGETS[2], next: null });
+    expect(targetsAt(TARGETS, 'rectification_rate', bj('2026-05-31T23:59:59'))).toEqual({
+      current: null,
+      next: TARGETS[1],
+    });
+    expect(targetsAt(TARGETS, 'rectification_rate', bj('2026-06-01T00:00:00'))).toEqual({
+      current: TARGETS[1],
+      next: TARGETS[3],
+    });
+    expect(targetsAt(TARGETS, 'rectification_rate', bj('2026-09-10T00:00:00'))).toEqual({
+      current: TARGETS[2],
+      next: null,
+    });
     expect(targetsAt(TARGETS, 'on_time_rate', bj('2026-06-10T00:00:00'))).toEqual({ current: null, next: null });
   });
 

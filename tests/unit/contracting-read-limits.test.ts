@@ -13,7 +13,17 @@ async function workbook(n: number): Promise<Uint8Array> {
   const ws = wb.addWorksheet('挂联分配');
   ws.addRow(['常山县网格挂联分配表']);
   ws.addRow(['区域编码', '区域名称', '职责', '单位名称', '姓名', '手机号', '开始日期', '结束日期']);
-  for (let i = 0; i < n; i++) ws.addRow([`330822001001${String(i % 1000).padStart(3, '0')}`, `网格${i}`, '网格员', null, `人员${i}`, `138${String(i).padStart(8, '0')}`, '2025-01-01', null]);
+  for (let i = 0; i < n; i++)
+    ws.addRow([
+      `330822001001${String(i % 1000).padStart(3, '0')}`,
+      `网格${i}`,
+      '网格员',
+      null,
+      `人员${i}`,
+      `138${String(i).padStart(8, '0')}`,
+      '2025-01-01',
+      null,
+    ]);
   return new Uint8Array(await wb.xlsx.writeBuffer());
 }
 
@@ -23,7 +33,10 @@ async function workbook(n: number): Promise<Uint8Array> {
  */
 function countRowAndCellWork(): { count: () => number; restore: () => void } {
   const ws = new ExcelJS.Workbook().addWorksheet('x');
-  const protos = [Object.getPrototypeOf(ws.getRow(1)), Object.getPrototypeOf(ws.getRow(1).getCell(1))] as Record<string, unknown>[];
+  const protos = [Object.getPrototypeOf(ws.getRow(1)), Object.getPrototypeOf(ws.getRow(1).getCell(1))] as Record<
+    string,
+    unknown
+  >[];
   let n = 0;
   const undo: (() => void)[] = [];
   for (const proto of protos) {
@@ -33,10 +46,16 @@ function countRowAndCellWork(): { count: () => number; restore: () => void } {
       const wrapped = { ...d };
       if (typeof d.value === 'function') {
         const f = d.value as (...a: unknown[]) => unknown;
-        wrapped.value = function (this: unknown, ...a: unknown[]) { n++; return f.apply(this, a); };
+        wrapped.value = function (this: unknown, ...a: unknown[]) {
+          n++;
+          return f.apply(this, a);
+        };
       } else if (d.get) {
         const g = d.get;
-        wrapped.get = function (this: unknown) { n++; return g.call(this); };
+        wrapped.get = function (this: unknown) {
+          n++;
+          return g.call(this);
+        };
       } else continue;
       Object.defineProperty(proto, key, wrapped);
       undo.push(() => Object.defineProperty(proto, key, d));
@@ -46,14 +65,18 @@ function countRowAndCellWork(): { count: () => number; restore: () => void } {
 }
 
 const refusal = async (p: Promise<unknown>) => {
-  const e = await p.then(() => null, (err: unknown) => err);
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(AppError);
   return e as AppError;
 };
 
 describe('reading .xlsx in linear time (issue 10 finding 3)', () => {
   it('does 4× the work for 4× the rows: 20,000 rows against 5,000', async () => {
-    const small = await workbook(5000), big = await workbook(20_000);
+    const small = await workbook(5000),
+      big = await workbook(20_000);
     const work = async (bytes: Uint8Array) => {
       const probe = countRowAndCellWork();
       try {
@@ -64,13 +87,22 @@ describe('reading .xlsx in linear time (issue 10 finding 3)', () => {
         probe.restore();
       }
     };
-    const a = await work(small), b = await work(big);
+    const a = await work(small),
+      b = await work(big);
     console.log(`row/cell work: 5,000 rows ${a}, 20,000 rows ${b}, ratio ${(b / a).toFixed(2)}`);
     // quadratic (ws.columnCount per cell) gave 16×; linear is ~4× (a fixed part makes it less)
     expect(b / a).toBeGreaterThan(2);
     expect(b / a).toBeLessThan(5);
     const sheets = await readXlsx('x.xlsx', big);
-    expect(sheets[0]!.rows[20_001]).toEqual(['330822001001999', '网格19999', '网格员', null, '人员19999', '13800019999', '2025-01-01']);
+    expect(sheets[0]!.rows[20_001]).toEqual([
+      '330822001001999',
+      '网格19999',
+      '网格员',
+      null,
+      '人员19999',
+      '13800019999',
+      '2025-01-01',
+    ]);
   }, 120_000);
 });
 
@@ -82,14 +114,21 @@ describe('refusing zip bombs before exceljs inflates them', () => {
     const zeros = await deflatedZeros(200 * MB);
     expect(zeros.length).toBeLessThan(400 * 1024);
     const spy = loads();
-    const e = await refusal(readXlsx('bomb.xlsx', zip([{ name: 'xl/worksheets/sheet1.xml', data: zeros, declared: 200 * MB }])));
+    const e = await refusal(
+      readXlsx('bomb.xlsx', zip([{ name: 'xl/worksheets/sheet1.xml', data: zeros, declared: 200 * MB }])),
+    );
     expect(e.status).toBe(413);
     expect(e.msg.zh).toMatch(/bomb\.xlsx 过大.*解压后超过 50\.0 MB/);
     expect(spy).not.toHaveBeenCalled();
   });
 
   it('refuses an entry compressed more than 100× even within the size limit', async () => {
-    const e = await refusal(readXlsx('dense.xlsx', zip([{ name: 'xl/sharedStrings.xml', data: await deflatedZeros(40 * MB), declared: 40 * MB }])));
+    const e = await refusal(
+      readXlsx(
+        'dense.xlsx',
+        zip([{ name: 'xl/sharedStrings.xml', data: await deflatedZeros(40 * MB), declared: 40 * MB }]),
+      ),
+    );
     expect(e.status).toBe(413);
     expect(e.msg.en).toMatch(/compressed more than 100×.*zip bomb/);
   });
@@ -98,7 +137,9 @@ describe('refusing zip bombs before exceljs inflates them', () => {
     const zeros = await deflatedZeros(200 * MB);
     const spy = loads();
     const before = process.memoryUsage();
-    const e = await refusal(readXlsx('liar.xlsx', zip([{ name: 'xl/worksheets/sheet1.xml', data: zeros, declared: 1000 }])));
+    const e = await refusal(
+      readXlsx('liar.xlsx', zip([{ name: 'xl/worksheets/sheet1.xml', data: zeros, declared: 1000 }])),
+    );
     const after = process.memoryUsage();
     expect(e.status).toBe(422);
     expect(e.msg.zh).toContain('实际大小与声明不符');
@@ -122,10 +163,13 @@ describe('refusing zip bombs before exceljs inflates them', () => {
   });
 
   it('caps rows and cells, CSV included', async () => {
-    const rows = READ_LIMITS.rows, cells = READ_LIMITS.cells;
+    const rows = READ_LIMITS.rows,
+      cells = READ_LIMITS.cells;
     try {
       READ_LIMITS.rows = 10;
-      expect((await refusal(Promise.resolve().then(() => readCsv('a.csv', Buffer.from('x\n'.repeat(11)))))).status).toBe(413);
+      expect(
+        (await refusal(Promise.resolve().then(() => readCsv('a.csv', Buffer.from('x\n'.repeat(11)))))).status,
+      ).toBe(413);
       READ_LIMITS.rows = rows;
       READ_LIMITS.cells = 100;
       const e = await refusal(readXlsx('w.xlsx', await workbook(20)));
@@ -143,13 +187,17 @@ describe('telling what a file that is not an .xlsx is (finding 15)', () => {
     const e = await refusal(readXlsx('空.xlsx', new Uint8Array()));
     expect(e.msg.zh).toBe('无法读取文件 空.xlsx：文件是空的（0 字节）');
     expect(e.msg.zh).not.toContain('.xls ');
-    expect((await refusal(Promise.resolve().then(() => readCsv('空.csv', new Uint8Array())))).msg.en).toContain('the file is empty (0 bytes)');
+    expect((await refusal(Promise.resolve().then(() => readCsv('空.csv', new Uint8Array())))).msg.en).toContain(
+      'the file is empty (0 bytes)',
+    );
   });
 
   it('recognises an old .xls, a CSV named .xlsx, and a zip that is no workbook', async () => {
     const ole = new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0]);
     expect((await refusal(readXlsx('old.xlsx', ole))).msg.zh).toContain('旧版 Excel（.xls）');
-    expect((await refusal(readXlsx('t.xlsx', Buffer.from('区域编码,职责\n330822001001001,网格长\n')))).msg.zh).toContain('扩展名改为 .csv');
+    expect(
+      (await refusal(readXlsx('t.xlsx', Buffer.from('区域编码,职责\n330822001001001,网格长\n')))).msg.zh,
+    ).toContain('扩展名改为 .csv');
     const notBook = zip([{ name: 'readme.txt', data: await deflatedZeros(10), declared: 10 }]);
     expect((await refusal(readXlsx('z.xlsx', notBook))).msg.zh).toContain('不是有效的 Excel 工作簿');
   });

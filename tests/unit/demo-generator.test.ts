@@ -9,8 +9,10 @@ import { geometryProblems } from '../../data/demo/validate';
 const city = generateDemoCity();
 const areas = (c: DemoCity): AreaFeature[] => [c.county, ...c.streets, ...c.communities, ...c.grids];
 const parentCode = (code: string) => code.slice(0, -3);
-const childrenOf = (parent: AreaFeature, children: AreaFeature[]) => children.filter((c) => parentCode(c.properties.code) === parent.properties.code);
-const rings = (f: AreaFeature) => (f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates).flat();
+const childrenOf = (parent: AreaFeature, children: AreaFeature[]) =>
+  children.filter((c) => parentCode(c.properties.code) === parent.properties.code);
+const rings = (f: AreaFeature) =>
+  (f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates).flat();
 const positions = (f: AreaFeature) => rings(f).flat();
 const relDiff = (a: number, b: number) => Math.abs(a - b) / Math.max(a, b);
 
@@ -28,7 +30,8 @@ function inRing(p: GeoJSON.Position, ring: GeoJSON.Position[]): boolean {
 function verticesOutside(child: AreaFeature, parent: AreaFeature): GeoJSON.Position[] {
   const onBoundary = new Set(positions(parent).map((p) => p.join()));
   const polys = parent.geometry.type === 'Polygon' ? [parent.geometry.coordinates] : parent.geometry.coordinates;
-  const inside = (p: GeoJSON.Position) => polys.some(([shell, ...holes]) => inRing(p, shell!) && !holes.some((h) => inRing(p, h)));
+  const inside = (p: GeoJSON.Position) =>
+    polys.some(([shell, ...holes]) => inRing(p, shell!) && !holes.some((h) => inRing(p, h)));
   return positions(child).filter((p) => !onBoundary.has(p.join()) && !inside(p));
 }
 
@@ -47,7 +50,9 @@ describe('demo city determinism', () => {
 
   it('gives a different city for a different seed', () => {
     const other = generateDemoCity({ seed: 7 });
-    expect(JSON.stringify(other.grids.map((g) => g.geometry))).not.toBe(JSON.stringify(city.grids.map((g) => g.geometry)));
+    expect(JSON.stringify(other.grids.map((g) => g.geometry))).not.toBe(
+      JSON.stringify(city.grids.map((g) => g.geometry)),
+    );
   });
 });
 
@@ -100,7 +105,9 @@ describe('demo city codes and names', () => {
         const codes = childrenOf(p, children).map((c) => c.properties.code.slice(-3));
         expect(codes).toEqual(codes.map((_, i) => String(i + 1).padStart(3, '0')));
       }
-      expect(children.every((c) => parents.some((p) => p.properties.code === parentCode(c.properties.code)))).toBe(true);
+      expect(children.every((c) => parents.some((p) => p.properties.code === parentCode(c.properties.code)))).toBe(
+        true,
+      );
     }
     const all = areas(city).map((f) => f.properties.code);
     expect(new Set(all).size).toBe(all.length);
@@ -113,7 +120,9 @@ describe('demo city codes and names', () => {
     expect(names).toContain('文峰社区');
     const byCode = new Map(city.communities.map((c) => [c.properties.code, c.properties.name]));
     for (const g of city.grids) {
-      expect(g.properties.name).toBe(`${byCode.get(parentCode(g.properties.code))}第${g.properties.code.slice(-2)}网格`);
+      expect(g.properties.name).toBe(
+        `${byCode.get(parentCode(g.properties.code))}第${g.properties.code.slice(-2)}网格`,
+      );
     }
   });
 });
@@ -154,7 +163,11 @@ describe('demo city geometry', () => {
   });
 
   it('keeps every area in one piece', () => {
-    expect(areas(city).filter((f) => f.geometry.type === 'MultiPolygon').map((f) => f.properties.code)).toEqual([]);
+    expect(
+      areas(city)
+        .filter((f) => f.geometry.type === 'MultiPolygon')
+        .map((f) => f.properties.code),
+    ).toEqual([]);
   });
 
   it('is not a lattice: grid areas and shapes vary', () => {
@@ -168,14 +181,67 @@ describe('demo city geometry', () => {
 });
 
 describe('the geometry checks themselves', () => {
-  const polygon = (ring: number[][]): GeoJSON.Polygon => ({ type: 'Polygon', coordinates: [ring.map(([x, y]) => [118.5 + x! * 1e-4, 28.9 + y! * 1e-4])] });
+  const polygon = (ring: number[][]): GeoJSON.Polygon => ({
+    type: 'Polygon',
+    coordinates: [ring.map(([x, y]) => [118.5 + x! * 1e-4, 28.9 + y! * 1e-4])],
+  });
 
   it('accept a plain square and reject bow-ties, spikes, open rings and clockwise shells', () => {
-    expect(geometryProblems(polygon([[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]))).toEqual([]);
-    expect(geometryProblems(polygon([[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]))).not.toEqual([]);
-    expect(geometryProblems(polygon([[0, 0], [2, 0], [1, 0], [1, 1], [0, 1], [0, 0]]))).not.toEqual([]);
-    expect(geometryProblems(polygon([[0, 0], [1, 0], [1, 1], [0, 1]]))).not.toEqual([]);
-    expect(geometryProblems(polygon([[0, 0], [0, 1], [1, 1], [1, 0], [0, 0]]))).not.toEqual([]);
+    expect(
+      geometryProblems(
+        polygon([
+          [0, 0],
+          [1, 0],
+          [1, 1],
+          [0, 1],
+          [0, 0],
+        ]),
+      ),
+    ).toEqual([]);
+    expect(
+      geometryProblems(
+        polygon([
+          [0, 0],
+          [1, 1],
+          [1, 0],
+          [0, 1],
+          [0, 0],
+        ]),
+      ),
+    ).not.toEqual([]);
+    expect(
+      geometryProblems(
+        polygon([
+          [0, 0],
+          [2, 0],
+          [1, 0],
+          [1, 1],
+          [0, 1],
+          [0, 0],
+        ]),
+      ),
+    ).not.toEqual([]);
+    expect(
+      geometryProblems(
+        polygon([
+          [0, 0],
+          [1, 0],
+          [1, 1],
+          [0, 1],
+        ]),
+      ),
+    ).not.toEqual([]);
+    expect(
+      geometryProblems(
+        polygon([
+          [0, 0],
+          [0, 1],
+          [1, 1],
+          [1, 0],
+          [0, 0],
+        ]),
+      ),
+    ).not.toEqual([]);
   });
 });
 
@@ -215,7 +281,13 @@ describe('demo city at 10,000 grids', () => {
     expect(new Set(codes).size).toBe(codes.length);
     // the 14 real townships keep their NBS codes (township-codes.csv); generated ones avoid them
     const streets = new Map(big.streets.map((s) => [s.properties.code, s.properties.name]));
-    for (const [code, name] of [['330822001', '天马街道'], ['330822111', '球川镇'], ['330822219', '新昌乡'], ['330822221', '东案乡']] as const) expect(streets.get(code)).toBe(name);
+    for (const [code, name] of [
+      ['330822001', '天马街道'],
+      ['330822111', '球川镇'],
+      ['330822219', '新昌乡'],
+      ['330822221', '东案乡'],
+    ] as const)
+      expect(streets.get(code)).toBe(name);
     const names = big.communities.map((c) => c.properties.name);
     expect(new Set(names).size).toBe(names.length);
     const problems = [big.county, ...big.streets, ...big.communities].flatMap((f) => geometryProblems(f.geometry));

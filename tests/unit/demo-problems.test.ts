@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { generateDemoCity } from '../../data/demo/generate';
 import {
-  PLAN_SOURCES, planProblem, planProblems, preparePlan, type PlanCategory, type PlanCity, type PlanPolygon,
+  PLAN_SOURCES,
+  planProblem,
+  planProblems,
+  preparePlan,
+  type PlanCategory,
+  type PlanCity,
+  type PlanPolygon,
 } from '../../data/demo/problems';
 
 const DAY = 86400_000;
@@ -9,19 +15,35 @@ const NOW = new Date('2026-05-20T10:00:00+08:00').getTime();
 const FROM = NOW - 90 * DAY;
 
 const city = generateDemoCity();
-const polys = (g: GeoJSON.Polygon | GeoJSON.MultiPolygon): PlanPolygon[] => (g.type === 'Polygon' ? [g.coordinates] : g.coordinates) as PlanPolygon[];
+const polys = (g: GeoJSON.Polygon | GeoJSON.MultiPolygon): PlanPolygon[] =>
+  (g.type === 'Polygon' ? [g.coordinates] : g.coordinates) as PlanPolygon[];
 const planCity: PlanCity = {
   county: polys(city.county.geometry),
   grids: city.grids.map((g) => ({ code: g.properties.code, polygons: polys(g.geometry) })),
-  roads: city.basemap.filter((f) => f.geometry.type === 'LineString')
-    .map((f) => ({ name: f.properties.name, coordinates: (f.geometry as GeoJSON.LineString).coordinates as [number, number][] })),
+  roads: city.basemap
+    .filter((f) => f.geometry.type === 'LineString')
+    .map((f) => ({
+      name: f.properties.name,
+      coordinates: (f.geometry as GeoJSON.LineString).coordinates as [number, number][],
+    })),
 };
 // A few leaves as migration 006 seeds them (names decide how common each is).
-const cat = (code: string, nameZh: string, parent: string, deadlineHours = 24, workingDays = false): PlanCategory =>
-  ({ code, nameZh, parentNamesZh: ['市容环境', parent], deadlineHours, workingDays, revisitDays: 7, urgent: deadlineHours <= 4 });
+const cat = (code: string, nameZh: string, parent: string, deadlineHours = 24, workingDays = false): PlanCategory => ({
+  code,
+  nameZh,
+  parentNamesZh: ['市容环境', parent],
+  deadlineHours,
+  workingDays,
+  revisitDays: 7,
+  urgent: deadlineHours <= 4,
+});
 const categories = [
-  cat('010101', '店外乱摆乱放', '乱摆乱放'), cat('050101', '暴露垃圾', '暴露垃圾', 12), cat('040102', '违章建筑', '乱搭乱建', 360, true),
-  cat('030101', '流动摊贩占道', '占道经营'), cat('010401', '井盖缺失破损', '市政设施', 4), cat('070202', '露天焚烧', '不文明行为', 2),
+  cat('010101', '店外乱摆乱放', '乱摆乱放'),
+  cat('050101', '暴露垃圾', '暴露垃圾', 12),
+  cat('040102', '违章建筑', '乱搭乱建', 360, true),
+  cat('030101', '流动摊贩占道', '占道经营'),
+  cat('010401', '井盖缺失破损', '市政设施', 4),
+  cat('070202', '露天焚烧', '不文明行为', 2),
   cat('040101', '乱搭乱建', '乱搭乱建', 72, true),
 ];
 const options = { seed: 11, from: FROM, to: NOW, count: 3000 };
@@ -30,12 +52,14 @@ const plan = planProblems(planCity, categories, options);
 function inRing(x: number, y: number, ring: [number, number][]) {
   let c = false;
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i]!, [xj, yj] = ring[j]!;
+    const [xi, yi] = ring[i]!,
+      [xj, yj] = ring[j]!;
     if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) c = !c;
   }
   return c;
 }
-const inside = (p: { lon: number; lat: number }, ps: PlanPolygon[]) => ps.some(([s, ...h]) => inRing(p.lon, p.lat, s!) && !h.some((r) => inRing(p.lon, p.lat, r)));
+const inside = (p: { lon: number; lat: number }, ps: PlanPolygon[]) =>
+  ps.some(([s, ...h]) => inRing(p.lon, p.lat, s!) && !h.some((r) => inRing(p.lon, p.lat, r)));
 const count = <T extends string>(xs: T[]) => xs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<T, number>());
 
 describe('demo problem plan', () => {
@@ -53,7 +77,16 @@ describe('demo problem plan', () => {
 
   it('covers every state and source, with the shares a campaign has', () => {
     const states = count(plan.problems.map((p) => p.state));
-    expect([...states.keys()].sort()).toEqual(['assigned', 'closed', 'duplicate', 'fixed', 'invalid', 'reported', 'suspended', 'verified']);
+    expect([...states.keys()].sort()).toEqual([
+      'assigned',
+      'closed',
+      'duplicate',
+      'fixed',
+      'invalid',
+      'reported',
+      'suspended',
+      'verified',
+    ]);
     expect(states.get('closed')! / plan.problems.length).toBeGreaterThan(0.7);
     const sources = count(plan.problems.map((p) => p.source));
     expect([...sources.keys()].sort()).toEqual([...PLAN_SOURCES].sort());
@@ -63,8 +96,26 @@ describe('demo problem plan', () => {
     expect(byCategory.get('050101')!).toBeGreaterThan(byCategory.get('040102')! * 10); // garbage common, illegal buildings rare
     expect(byCategory.get('010101')!).toBeGreaterThan(byCategory.get('040102')! * 10);
     const actions = new Set(plan.problems.flatMap((p) => p.steps.map((s) => s.action)));
-    for (const a of ['report', 'verify', 'reject', 'mark_duplicate', 'mark_urgent', 'assign', 'return', 'fix', 'rework', 'accept', 'revisit',
-      'request_extension', 'approve_extension', 'deny_extension', 'request_suspension', 'approve_suspension', 'deny_suspension', 'resume']) {
+    for (const a of [
+      'report',
+      'verify',
+      'reject',
+      'mark_duplicate',
+      'mark_urgent',
+      'assign',
+      'return',
+      'fix',
+      'rework',
+      'accept',
+      'revisit',
+      'request_extension',
+      'approve_extension',
+      'deny_extension',
+      'request_suspension',
+      'approve_suspension',
+      'deny_suspension',
+      'resume',
+    ]) {
       expect(actions, a).toContain(a);
     }
     expect(plan.problems.some((p) => p.steps.some((s) => s.action === 'revisit' && s.holds === false))).toBe(true);
@@ -74,11 +125,13 @@ describe('demo problem plan', () => {
     for (const p of plan.problems) {
       expect(p.steps[0]!.action).toBe('report');
       expect(p.steps[0]!.at).toBeGreaterThanOrEqual(FROM);
-      for (let i = 1; i < p.steps.length; i++) expect(p.steps[i]!.at, `plan ${p.index} step ${i}`).toBeGreaterThan(p.steps[i - 1]!.at);
+      for (let i = 1; i < p.steps.length; i++)
+        expect(p.steps[i]!.at, `plan ${p.index} step ${i}`).toBeGreaterThan(p.steps[i - 1]!.at);
       expect(p.steps[p.steps.length - 1]!.at).toBeLessThanOrEqual(NOW);
       for (const s of p.steps) {
         expect(Number.isInteger(s.at)).toBe(true);
-        if (['reject', 'return', 'rework', 'request_extension', 'request_suspension'].includes(s.action)) expect(s.reason, s.action).toBeTruthy();
+        if (['reject', 'return', 'rework', 'request_extension', 'request_suspension'].includes(s.action))
+          expect(s.reason, s.action).toBeTruthy();
         if (s.action === 'fix') expect(s.comment && s.photo !== undefined).toBeTruthy();
         if (s.action === 'revisit') expect(typeof s.holds).toBe('boolean');
       }
@@ -132,16 +185,19 @@ describe('demo problem plan', () => {
 
   it('lets the late share show: most fixes come by the deadline, some after it, some still open past it', () => {
     const hours = new Map(categories.map((c) => [c.code, c.deadlineHours]));
-    let onTime = 0, late = 0;
+    let onTime = 0,
+      late = 0;
     for (const p of plan.problems) {
       const assign = p.steps.findIndex((s) => s.action === 'assign');
       if (assign < 0 || categories.find((c) => c.code === p.categoryCode)!.workingDays) continue;
-      const next = p.steps.slice(assign + 1).find((s) => ['fix', 'return', 'request_extension', 'request_suspension'].includes(s.action));
+      const next = p.steps
+        .slice(assign + 1)
+        .find((s) => ['fix', 'return', 'request_extension', 'request_suspension'].includes(s.action));
       if (next?.action !== 'fix') continue;
-      if (next.at <= p.steps[assign]!.at + hours.get(p.categoryCode)! * 3600_000) onTime++; else late++;
+      if (next.at <= p.steps[assign]!.at + hours.get(p.categoryCode)! * 3600_000) onTime++;
+      else late++;
     }
     expect(late / (onTime + late)).toBeGreaterThan(0.08);
     expect(late / (onTime + late)).toBeLessThan(0.25);
   });
 });
-

@@ -1,8 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import {
-  choroplethLayers, classBreaks, classColors, classOf, figureClasses, FIGURES_FILL_LAYER, JENKS_MAX, NO_DATA_COLOR, RAMP, sampleSorted,
+  choroplethLayers,
+  classBreaks,
+  classColors,
+  classOf,
+  figureClasses,
+  FIGURES_FILL_LAYER,
+  JENKS_MAX,
+  NO_DATA_COLOR,
+  RAMP,
+  sampleSorted,
 } from '../../web/src/features/figures/map/figure-layers';
-import { gapFeatures, gapLayers, GAP_LAYERS, geometryBBox, hotspotFeatures } from '../../web/src/features/figures/map/gap-layers';
+import {
+  gapFeatures,
+  gapLayers,
+  GAP_LAYERS,
+  geometryBBox,
+  hotspotFeatures,
+} from '../../web/src/features/figures/map/gap-layers';
 import type { CoverageGaps, HotspotsResult } from '../../api/schemas/figures';
 import type { SlottedLayer } from '../../web/src/map/use-map-layers';
 import { mulberry32 } from '../../data/demo/random';
@@ -81,7 +96,12 @@ describe('class breaks', () => {
     expect(breaks).toHaveLength(5);
     expect([...breaks].sort((a, b) => a - b)).toEqual(breaks);
     expect(breaks.at(-1)).toBe(Math.max(...values));
-    expect(sampleSorted([...values].sort((a, b) => a - b), JENKS_MAX)).toHaveLength(JENKS_MAX);
+    expect(
+      sampleSorted(
+        [...values].sort((a, b) => a - b),
+        JENKS_MAX,
+      ),
+    ).toHaveLength(JENKS_MAX);
   });
 });
 
@@ -121,27 +141,61 @@ describe('classes and colours', () => {
 
 describe('the choropleth layer', () => {
   it('colours the chosen level by the class in feature-state, no data grey, no state transparent', () => {
-    const layers = choroplethLayers(2, { level: 'community', colors: ['#111111', '#222222'], visible: true }, 'areas', 'areas');
+    const layers = choroplethLayers(
+      2,
+      { level: 'community', colors: ['#111111', '#222222'], visible: true },
+      'areas',
+      'areas',
+    );
     expect(layers).toHaveLength(2);
     const [[fillSlot, fill], [lineSlot, line]] = layers as [SlottedLayer, SlottedLayer];
     expect(fillSlot).toBe('zone-fills');
     expect(lineSlot).toBe('zone-lines');
     expect(fill.id).toBe(FIGURES_FILL_LAYER);
-    expect(fill).toMatchObject({ source: 'areas', 'source-layer': 'areas', filter: ['==', ['get', 'level'], 'community'], layout: { visibility: 'visible' } });
+    expect(fill).toMatchObject({
+      source: 'areas',
+      'source-layer': 'areas',
+      filter: ['==', ['get', 'level'], 'community'],
+      layout: { visibility: 'visible' },
+    });
     const color = (fill as { paint: Record<string, unknown> }).paint['fill-color'] as unknown[];
     expect(color.slice(2)).toEqual([0, '#111111', 1, '#222222', -1, NO_DATA_COLOR, 'rgba(0,0,0,0)']);
     expect((line as { filter: unknown }).filter).toEqual(['==', ['get', 'level'], 'community']);
     const hidden = choroplethLayers(1, { level: 'grid', colors: [], visible: false }, 'areas', 'areas');
-    expect(hidden.map(([, l]) => (l as { layout: { visibility: string } }).layout.visibility)).toEqual(['none', 'none']);
+    expect(hidden.map(([, l]) => (l as { layout: { visibility: string } }).layout.visibility)).toEqual([
+      'none',
+      'none',
+    ]);
   });
 });
 
 describe('gap layers', () => {
-  const square = (x: number) => ({ type: 'Polygon', coordinates: [[[x, 0], [x + 1, 0], [x + 1, 2], [x, 2], [x, 0]]] });
+  const square = (x: number) => ({
+    type: 'Polygon',
+    coordinates: [
+      [
+        [x, 0],
+        [x + 1, 0],
+        [x + 1, 2],
+        [x, 2],
+        [x, 0],
+      ],
+    ],
+  });
   const gaps = {
-    uncovered: { areaM2: 12, pieces: [{ areaCode: '330822', areaName: '常山县', level: 'county', areaM2: 12, geometry: square(0) }] },
-    overlaps: [{ a: { id: 1, code: 'a', name: 'A' }, b: { id: 2, code: 'b', name: 'B' }, areaM2: 3, geometry: square(5) }],
-    problemsOutsideGrids: { total: 1, problems: [{ id: 77, lon: 118.5, lat: 28.9, state: 'assigned', categoryName: 'x', reportedAt: '', areaCode: null }] },
+    uncovered: {
+      areaM2: 12,
+      pieces: [{ areaCode: '330822', areaName: '常山县', level: 'county', areaM2: 12, geometry: square(0) }],
+    },
+    overlaps: [
+      { a: { id: 1, code: 'a', name: 'A' }, b: { id: 2, code: 'b', name: 'B' }, areaM2: 3, geometry: square(5) },
+    ],
+    problemsOutsideGrids: {
+      total: 1,
+      problems: [
+        { id: 77, lon: 118.5, lat: 28.9, state: 'assigned', categoryName: 'x', reportedAt: '', areaCode: null },
+      ],
+    },
   } as unknown as CoverageGaps;
 
   it('put uncovered pieces, overlaps and problems outside every grid in one source, apart by kind', () => {
@@ -155,17 +209,42 @@ describe('gap layers', () => {
   it('draw each hotspot as its hull and a count at its centroid', () => {
     const h = { hotspots: [{ count: 9, open: 4, centroid: [1, 2], hull: square(1) }] } as unknown as HotspotsResult;
     const fc = hotspotFeatures(h);
-    expect(fc.features.map((f) => [f.properties.part, f.properties.count, f.geometry.type])).toEqual([['hull', 9, 'Polygon'], ['label', 9, 'Point']]);
+    expect(fc.features.map((f) => [f.properties.part, f.properties.count, f.geometry.type])).toEqual([
+      ['hull', 9, 'Polygon'],
+      ['label', 9, 'Point'],
+    ]);
   });
 
   it('show only the layers switched on', () => {
-    const on = Object.fromEntries(GAP_LAYERS.map((l) => [l, l === 'uncovered'])) as Record<(typeof GAP_LAYERS)[number], boolean>;
+    const on = Object.fromEntries(GAP_LAYERS.map((l) => [l, l === 'uncovered'])) as Record<
+      (typeof GAP_LAYERS)[number],
+      boolean
+    >;
     const layers = gapLayers(1, on, { source: 'areas', sourceLayer: 'areas' });
-    const visible = layers.filter(([, l]) => (l as { layout?: { visibility?: string } }).layout?.visibility === 'visible').map(([, l]) => l.id);
+    const visible = layers
+      .filter(([, l]) => (l as { layout?: { visibility?: string } }).layout?.visibility === 'visible')
+      .map(([, l]) => l.id);
     expect(visible.sort()).toEqual(['gaps-uncovered-hatch', 'gaps-uncovered-line']);
   });
 
   it('find the box of any geometry', () => {
-    expect(geometryBBox({ coordinates: [[[[1, 5], [3, -2]]], [[[0, 1], [2, 7]]]] })).toEqual([0, -2, 3, 7]);
+    expect(
+      geometryBBox({
+        coordinates: [
+          [
+            [
+              [1, 5],
+              [3, -2],
+            ],
+          ],
+          [
+            [
+              [0, 1],
+              [2, 7],
+            ],
+          ],
+        ],
+      }),
+    ).toEqual([0, -2, 3, 7]);
   });
 });

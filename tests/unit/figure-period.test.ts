@@ -18,13 +18,24 @@ describe('figure periods (Beijing days)', () => {
   });
 
   it('give the API half-open instants in Beijing time: the last day is counted to its end', () => {
-    expect(periodRange({ kind: 'week', first: '', last: '' }, '2026-11-25')).toEqual({ from: '2026-11-23T00:00:00+08:00', to: '2026-11-26T00:00:00+08:00' });
-    expect(periodRange({ kind: 'custom', first: '2026-02-01', last: '2026-02-28' }, '2026-11-25'))
-      .toEqual({ from: '2026-02-01T00:00:00+08:00', to: '2026-03-01T00:00:00+08:00' });
+    expect(periodRange({ kind: 'week', first: '', last: '' }, '2026-11-25')).toEqual({
+      from: '2026-11-23T00:00:00+08:00',
+      to: '2026-11-26T00:00:00+08:00',
+    });
+    expect(periodRange({ kind: 'custom', first: '2026-02-01', last: '2026-02-28' }, '2026-11-25')).toEqual({
+      from: '2026-02-01T00:00:00+08:00',
+      to: '2026-03-01T00:00:00+08:00',
+    });
   });
 
   it('never make an empty custom period: a last day before the first, or no day, is the first day', () => {
-    expect(periodDays({ kind: 'custom', first: '2026-05-10', last: '2026-05-01' }, '2026-11-25')).toEqual({ first: '2026-05-10', last: '2026-05-10' });
-    expect(periodDays({ kind: 'custom', first: 'x', last: '' }, '2026-11-25')).toEqual({ first: '2026-11-25', last: '2026-11-25' });
+    expect(periodDays({ kind: 'custom', first: '2026-05-10', last: '2026-05-01' }, '2026-11-25')).toEqual({
+      first: '2026-05-10',
+      last: '2026-05-10',
+    });
+    expect(periodDays({ kind: 'custom', first: 'x', last: '' }, '2026-11-25')).toEqual({
+      first: '2026-11-25',
+      last: '2026-11-25',
+    });
   });
 });

@@ -17,7 +17,10 @@ describe('the KPI library', () => {
     expect(rate(0, 0)).toBeNull();
     expect(figureOf(k('rectification_rate'), {})).toEqual({ value: null, numerator: 0, denominator: 0 });
     expect(figureOf(k('found'), {})).toEqual({ value: 0 });
-    expect(figureOf(k('mean_hours_to_fix'), { mean_hours: 21.9099, n_fixed_timed: 911 })).toEqual({ value: 21.91, n: 911 });
+    expect(figureOf(k('mean_hours_to_fix'), { mean_hours: 21.9099, n_fixed_timed: 911 })).toEqual({
+      value: 21.91,
+      n: 911,
+    });
     expect(figureOf(k('p90_hours_to_fix'), { p90_hours: null })).toEqual({ value: null, n: 0 });
   });
 
@@ -49,7 +52,11 @@ describe('the KPI library', () => {
   });
 
   it('counts each problem set once however many indicators share it', () => {
-    expect(setsFor([k('rectification_rate'), k('on_time_rate'), k('due')]).sort()).toEqual(['closed', 'closed_on_time', 'due']);
+    expect(setsFor([k('rectification_rate'), k('on_time_rate'), k('due')]).sort()).toEqual([
+      'closed',
+      'closed_on_time',
+      'due',
+    ]);
   });
 
   it('keeps SQL to the three documented placeholders, and the cohort drops rejected and merged reports', () => {

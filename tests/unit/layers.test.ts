@@ -23,9 +23,11 @@ describe('the layer rule', () => {
     for (const file of files(join(ROOT, 'api'))) {
       const rel = relative(ROOT, file).replaceAll('\\', '/');
       if (ALLOWED.some((a) => rel.startsWith(a))) continue;
-      readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
-        if (SQL.test(line)) offenders.push(`${rel}:${i + 1}: ${line.trim()}`);
-      });
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .forEach((line, i) => {
+          if (SQL.test(line)) offenders.push(`${rel}:${i + 1}: ${line.trim()}`);
+        });
     }
     expect(offenders).toEqual([]);
   });

@@ -7,7 +7,17 @@ const at = (ms: number) => new Date(T0.getTime() + ms);
 
 describe('login throttle policy', () => {
   it('lets five failures pass, then doubles the wait from 1 s up to 15 minutes', () => {
-    expect([0, 4, 5, 6, 7, 14, 15, 40, 1e6].map(delayAfter)).toEqual([0, 0, 1_000, 2_000, 4_000, 512_000, MAX_DELAY_MS, MAX_DELAY_MS, MAX_DELAY_MS]);
+    expect([0, 4, 5, 6, 7, 14, 15, 40, 1e6].map(delayAfter)).toEqual([
+      0,
+      0,
+      1_000,
+      2_000,
+      4_000,
+      512_000,
+      MAX_DELAY_MS,
+      MAX_DELAY_MS,
+      MAX_DELAY_MS,
+    ]);
   });
 
   it('waits from the last failure of this address and forgets it after an hour', () => {
@@ -43,7 +53,9 @@ describe('audit budget for anonymous refusals', () => {
   });
 
   it('stores a URL as its path and parameter names, at most 512 characters', () => {
-    expect(auditTarget('/api/figures/problems?indicator=found&level=unit&entity=6')).toBe('/api/figures/problems?indicator&level&entity');
+    expect(auditTarget('/api/figures/problems?indicator=found&level=unit&entity=6')).toBe(
+      '/api/figures/problems?indicator&level&entity',
+    );
     expect(auditTarget('/api/areas/tree')).toBe('/api/areas/tree');
     expect(auditTarget(`/api/x?${'k'.repeat(2000)}=1`)).toHaveLength(512);
   });

@@ -6,12 +6,76 @@ import { loadConfig } from '../../api/config';
 
 describe('toVtFeature', () => {
   it('flattens a multipolygon into rings and drops null properties', () => {
-    const f = toVtFeature(7, { type: 'MultiPolygon', coordinates: [[[[0, 0], [1, 0], [1, 1], [0, 0]]], [[[5, 5], [6, 5], [6, 6], [5, 5]]]] }, { code: '1', parent_id: null });
-    expect(f).toEqual({ id: 7, type: 3, geometry: [[[0, 0], [1, 0], [1, 1], [0, 0]], [[5, 5], [6, 5], [6, 6], [5, 5]]], tags: { code: '1' } });
+    const f = toVtFeature(
+      7,
+      {
+        type: 'MultiPolygon',
+        coordinates: [
+          [
+            [
+              [0, 0],
+              [1, 0],
+              [1, 1],
+              [0, 0],
+            ],
+          ],
+          [
+            [
+              [5, 5],
+              [6, 5],
+              [6, 6],
+              [5, 5],
+            ],
+          ],
+        ],
+      },
+      { code: '1', parent_id: null },
+    );
+    expect(f).toEqual({
+      id: 7,
+      type: 3,
+      geometry: [
+        [
+          [0, 0],
+          [1, 0],
+          [1, 1],
+          [0, 0],
+        ],
+        [
+          [5, 5],
+          [6, 5],
+          [6, 6],
+          [5, 5],
+        ],
+      ],
+      tags: { code: '1' },
+    });
   });
   it('maps points and lines to MVT geometry types 1 and 2, and ignores collections', () => {
     expect(toVtFeature(1, { type: 'Point', coordinates: [3, 4] }, {})).toMatchObject({ type: 1, geometry: [[3, 4]] });
-    expect(toVtFeature(1, { type: 'MultiLineString', coordinates: [[[0, 0], [1, 1]]] }, {})).toMatchObject({ type: 2, geometry: [[[0, 0], [1, 1]]] });
+    expect(
+      toVtFeature(
+        1,
+        {
+          type: 'MultiLineString',
+          coordinates: [
+            [
+              [0, 0],
+              [1, 1],
+            ],
+          ],
+        },
+        {},
+      ),
+    ).toMatchObject({
+      type: 2,
+      geometry: [
+        [
+          [0, 0],
+          [1, 1],
+        ],
+      ],
+    });
     expect(toVtFeature(1, { type: 'GeometryCollection', geometries: [] }, {})).toBeNull();
   });
 });

@@ -7,7 +7,14 @@ import { demoPhoto } from '../../data/demo/photos';
 
 const b64 = (b: Buffer): PhotoInput => ({ name: 'x.jpg', dataBase64: b.toString('base64') });
 const image = (w: number, h: number, alpha = false) =>
-  sharp({ create: { width: w, height: h, channels: alpha ? 4 : 3, background: alpha ? { r: 200, g: 30, b: 30, alpha: 0.5 } : '#c83232' } });
+  sharp({
+    create: {
+      width: w,
+      height: h,
+      channels: alpha ? 4 : 3,
+      background: alpha ? { r: 200, g: 30, b: 30, alpha: 0.5 } : '#c83232',
+    },
+  });
 
 /** The AppError a call throws, or fails the test. */
 async function refusal(p: Promise<unknown>): Promise<AppError> {
@@ -23,8 +30,10 @@ async function refusal(p: Promise<unknown>): Promise<AppError> {
 describe('preparePhotos', () => {
   it('re-encodes a JPEG to JPEG with its EXIF gone, turned upright and a ≤ 320 px thumb', async () => {
     // 600 × 200 stored, EXIF orientation 6 (rotate 90° to view): upright it is 200 × 600.
-    const input = await image(600, 200).jpeg()
-      .withMetadata({ orientation: 6, exif: { IFD0: { Copyright: 'owner', Make: 'PhoneCo' } } }).toBuffer();
+    const input = await image(600, 200)
+      .jpeg()
+      .withMetadata({ orientation: 6, exif: { IFD0: { Copyright: 'owner', Make: 'PhoneCo' } } })
+      .toBuffer();
     const before = await sharp(input).metadata();
     expect(before.exif?.length).toBeGreaterThan(0);
     expect(before.orientation).toBe(6);
@@ -72,7 +81,12 @@ describe('preparePhotos', () => {
   });
 
   it('refuses a text file named .jpg, naming the photo and the accepted types', async () => {
-    const e = await refusal(preparePhotos([b64(await image(10, 10).jpeg().toBuffer()), { name: 'notes.jpg', dataBase64: Buffer.from('just some text, not a picture').toString('base64') }]));
+    const e = await refusal(
+      preparePhotos([
+        b64(await image(10, 10).jpeg().toBuffer()),
+        { name: 'notes.jpg', dataBase64: Buffer.from('just some text, not a picture').toString('base64') },
+      ]),
+    );
     expect(e.status).toBe(400);
     expect(e.problems[0]).toMatchObject({ field: 'photos[1]', index: 1 });
     expect(e.msg.en).toMatch(/photos\[1\].*not an image.*JPEG, PNG or WebP/);
@@ -80,8 +94,12 @@ describe('preparePhotos', () => {
   });
 
   it('refuses what is not base64, and an empty photo', async () => {
-    expect((await refusal(preparePhotos([{ name: 'a.jpg', dataBase64: 'not base64 at all!' }]))).msg.en).toBe('photos[0]: not valid base64');
-    expect((await refusal(preparePhotos([{ name: 'a.jpg', dataBase64: '' }]))).msg.en).toBe('photos[0]: the photo is empty');
+    expect((await refusal(preparePhotos([{ name: 'a.jpg', dataBase64: 'not base64 at all!' }]))).msg.en).toBe(
+      'photos[0]: not valid base64',
+    );
+    expect((await refusal(preparePhotos([{ name: 'a.jpg', dataBase64: '' }]))).msg.en).toBe(
+      'photos[0]: the photo is empty',
+    );
   });
 
   it('refuses a photo over 8 MB, saying the limit, before decoding it', async () => {
@@ -117,7 +135,9 @@ describe('preparePhotos', () => {
     const e = await refusal(preparePhotos([b64(jpg)]));
     expect(e.msg.en).toMatch(/too many pixels \(60000 × 60000\): at most 50 megapixels/);
     // And a genuine one: 8200 × 8000 grey pixels of one shade compress to a small PNG.
-    const png = await sharp(Buffer.alloc(8200 * 8000, 128), { raw: { width: 8200, height: 8000, channels: 1 } }).png({ compressionLevel: 9 }).toBuffer();
+    const png = await sharp(Buffer.alloc(8200 * 8000, 128), { raw: { width: 8200, height: 8000, channels: 1 } })
+      .png({ compressionLevel: 9 })
+      .toBuffer();
     expect(png.length).toBeLessThan(MAX_PHOTO_BYTES / 8);
     expect(8200 * 8000).toBeGreaterThan(MAX_INPUT_PIXELS);
     expect((await refusal(preparePhotos([b64(png)]))).msg.en).toContain('too many pixels');

@@ -1,7 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { ACTION_FORMS, actionBody, missingField, type ActionValues } from '../../web/src/features/problems/action-forms';
+import {
+  ACTION_FORMS,
+  actionBody,
+  missingField,
+  type ActionValues,
+} from '../../web/src/features/problems/action-forms';
 
-const empty: ActionValues = { comment: '', reason: '', deadline: null, unitId: null, photos: [], holds: null, duplicateOf: null };
+const empty: ActionValues = {
+  comment: '',
+  reason: '',
+  deadline: null,
+  unitId: null,
+  photos: [],
+  holds: null,
+  duplicateOf: null,
+};
 const photo = { name: 'after.jpg', dataBase64: '/9j/4AAQ' };
 
 describe('action forms (docs/PROBLEMS.md, the actions table)', () => {
@@ -20,7 +33,15 @@ describe('action forms (docs/PROBLEMS.md, the actions table)', () => {
   });
 
   it('send only the fields the action takes, trimmed', () => {
-    const all: ActionValues = { comment: ' 好 ', reason: ' 原因 ', deadline: '2026-03-10T18:00:00+08:00', unitId: 7, photos: [photo], holds: true, duplicateOf: 3 };
+    const all: ActionValues = {
+      comment: ' 好 ',
+      reason: ' 原因 ',
+      deadline: '2026-03-10T18:00:00+08:00',
+      unitId: 7,
+      photos: [photo],
+      holds: true,
+      duplicateOf: 3,
+    };
     expect(actionBody('assign', all)).toEqual({ comment: '好', deadline: '2026-03-10T18:00:00+08:00', unitId: 7 });
     expect(actionBody('reject', all)).toEqual({ reason: '原因' });
     expect(actionBody('fix', all)).toEqual({ comment: '好', photos: [photo] });
@@ -31,8 +52,23 @@ describe('action forms (docs/PROBLEMS.md, the actions table)', () => {
 
   it('cover every action the API knows', () => {
     expect(Object.keys(ACTION_FORMS).sort()).toEqual([
-      'accept', 'approve_extension', 'approve_suspension', 'assign', 'deny_extension', 'deny_suspension', 'fix', 'mark_duplicate',
-      'mark_urgent', 'reject', 'request_extension', 'request_suspension', 'resume', 'return', 'revisit', 'rework', 'verify',
+      'accept',
+      'approve_extension',
+      'approve_suspension',
+      'assign',
+      'deny_extension',
+      'deny_suspension',
+      'fix',
+      'mark_duplicate',
+      'mark_urgent',
+      'reject',
+      'request_extension',
+      'request_suspension',
+      'resume',
+      'return',
+      'revisit',
+      'rework',
+      'verify',
     ]);
   });
 });

@@ -1,14 +1,41 @@
 import { describe, expect, it } from 'vitest';
 import {
-  clusterCoreRadius, clusterLabel, clusterRadius, coreRadius, featureFill, featureLineWidth, featureRadius, featureText,
-  flag, haloRadius, hexToRgba, hidden, isCluster, LABEL_CHARACTERS, OVERDUE_COLOR, pinFill, pinLine, pinLineWidth, pinRadius,
-  STATE_COLORS, underRadius, type Look,
+  clusterCoreRadius,
+  clusterLabel,
+  clusterRadius,
+  coreRadius,
+  featureFill,
+  featureLineWidth,
+  featureRadius,
+  featureText,
+  flag,
+  haloRadius,
+  hexToRgba,
+  hidden,
+  isCluster,
+  LABEL_CHARACTERS,
+  OVERDUE_COLOR,
+  pinFill,
+  pinLine,
+  pinLineWidth,
+  pinRadius,
+  STATE_COLORS,
+  underRadius,
+  type Look,
 } from '../../web/src/features/problems/map/problem-layers';
 import { beijingInput, periodFrom, toBeijingInput } from '../../web/src/features/problems/period';
 
 const all: Look = { k: 1, overdueOnly: false };
 const overdueOnly: Look = { k: 1, overdueOnly: true };
-const pin = (p: Record<string, unknown>) => ({ id: 1, state: 'assigned', category: 3, source: 'patrol', overdue: false, urgent: false, ...p });
+const pin = (p: Record<string, unknown>) => ({
+  id: 1,
+  state: 'assigned',
+  category: 3,
+  source: 'patrol',
+  overdue: false,
+  urgent: false,
+  ...p,
+});
 const cluster = (count: number, overdue: number, open = count) => ({ count, overdue, urgent: 0, open });
 
 describe('problem pins', () => {

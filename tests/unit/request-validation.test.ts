@@ -13,7 +13,11 @@ let app: FastifyInstance;
 beforeAll(async () => {
   app = Fastify({ ajv: REQUEST_AJV, frameworkErrors, bodyLimit: 32 * 1024 * 1024 });
   app.setErrorHandler(errorHandler);
-  const echo = async (req: { body?: unknown; query?: unknown; params?: unknown }) => ({ body: req.body, query: req.query, params: req.params });
+  const echo = async (req: { body?: unknown; query?: unknown; params?: unknown }) => ({
+    body: req.body,
+    query: req.query,
+    params: req.params,
+  });
   app.post('/report', { schema: { body: ProblemReport } }, echo);
   app.post('/act', { schema: { body: ProblemActionBody } }, echo);
   app.post('/unit', { schema: { body: UnitCreate } }, echo);
@@ -21,21 +25,39 @@ beforeAll(async () => {
   app.get('/ranking', { schema: { querystring: RankingQuery } }, echo);
   // as the routes write their own params and queries (api/routes/*.ts): no bounds of ours
   app.get('/item/:id', { schema: { params: Type.Object({ id: Type.Integer({ minimum: 1 }) }) } }, echo);
-  app.get('/nearby', {
-    schema: { querystring: Type.Object({ lon: Type.Number({ minimum: -180, maximum: 180 }), lat: Type.Number({ minimum: -90, maximum: 90 }), radiusM: Type.Number({ minimum: 1, maximum: 2000, default: 100 }) }) },
-  }, echo);
-  app.get('/search', { schema: { querystring: Type.Object({ q: Type.String({ minLength: 1, maxLength: 50 }) }) } }, echo);
+  app.get(
+    '/nearby',
+    {
+      schema: {
+        querystring: Type.Object({
+          lon: Type.Number({ minimum: -180, maximum: 180 }),
+          lat: Type.Number({ minimum: -90, maximum: 90 }),
+          radiusM: Type.Number({ minimum: 1, maximum: 2000, default: 100 }),
+        }),
+      },
+    },
+    echo,
+  );
+  app.get(
+    '/search',
+    { schema: { querystring: Type.Object({ q: Type.String({ minLength: 1, maxLength: 50 }) }) } },
+    echo,
+  );
   app.get('/db/:code', async (req) => {
     // what the database throws when something slips past validation
     const code = (req.params as { code: string }).code;
-    throw Object.assign(new Error(`pg says something about "units_name_unique" (${code})`), { code, constraint: code === '23505' ? 'units_name_unique' : undefined });
+    throw Object.assign(new Error(`pg says something about "units_name_unique" (${code})`), {
+      code,
+      constraint: code === '23505' ? 'units_name_unique' : undefined,
+    });
   });
   await app.ready();
 });
 afterAll(() => app.close());
 
 const REPORT = { lon: 118.5, lat: 28.9, categoryId: 3, source: 'inspection', description: '垃圾' };
-const post = (url: string, payload: unknown, lang = 'zh-CN') => app.inject({ method: 'POST', url, payload: payload as object, headers: { 'accept-language': lang } });
+const post = (url: string, payload: unknown, lang = 'zh-CN') =>
+  app.inject({ method: 'POST', url, payload: payload as object, headers: { 'accept-language': lang } });
 const get = (url: string, lang = 'zh-CN') => app.inject({ url, headers: { 'accept-language': lang } });
 const refused = (res: { statusCode: number; json: () => unknown }) => {
   expect(res.statusCode).toBe(400);
@@ -45,7 +67,13 @@ const RAW_AJV = /must |NOT |should |equal to constant|anyOf|Body is not valid/;
 
 describe('hostile values are refused at validation, naming the field (finding 6)', () => {
   it('refuses Infinity, 1e400 and -Infinity in query numbers, which Ajv coerces past minimum/maximum', async () => {
-    for (const url of ['/list?limit=-Infinity', '/list?limit=1e400', '/nearby?lon=Infinity&lat=28', '/nearby?lon=118&lat=28&radiusM=Infinity', '/list?offset=NaN']) {
+    for (const url of [
+      '/list?limit=-Infinity',
+      '/list?limit=1e400',
+      '/nearby?lon=Infinity&lat=28',
+      '/nearby?lon=118&lat=28&radiusM=Infinity',
+      '/list?offset=NaN',
+    ]) {
       const b = refused(await get(url));
       expect(b.message, url).toMatch(/有限的数字|必须是整数|必须是数字/);
       expect(b.message, url).not.toMatch(RAW_AJV);
@@ -63,12 +91,21 @@ describe('hostile values are refused at validation, naming the field (finding 6)
     const q = refused(await get('/search?q=%00'));
     expect(q.details[0]!.field).toBe('q');
     expect(q.message).toContain('U+0000');
-    for (const name of ['县教育局\u200b', '\u202e局育教县', '县教\u0000育局', '县教育局\uFEFF', '县教育局\n', '\u2066x']) {
+    for (const name of [
+      '县教育局\u200b',
+      '\u202e局育教县',
+      '县教\u0000育局',
+      '县教育局\uFEFF',
+      '县教育局\n',
+      '\u2066x',
+    ]) {
       const b = refused(await post('/unit', { code: 'u1', name, type: 'county' }));
       expect(b.details[0]!.field, JSON.stringify(name)).toBe('name');
       expect(b.message).toMatch(/U\+[0-9A-F]{4}/);
     }
-    expect(refused(await post('/report', { ...REPORT, description: 'x\u0000y' })).details[0]!.field).toBe('description');
+    expect(refused(await post('/report', { ...REPORT, description: 'x\u0000y' })).details[0]!.field).toBe(
+      'description',
+    );
     // prose keeps its line breaks
     expect((await post('/report', { ...REPORT, description: '第一行\n第二行' })).statusCode).toBe(200);
   });
@@ -99,16 +136,22 @@ describe('refusals in the user language, naming the field and what is allowed (f
     const photo = { name: 'a.jpg', dataBase64: 'AAAA' };
     const many = refused(await post('/report', { ...REPORT, photos: Array(7).fill(photo) }));
     expect(many.message).toBe('请求参数无效：photos 最多 6 项');
-    const big = refused(await post('/report', { ...REPORT, photos: [{ name: 'a.jpg', dataBase64: 'A'.repeat(11_200_004) }] }));
+    const big = refused(
+      await post('/report', { ...REPORT, photos: [{ name: 'a.jpg', dataBase64: 'A'.repeat(11_200_004) }] }),
+    );
     expect(big.message).toBe('请求参数无效：photos[0].dataBase64 文件不能超过 8 MB');
     const en = refused(await post('/report', { ...REPORT, photos: Array(7).fill(photo) }, 'en'));
     expect(en.message).toBe('invalid request: photos must have at most 6 items');
   });
   it('lists the allowed values of a union of constants once', async () => {
     const b = refused(await post('/report', { ...REPORT, source: 'tv' }));
-    expect(b.message).toBe('请求参数无效：source 必须是以下之一：inspection、undercover、patrol、citizen、camera、higher_level');
+    expect(b.message).toBe(
+      '请求参数无效：source 必须是以下之一：inspection、undercover、patrol、citizen、camera、higher_level',
+    );
     expect(b.details).toHaveLength(1);
-    expect(refused(await get('/list?state=open')).details).toEqual([{ field: 'state[0]', reason: expect.stringContaining('reported、invalid') }]);
+    expect(refused(await get('/list?state=open')).details).toEqual([
+      { field: 'state[0]', reason: expect.stringContaining('reported、invalid') },
+    ]);
   });
   it('names missing fields, ranges and formats without Ajv English', async () => {
     const b = refused(await post('/report', { lon: 500, lat: 28, categoryId: 0, description: '', source: 'camera' }));
@@ -129,9 +172,16 @@ describe('refusals in the user language, naming the field and what is allowed (f
     expect(bad.json()).toEqual({ error: 'InvalidJson', message: '请求体不是有效的 JSON' });
     const empty = await app.inject({ method: 'POST', url: '/report', payload: '', headers: json });
     expect(empty.json()).toMatchObject({ error: 'EmptyBody', message: expect.stringContaining('请求体为空') });
-    const xml = await app.inject({ method: 'POST', url: '/report', payload: '<a/>', headers: { 'content-type': 'application/xml', 'accept-language': 'en' } });
+    const xml = await app.inject({
+      method: 'POST',
+      url: '/report',
+      payload: '<a/>',
+      headers: { 'content-type': 'application/xml', 'accept-language': 'en' },
+    });
     expect(xml.statusCode).toBe(415);
-    expect(xml.json().message).toBe('unsupported body type application/xml: send JSON (Content-Type: application/json)');
+    expect(xml.json().message).toBe(
+      'unsupported body type application/xml: send JSON (Content-Type: application/json)',
+    );
     const url = await get('/item/%E0%A4%A');
     expect(url.statusCode).toBe(400);
     expect(url.json().message).toBe('地址中含有无效的百分号编码');

@@ -41,7 +41,12 @@ describe('SSE connection buffer bound', () => {
 
   it('keeps a client that reads, and ends with a last message', () => {
     const written: string[] = [];
-    const sink: SseSink = { write: (c) => (written.push(c), true), writableLength: 0, end: () => written.push('<end>'), destroy: () => written.push('<destroy>') };
+    const sink: SseSink = {
+      write: (c) => (written.push(c), true),
+      writableLength: 0,
+      end: () => written.push('<end>'),
+      destroy: () => written.push('<destroy>'),
+    };
     const conn = new SseConnection(sink, 100);
     for (let i = 1; i <= 50; i++) expect(conn.send('problem', { i }, i)).toBe(true);
     conn.end({ event: 'end', data: { reason: 'session' } });

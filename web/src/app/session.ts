@@ -65,7 +65,13 @@ export const useSessionStore = defineStore('session', () => {
     try {
       start(await authApi.me());
     } catch (e) {
-      end(e instanceof ApiError && e.status === 0 ? 'network' : e instanceof ApiError && e.status === 401 ? 'expired' : null);
+      end(
+        e instanceof ApiError && e.status === 0
+          ? 'network'
+          : e instanceof ApiError && e.status === 401
+            ? 'expired'
+            : null,
+      );
     }
   }
 
@@ -106,22 +112,25 @@ export const useSessionStore = defineStore('session', () => {
 
   // Live events (shared/event-stream.ts) while someone is logged in and may use the app: a new
   // stream per login, none while a forced password change is pending (the server would refuse it).
-  watch(() => (status.value === 'active' && user.value && !user.value.mustChangePassword ? generation.value : null), (gen) => {
-    if (gen === null) return stopLive();
-    startLive({
-      onSessionEnded: expire,
-      stillLoggedIn: async () => {
-        try {
-          await authApi.me();
-          return true;
-        } catch (e) {
-          if (!(e instanceof ApiError && e.status === 401)) return true; // the server is away: try again later
-          expire();
-          return false;
-        }
-      },
-    });
-  });
+  watch(
+    () => (status.value === 'active' && user.value && !user.value.mustChangePassword ? generation.value : null),
+    (gen) => {
+      if (gen === null) return stopLive();
+      startLive({
+        onSessionEnded: expire,
+        stillLoggedIn: async () => {
+          try {
+            await authApi.me();
+            return true;
+          } catch (e) {
+            if (!(e instanceof ApiError && e.status === 401)) return true; // the server is away: try again later
+            expire();
+            return false;
+          }
+        },
+      });
+    },
+  );
 
   return { status, user, reason, generation, scoped, restore, login, logout, changePassword, expire };
 });

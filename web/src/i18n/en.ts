@@ -12,7 +12,8 @@ const en: Messages = {
   },
   live: {
     reconnecting: 'Reconnecting…',
-    reconnectingHint: 'Live updates are disconnected and reconnecting by themselves; what changes meanwhile follows once they are back.',
+    reconnectingHint:
+      'Live updates are disconnected and reconnecting by themselves; what changes meanwhile follows once they are back.',
   },
   lang: {
     label: 'Language',

@@ -5,10 +5,17 @@ import type { StyleSpecification } from 'maplibre-gl';
  * only there to tell MapLibre the weight it sniffs from the name; the rest are real families,
  * Linux (WenQuanYi, Noto) → macOS → Windows.
  */
-const CJK_FAMILIES = ['WenQuanYi Micro Hei', 'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei'];
+const CJK_FAMILIES = [
+  'WenQuanYi Micro Hei',
+  'Noto Sans CJK SC',
+  'Source Han Sans SC',
+  'PingFang SC',
+  'Microsoft YaHei',
+];
 export const FONT_REGULAR = [...CJK_FAMILIES];
 export const FONT_BOLD = ['Noto Sans CJK SC Bold', ...CJK_FAMILIES];
-export const LOCAL_IDEOGRAPH_FONT_FAMILY = "'WenQuanYi Micro Hei','Noto Sans CJK SC','PingFang SC','Microsoft YaHei',sans-serif";
+export const LOCAL_IDEOGRAPH_FONT_FAMILY =
+  "'WenQuanYi Micro Hei','Noto Sans CJK SC','PingFang SC','Microsoft YaHei',sans-serif";
 
 export const COLORS = {
   background: '#f2f0eb',
@@ -45,7 +52,17 @@ export const AREA_PALETTE = ['#f5c9a9', '#f1dd9c', '#c7e2ae', '#a6d7d0', '#b7cbe
  * outline over the area lines (a unit's zone and the gaps must not hide under grid edges), and
  * the selection outline goes over everything else.
  */
-export const SLOTS = ['basemap', 'zone-fills', 'area-fills', 'roads', 'area-lines', 'zone-lines', 'area-selection', 'road-labels', 'area-labels'] as const;
+export const SLOTS = [
+  'basemap',
+  'zone-fills',
+  'area-fills',
+  'roads',
+  'area-lines',
+  'zone-lines',
+  'area-selection',
+  'road-labels',
+  'area-labels',
+] as const;
 export type Slot = (typeof SLOTS)[number];
 export const slotAnchor = (slot: Slot): string => `slot-${slot}-end`;
 
@@ -57,7 +74,11 @@ export function baseStyle(): StyleSpecification {
     sources: {},
     layers: [
       { id: 'background', type: 'background', paint: { 'background-color': COLORS.background } },
-      ...SLOTS.map((slot) => ({ id: slotAnchor(slot), type: 'background' as const, layout: { visibility: 'none' as const } })),
+      ...SLOTS.map((slot) => ({
+        id: slotAnchor(slot),
+        type: 'background' as const,
+        layout: { visibility: 'none' as const },
+      })),
     ],
   };
 }

@@ -19,11 +19,22 @@ function update(map: MlMap, old: LayerSpecification, layer: LayerSpecification):
     for (const name of new Set([...Object.keys(before), ...Object.keys(after)])) {
       if (same(before[name], after[name])) continue;
       // undefined resets a property the new version no longer sets to its default
-      if (kind === 'paint') map.setPaintProperty(layer.id, name as Parameters<MlMap['setPaintProperty']>[1], after[name] as Parameters<MlMap['setPaintProperty']>[2]);
-      else map.setLayoutProperty(layer.id, name as Parameters<MlMap['setLayoutProperty']>[1], after[name] as Parameters<MlMap['setLayoutProperty']>[2]);
+      if (kind === 'paint')
+        map.setPaintProperty(
+          layer.id,
+          name as Parameters<MlMap['setPaintProperty']>[1],
+          after[name] as Parameters<MlMap['setPaintProperty']>[2],
+        );
+      else
+        map.setLayoutProperty(
+          layer.id,
+          name as Parameters<MlMap['setLayoutProperty']>[1],
+          after[name] as Parameters<MlMap['setLayoutProperty']>[2],
+        );
     }
   }
-  const filterOf = (l: LayerSpecification) => ('filter' in l ? (l.filter as FilterSpecification | undefined) : undefined);
+  const filterOf = (l: LayerSpecification) =>
+    'filter' in l ? (l.filter as FilterSpecification | undefined) : undefined;
   if (!same(filterOf(old), filterOf(layer))) map.setFilter(layer.id, filterOf(layer) ?? null);
 }
 

@@ -22,7 +22,8 @@ export function monthsBefore(day: string, n: number): string {
   return first.toISOString().slice(0, 10);
 }
 
-export const isDay = (s: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`));
+export const isDay = (s: string): boolean =>
+  /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`));
 
 /** The instant the map and panels ask for on a day: its last second, Beijing time. */
 export function endOfDay(day: string): string {

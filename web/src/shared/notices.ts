@@ -30,7 +30,10 @@ export const useNoticesStore = defineStore('notices', () => {
   function arm(id: number): void {
     const old = timers.get(id);
     if (old !== undefined) clearTimeout(old);
-    timers.set(id, setTimeout(() => dismiss(id), AUTO_DISMISS_MS));
+    timers.set(
+      id,
+      setTimeout(() => dismiss(id), AUTO_DISMISS_MS),
+    );
   }
 
   function push(kind: NoticeKind, text: string): void {

@@ -16,7 +16,11 @@ export function useLatest<K extends string>(kinds: readonly K[]) {
    * Resolves to the answer, or undefined when it failed or a newer request of the kind replaced
    * it. `apply` takes the answer before `loading[kind]` drops, so no frame shows neither.
    */
-  async function latest<T>(kind: K, run: (signal: AbortSignal) => Promise<T>, apply?: (value: T) => void): Promise<T | undefined> {
+  async function latest<T>(
+    kind: K,
+    run: (signal: AbortSignal) => Promise<T>,
+    apply?: (value: T) => void,
+  ): Promise<T | undefined> {
     inFlight.get(kind)?.abort();
     const ctl = new AbortController();
     inFlight.set(kind, ctl);
@@ -65,7 +69,11 @@ export function useLatestData<K, T>(
       const k = key();
       data.value = null;
       if (k === null) return abort('data');
-      void latest('data', (signal) => load(k, signal), (got) => (data.value = got));
+      void latest(
+        'data',
+        (signal) => load(k, signal),
+        (got) => (data.value = got),
+      );
     },
     { immediate: true },
   );

@@ -14,4 +14,3 @@ export const areasApi = {
   at: (lon: number, lat: number, signal?: AbortSignal) =>
     getJson<AreaSummary[]>(`/api/areas/at?${new URLSearchParams({ lon: String(lon), lat: String(lat) })}`, signal),
 };
-

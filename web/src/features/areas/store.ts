@@ -61,7 +61,8 @@ export const useAreasStore = defineStore('areas', () => {
       let areas: AreaDetail[] | null = null;
       if (scope) {
         areas = await Promise.all(scope.map((a) => areasApi.byCode(a.code)));
-        if (areas.length) view = { bbox: unionBBox(areas.map((a) => a.bbox)), areaM2: areas.reduce((m, a) => m + a.areaM2, 0) };
+        if (areas.length)
+          view = { bbox: unionBBox(areas.map((a) => a.bbox)), areaM2: areas.reduce((m, a) => m + a.areaM2, 0) };
       } else if (loaded.roots[0]) {
         const county = await areasApi.get(loaded.roots[0].id);
         view = { bbox: county.bbox, areaM2: county.areaM2 };
@@ -138,7 +139,22 @@ export const useAreasStore = defineStore('areas', () => {
   }
 
   return {
-    tree, treeLoading, selected, selectedId, children, selecting, focus, home, scopeAreas,
-    loadTree, select, selectByCode, search, cancelSearch, clear, flyTo, reset,
+    tree,
+    treeLoading,
+    selected,
+    selectedId,
+    children,
+    selecting,
+    focus,
+    home,
+    scopeAreas,
+    loadTree,
+    select,
+    selectByCode,
+    search,
+    cancelSearch,
+    clear,
+    flyTo,
+    reset,
   };
 });

@@ -1,12 +1,30 @@
 import type { Static } from 'typebox';
 import type {
-  Campaign, CampaignProgress, CoverageGaps, FiguresResult, HotspotsResult, Indicator, LevelSchema, PartSchema, ProblemsBehind,
-  RankingResult, RankKindSchema,
+  Campaign,
+  CampaignProgress,
+  CoverageGaps,
+  FiguresResult,
+  HotspotsResult,
+  Indicator,
+  LevelSchema,
+  PartSchema,
+  ProblemsBehind,
+  RankingResult,
+  RankKindSchema,
 } from '@schemas/figures';
 import { getJson } from '../../api/client';
 
 // Shapes come from api/schemas/figures.ts, never restated here.
-export type { Campaign, CampaignProgress, CoverageGaps, FiguresResult, HotspotsResult, Indicator, ProblemsBehind, RankingResult };
+export type {
+  Campaign,
+  CampaignProgress,
+  CoverageGaps,
+  FiguresResult,
+  HotspotsResult,
+  Indicator,
+  ProblemsBehind,
+  RankingResult,
+};
 export type FigureEntityLevel = Static<typeof LevelSchema>;
 export type RankKind = Static<typeof RankKindSchema>;
 export type Part = Static<typeof PartSchema>;
@@ -60,7 +78,8 @@ export const figuresApi = {
   figures: (p: FiguresParams, signal?: AbortSignal) => getJson<FiguresResult>(`/api/figures${figuresQuery(p)}`, signal),
   behind: (p: BehindParams, signal?: AbortSignal) =>
     getJson<ProblemsBehind>(`/api/figures/problems${query({ ...p })}`, signal),
-  ranking: (p: RankingParams, signal?: AbortSignal) => getJson<RankingResult>(`/api/rankings${query({ ...p })}`, signal),
+  ranking: (p: RankingParams, signal?: AbortSignal) =>
+    getJson<RankingResult>(`/api/rankings${query({ ...p })}`, signal),
   campaigns: (signal?: AbortSignal) => getJson<Campaign[]>('/api/campaigns', signal),
   progress: (id: number, kind: 'street' | 'community' | 'unit', at: string | null, signal?: AbortSignal) =>
     getJson<CampaignProgress>(`/api/campaigns/${id}/progress${query({ kind, at })}`, signal),

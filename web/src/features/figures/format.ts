@@ -13,7 +13,12 @@ export function formatNumber(value: number, unit: Indicator['unit'], locale: str
 }
 
 /** A figure as shown: "93.72%", "12.5 小时", "37"; null → the "no data" text given. */
-export function formatFigure(value: number | null | undefined, unit: Indicator['unit'], locale: string, t: (key: string, p?: Record<string, unknown>) => string): string {
+export function formatFigure(
+  value: number | null | undefined,
+  unit: Indicator['unit'],
+  locale: string,
+  t: (key: string, p?: Record<string, unknown>) => string,
+): string {
   if (value === null || value === undefined) return t('figures.value.none');
   const v = formatNumber(value, unit, locale);
   if (unit === 'percent') return `${v}%`;
@@ -29,5 +34,7 @@ export function formatRange(min: number, max: number, unit: Indicator['unit'], l
 
 /** A Beijing day (YYYY-MM-DD) for people: "11月25日" / "Nov 25". */
 export function formatDay(day: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { timeZone: 'UTC', month: 'short', day: 'numeric' }).format(new Date(`${day}T00:00:00Z`));
+  return new Intl.DateTimeFormat(locale, { timeZone: 'UTC', month: 'short', day: 'numeric' }).format(
+    new Date(`${day}T00:00:00Z`),
+  );
 }

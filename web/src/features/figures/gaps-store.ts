@@ -34,11 +34,14 @@ export const useFigureGapsStore = defineStore('figure-gaps', () => {
     void loadHotspots();
   }
   // hotspots are of the figure period
-  watch(() => figures.range, () => {
-    // another period, other clusters: the index picked means nothing in the new list
-    hotspotIndex.value = null;
-    if (hotspots.value) void loadHotspots();
-  });
+  watch(
+    () => figures.range,
+    () => {
+      // another period, other clusters: the index picked means nothing in the new list
+      hotspotIndex.value = null;
+      if (hotspots.value) void loadHotspots();
+    },
+  );
 
   function toggleLayer(layer: GapLayer, on: boolean): void {
     layers[layer] = on;
@@ -59,5 +62,17 @@ export const useFigureGapsStore = defineStore('figure-gaps', () => {
     hotspotIndex.value = null;
   }
 
-  return { gaps, hotspots, layers, hotspotIndex, loading, enter, loadGaps, loadHotspots, toggleLayer, openHotspot, reset };
+  return {
+    gaps,
+    hotspots,
+    layers,
+    hotspotIndex,
+    loading,
+    enter,
+    loadGaps,
+    loadHotspots,
+    toggleLayer,
+    openHotspot,
+    reset,
+  };
 });

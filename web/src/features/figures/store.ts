@@ -1,8 +1,16 @@
 import { defineStore } from 'pinia';
 import { computed, reactive, ref, watch } from 'vue';
 import {
-  figuresApi, type Campaign, type CampaignProgress, type FigureRow, type FiguresResult, type Indicator, type Part,
-  type ProblemsBehind, type RankingResult, type RankKind,
+  figuresApi,
+  type Campaign,
+  type CampaignProgress,
+  type FigureRow,
+  type FiguresResult,
+  type Indicator,
+  type Part,
+  type ProblemsBehind,
+  type RankingResult,
+  type RankKind,
 } from './api';
 import { classOf, figureClasses, type FigureLevel } from './map/figure-layers';
 import { useAreasStore } from '../areas/store';
@@ -35,7 +43,15 @@ const BEHIND_LIMIT = 200;
  */
 export const useFiguresStore = defineStore('figures', () => {
   const areas = useAreasStore();
-  const { latest, abort, abortAll, loading } = useLatest(['indicators', 'map', 'card', 'behind', 'ranking', 'campaigns', 'progress'] as const);
+  const { latest, abort, abortAll, loading } = useLatest([
+    'indicators',
+    'map',
+    'card',
+    'behind',
+    'ranking',
+    'campaigns',
+    'progress',
+  ] as const);
 
   const tab = ref<FigureTab>('map');
   const indicators = ref<Indicator[]>([]);
@@ -81,10 +97,14 @@ export const useFiguresStore = defineStore('figures', () => {
     const code = areas.selected?.code;
     return code ? (rows.value.find((r) => code.startsWith(r.code)) ?? null) : null;
   });
-  const cardRow = computed(() => (selectedRow.value && card.value?.rows.find((r) => r.id === selectedRow.value!.id)) ?? null);
+  const cardRow = computed(
+    () => (selectedRow.value && card.value?.rows.find((r) => r.id === selectedRow.value!.id)) ?? null,
+  );
 
   async function loadMap(): Promise<void> {
-    const got = await latest('map', (s) => figuresApi.figures({ level: level.value, ...range.value, indicators: [indicatorId.value] }, s));
+    const got = await latest('map', (s) =>
+      figuresApi.figures({ level: level.value, ...range.value, indicators: [indicatorId.value] }, s),
+    );
     if (got) map.value = got;
   }
   async function loadCard(): Promise<void> {
@@ -94,20 +114,26 @@ export const useFiguresStore = defineStore('figures', () => {
       card.value = null;
       return;
     }
-    const got = await latest('card', (s) => figuresApi.figures({ level: level.value, ...range.value, within: row.code }, s));
+    const got = await latest('card', (s) =>
+      figuresApi.figures({ level: level.value, ...range.value, within: row.code }, s),
+    );
     if (got) card.value = got;
   }
   async function loadBehind(offset = 0): Promise<void> {
     const b = behind.value;
     if (!b) return;
-    const got = await latest('behind', (s) => figuresApi.behind({ ...b, ...range.value, limit: BEHIND_LIMIT, offset }, s));
+    const got = await latest('behind', (s) =>
+      figuresApi.behind({ ...b, ...range.value, limit: BEHIND_LIMIT, offset }, s),
+    );
     if (!got || behind.value !== b) return;
     // "more" appends the next page to what is listed
     const before = behindList.value;
     behindList.value = offset > 0 && before ? { ...got, problems: [...before.problems, ...got.problems] } : got;
   }
   async function loadRanking(): Promise<void> {
-    const got = await latest('ranking', (s) => figuresApi.ranking({ kind: rankingKind.value, week: rankingWeek.value }, s));
+    const got = await latest('ranking', (s) =>
+      figuresApi.ranking({ kind: rankingKind.value, week: rankingWeek.value }, s),
+    );
     if (got) ranking.value = got;
   }
   async function loadProgress(): Promise<void> {
@@ -241,10 +267,54 @@ export const useFiguresStore = defineStore('figures', () => {
   }
 
   return {
-    tab, indicators, indicatorId, indicator, level, period, range, days, showChoropleth, map, rows, rowById, classes, classById,
-    valueOf, selectedRow, card, cardRow, behind, behindList, ranking, rankingKind, rankingWeek, campaigns, campaignId,
-    progressKind, progress, progressError, hover, mapZoom, loading,
-    enter, leave, setTab, setIndicator, setLevel, setPeriod, openBehind, closeBehind, loadBehind, loadRanking, loadProgress,
-    setRankingKind, setRankingWeek, setProgressKind, setHover, setMapZoom, openProblem, reset,
+    tab,
+    indicators,
+    indicatorId,
+    indicator,
+    level,
+    period,
+    range,
+    days,
+    showChoropleth,
+    map,
+    rows,
+    rowById,
+    classes,
+    classById,
+    valueOf,
+    selectedRow,
+    card,
+    cardRow,
+    behind,
+    behindList,
+    ranking,
+    rankingKind,
+    rankingWeek,
+    campaigns,
+    campaignId,
+    progressKind,
+    progress,
+    progressError,
+    hover,
+    mapZoom,
+    loading,
+    enter,
+    leave,
+    setTab,
+    setIndicator,
+    setLevel,
+    setPeriod,
+    openBehind,
+    closeBehind,
+    loadBehind,
+    loadRanking,
+    loadProgress,
+    setRankingKind,
+    setRankingWeek,
+    setProgressKind,
+    setHover,
+    setMapZoom,
+    openProblem,
+    reset,
   };
 });

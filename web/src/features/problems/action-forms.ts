@@ -9,7 +9,11 @@ export interface ActionForm {
   tone: 'primary' | 'danger' | 'plain';
 }
 
-const form = (fields: ActionField[], required: ActionField[] = [], tone: ActionForm['tone'] = 'plain'): ActionForm => ({ fields, required, tone });
+const form = (fields: ActionField[], required: ActionField[] = [], tone: ActionForm['tone'] = 'plain'): ActionForm => ({
+  fields,
+  required,
+  tone,
+});
 
 export const ACTION_FORMS: Record<ProblemAction, ActionForm> = {
   verify: form(['comment'], [], 'primary'),
@@ -47,8 +51,12 @@ export interface ActionValues {
 export function missingField(action: ProblemAction, v: ActionValues): ActionField | null {
   for (const f of ACTION_FORMS[action].required) {
     const empty =
-      (f === 'comment' && !v.comment.trim()) || (f === 'reason' && !v.reason.trim()) || (f === 'deadline' && !v.deadline) ||
-      (f === 'unit' && v.unitId === null) || (f === 'photos' && !v.photos.length) || (f === 'holds' && v.holds === null) ||
+      (f === 'comment' && !v.comment.trim()) ||
+      (f === 'reason' && !v.reason.trim()) ||
+      (f === 'deadline' && !v.deadline) ||
+      (f === 'unit' && v.unitId === null) ||
+      (f === 'photos' && !v.photos.length) ||
+      (f === 'holds' && v.holds === null) ||
       (f === 'duplicateOf' && v.duplicateOf === null);
     if (empty) return f;
   }

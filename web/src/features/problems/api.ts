@@ -1,7 +1,20 @@
 import type { Static } from 'typebox';
 import type {
-  Category as CategorySchema, NearbyProblem, Notice, NoticeList as NoticeListSchema, ProblemActionBody, ProblemActionSchema, ProblemDetail,
-  ProblemList, ProblemListItem, ProblemReport, ProblemSourceSchema, ProblemStateSchema, Queue, QueueKey, TimelineEvent,
+  Category as CategorySchema,
+  NearbyProblem,
+  Notice,
+  NoticeList as NoticeListSchema,
+  ProblemActionBody,
+  ProblemActionSchema,
+  ProblemDetail,
+  ProblemList,
+  ProblemListItem,
+  ProblemReport,
+  ProblemSourceSchema,
+  ProblemStateSchema,
+  Queue,
+  QueueKey,
+  TimelineEvent,
 } from '@schemas/problems';
 import { getJson, request } from '../../api/client';
 
@@ -11,7 +24,17 @@ export type ProblemState = Static<typeof ProblemStateSchema>;
 export type ProblemSource = Static<typeof ProblemSourceSchema>;
 export type ProblemAction = Static<typeof ProblemActionSchema>;
 export type NoticeKind = Notice['kind'];
-export type { NearbyProblem, Notice, ProblemDetail, ProblemList, ProblemListItem, ProblemReport, Queue, QueueKey, TimelineEvent };
+export type {
+  NearbyProblem,
+  Notice,
+  ProblemDetail,
+  ProblemList,
+  ProblemListItem,
+  ProblemReport,
+  Queue,
+  QueueKey,
+  TimelineEvent,
+};
 export type ActionBody = ProblemActionBody;
 export type NoticeList = Static<typeof NoticeListSchema>;
 export type NewPhoto = NonNullable<ProblemReport['photos']>[number];
@@ -19,8 +42,24 @@ export type PhotoRef = ProblemDetail['photos'][number];
 /** A category with its children (the tree is three fixed levels deep). */
 export type Category = CategorySchema & { children?: Category[] };
 
-export const PROBLEM_STATES = ['reported', 'verified', 'assigned', 'suspended', 'fixed', 'closed', 'invalid', 'duplicate'] as const satisfies readonly ProblemState[];
-export const PROBLEM_SOURCES = ['inspection', 'undercover', 'patrol', 'citizen', 'camera', 'higher_level'] as const satisfies readonly ProblemSource[];
+export const PROBLEM_STATES = [
+  'reported',
+  'verified',
+  'assigned',
+  'suspended',
+  'fixed',
+  'closed',
+  'invalid',
+  'duplicate',
+] as const satisfies readonly ProblemState[];
+export const PROBLEM_SOURCES = [
+  'inspection',
+  'undercover',
+  'patrol',
+  'citizen',
+  'camera',
+  'higher_level',
+] as const satisfies readonly ProblemSource[];
 
 /** Filters of the list (and, where the tiles take them, of the map). */
 export interface ProblemQuery {
@@ -41,7 +80,8 @@ export interface ProblemQuery {
 
 function query(params: object): string {
   const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== null && v !== undefined && v !== false && v !== '') q.set(k, String(v));
+  for (const [k, v] of Object.entries(params))
+    if (v !== null && v !== undefined && v !== false && v !== '') q.set(k, String(v));
   const s = q.toString();
   return s ? `?${s}` : '';
 }
@@ -61,7 +101,6 @@ export const problemsApi = {
     getJson<NoticeList>(`/api/notices${query(params)}`, signal),
   notice: (id: number, signal?: AbortSignal) => getJson<Notice>(`/api/notices/${id}`, signal),
 };
-
 
 /**
  * Problem tiles with the map's filters. `viewer` as for area tiles (the server caches by URL,

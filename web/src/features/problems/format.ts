@@ -5,12 +5,20 @@ const ZONE = 'Asia/Shanghai';
 
 export function formatTime(iso: string, locale: string): string {
   return new Intl.DateTimeFormat(locale, {
-    timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false,
+    timeZone: ZONE,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
   }).format(new Date(iso));
 }
 
 export function formatDate(iso: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { timeZone: ZONE, year: 'numeric', month: 'long', day: 'numeric' }).format(new Date(iso));
+  return new Intl.DateTimeFormat(locale, { timeZone: ZONE, year: 'numeric', month: 'long', day: 'numeric' }).format(
+    new Date(iso),
+  );
 }
 
 export interface Countdown {
@@ -24,7 +32,12 @@ export interface Countdown {
 export function countdown(deadline: string, now: number): Countdown {
   const diff = Date.parse(deadline) - now;
   const mins = Math.floor(Math.abs(diff) / 60_000);
-  return { overdue: diff < 0, days: Math.floor(mins / 1440), hours: Math.floor((mins % 1440) / 60), minutes: mins % 60 };
+  return {
+    overdue: diff < 0,
+    days: Math.floor(mins / 1440),
+    hours: Math.floor((mins % 1440) / 60),
+    minutes: mins % 60,
+  };
 }
 
 /** A category's name in the UI language (names are data: Chinese unless the UI is English). */

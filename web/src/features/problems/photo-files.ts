@@ -64,4 +64,5 @@ export async function readPhotos(files: File[]): Promise<{ photos: LocalPhoto[];
 }
 
 /** The photos as the API takes them (no preview). */
-export const toUpload = (photos: LocalPhoto[]): NewPhoto[] => photos.map(({ name, dataBase64 }) => ({ name, dataBase64 }));
+export const toUpload = (photos: LocalPhoto[]): NewPhoto[] =>
+  photos.map(({ name, dataBase64 }) => ({ name, dataBase64 }));

@@ -62,7 +62,8 @@ export const useProblemReportStore = defineStore('problem-report', () => {
   /** Queries the form binds to the point (useLatestData): the areas there, and open problems of
    * the category within 100 m (possible duplicates). */
   const areasAt = ([lon, lat]: [number, number], signal: AbortSignal) => areasApi.at(lon, lat, signal);
-  const nearby = ([lon, lat]: [number, number], categoryId: number, signal: AbortSignal) => problemsApi.nearby(lon, lat, categoryId, signal);
+  const nearby = ([lon, lat]: [number, number], categoryId: number, signal: AbortSignal) =>
+    problemsApi.nearby(lon, lat, categoryId, signal);
 
   function reset(): void {
     cancel();

@@ -2,8 +2,17 @@ import { defineStore } from 'pinia';
 import { computed, reactive, ref, watch } from 'vue';
 import type { Unit } from '@schemas/contracting';
 import {
-  problemsApi, type ActionBody, type Category, type Notice, type ProblemAction, type ProblemDetail, type ProblemQuery,
-  type ProblemSource, type ProblemState, type ProblemListItem, type Queue,
+  problemsApi,
+  type ActionBody,
+  type Category,
+  type Notice,
+  type ProblemAction,
+  type ProblemDetail,
+  type ProblemQuery,
+  type ProblemSource,
+  type ProblemState,
+  type ProblemListItem,
+  type Queue,
 } from './api';
 import { contractingApi } from '../zones/api';
 import { ApiError } from '../../api/client';
@@ -40,7 +49,13 @@ export const useProblemsStore = defineStore('problems', () => {
   const areas = useAreasStore();
 
   const categories = ref<Category[]>([]);
-  const filters = reactive<ProblemFilters>({ state: null, category: null, source: null, period: 'all', overdue: false });
+  const filters = reactive<ProblemFilters>({
+    state: null,
+    category: null,
+    source: null,
+    period: 'all',
+    overdue: false,
+  });
   const tab = ref<ProblemTab>('list');
   const list = ref<ProblemListItem[]>([]);
   const total = ref(0);
@@ -48,7 +63,14 @@ export const useProblemsStore = defineStore('problems', () => {
   /** units by id: the assign form's choice and the unit names in timelines */
   const units = ref<Unit[]>([]);
   const noticeList = ref<Notice[]>([]);
-  const { latest, abort, abortAll, loading } = useLatest(['list', 'queue', 'notices', 'detail', 'categories', 'units'] as const);
+  const { latest, abort, abortAll, loading } = useLatest([
+    'list',
+    'queue',
+    'notices',
+    'detail',
+    'categories',
+    'units',
+  ] as const);
   const selectedId = ref<number | null>(null);
   const detail = ref<ProblemDetail | null>(null);
   /** bumped after every write: part of the tile URL, so no cached tile hides the change */
@@ -66,7 +88,12 @@ export const useProblemsStore = defineStore('problems', () => {
   /** The path 大类 → 小类 → 细类 of a category. */
   function categoryPath(id: number | null | undefined): Category[] {
     const path: Category[] = [];
-    for (let c = id == null ? undefined : categoryById.value.get(id); c; c = c.parentId == null ? undefined : categoryById.value.get(c.parentId)) path.unshift(c);
+    for (
+      let c = id == null ? undefined : categoryById.value.get(id);
+      c;
+      c = c.parentId == null ? undefined : categoryById.value.get(c.parentId)
+    )
+      path.unshift(c);
     return path;
   }
 
@@ -86,13 +113,25 @@ export const useProblemsStore = defineStore('problems', () => {
   }));
 
   async function loadList(): Promise<void> {
-    await latest('list', (s) => problemsApi.list(query.value, s), (r) => ((list.value = r.items), (total.value = r.total)));
+    await latest(
+      'list',
+      (s) => problemsApi.list(query.value, s),
+      (r) => ((list.value = r.items), (total.value = r.total)),
+    );
   }
   async function loadQueue(): Promise<void> {
-    await latest('queue', (s) => problemsApi.queue(s), (r) => (queue.value = r));
+    await latest(
+      'queue',
+      (s) => problemsApi.queue(s),
+      (r) => (queue.value = r),
+    );
   }
   async function loadNotices(): Promise<void> {
-    await latest('notices', (s) => problemsApi.notices({ limit: 200 }, s), (r) => (noticeList.value = r.items));
+    await latest(
+      'notices',
+      (s) => problemsApi.notices({ limit: 200 }, s),
+      (r) => (noticeList.value = r.items),
+    );
   }
   function reloadLists(): void {
     void loadList();
@@ -106,19 +145,32 @@ export const useProblemsStore = defineStore('problems', () => {
     // fresh tiles too: problems may have gone overdue while the view was closed
     rev.value += 1;
     reloadLists();
-    if (!categories.value.length) await latest('categories', (s) => problemsApi.categories(s), (got) => (categories.value = got));
+    if (!categories.value.length)
+      await latest(
+        'categories',
+        (s) => problemsApi.categories(s),
+        (got) => (categories.value = got),
+      );
   }
   async function loadUnits(): Promise<void> {
     if (units.value.length) return;
-    await latest('units', (s) => contractingApi.units(null, s), (got) => (units.value = got));
+    await latest(
+      'units',
+      (s) => contractingApi.units(null, s),
+      (got) => (units.value = got),
+    );
   }
   function leave(): void {
     active = false;
   }
 
-  watch(query, () => {
-    if (active) void loadList();
-  }, { deep: true });
+  watch(
+    query,
+    () => {
+      if (active) void loadList();
+    },
+    { deep: true },
+  );
 
   function setTab(next: ProblemTab): void {
     tab.value = next;
@@ -142,7 +194,8 @@ export const useProblemsStore = defineStore('problems', () => {
     if (selectedId.value !== id) detail.value = null;
     selectedId.value = id;
     const got = await loadDetail(id);
-    if (got && opts.fly) areas.flyTo([got.lon - PIN_BOX_DEG, got.lat - PIN_BOX_DEG, got.lon + PIN_BOX_DEG, got.lat + PIN_BOX_DEG]);
+    if (got && opts.fly)
+      areas.flyTo([got.lon - PIN_BOX_DEG, got.lat - PIN_BOX_DEG, got.lon + PIN_BOX_DEG, got.lat + PIN_BOX_DEG]);
   }
   function closeDetail(): void {
     abort('detail');
@@ -210,7 +263,8 @@ export const useProblemsStore = defineStore('problems', () => {
   let liveTimer: ReturnType<typeof setTimeout> | undefined;
   let detailStale = false;
   onLive(['problem', 'notice', 'reload'], (kind, e) => {
-    if (kind === 'reload' || (e && e.problemId === selectedId.value && e.seq > (detail.value?.version ?? 0))) detailStale = true;
+    if (kind === 'reload' || (e && e.problemId === selectedId.value && e.seq > (detail.value?.version ?? 0)))
+      detailStale = true;
     clearTimeout(liveTimer);
     liveTimer = setTimeout(() => {
       rev.value += 1;
@@ -241,7 +295,39 @@ export const useProblemsStore = defineStore('problems', () => {
   }
 
   return {
-    categories, categoryById, categoryPath, filters, query, tab, list, total, queue, queueCount, noticeList, loading, selectedId, detail, rev, printing,
-    units, unitName, enter, leave, setTab, setFilter, clearFilters, loadList, loadQueue, loadNotices, loadUnits, select, closeDetail, showReported, act, changed, noticeSheet, reset,
+    categories,
+    categoryById,
+    categoryPath,
+    filters,
+    query,
+    tab,
+    list,
+    total,
+    queue,
+    queueCount,
+    noticeList,
+    loading,
+    selectedId,
+    detail,
+    rev,
+    printing,
+    units,
+    unitName,
+    enter,
+    leave,
+    setTab,
+    setFilter,
+    clearFilters,
+    loadList,
+    loadQueue,
+    loadNotices,
+    loadUnits,
+    select,
+    closeDetail,
+    showReported,
+    act,
+    changed,
+    noticeSheet,
+    reset,
   };
 });

@@ -1,6 +1,11 @@
 import type { Static } from 'typebox';
 import type {
-  Assignment, ExportTable as ExportTableSchema, Responsibility, ResponsibilityCoverage, Unit, UnitGrids,
+  Assignment,
+  ExportTable as ExportTableSchema,
+  Responsibility,
+  ResponsibilityCoverage,
+  Unit,
+  UnitGrids,
 } from '@schemas/contracting';
 import { getJson } from '../../api/client';
 

@@ -9,7 +9,9 @@ import type zonesZhCN from './i18n/zh-CN';
 const ZONE = 'Asia/Shanghai';
 
 export function formatDay(iso: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
+  return new Intl.DateTimeFormat(locale, { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    new Date(iso),
+  );
 }
 
 export function formatInstant(iso: string, locale: string): string {
@@ -17,7 +19,13 @@ export function formatInstant(iso: string, locale: string): string {
   const midnight = (d.getTime() + 8 * 3600_000) % 86400_000 === 0;
   if (midnight) return formatDay(iso, locale);
   return new Intl.DateTimeFormat(locale, {
-    timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false,
+    timeZone: ZONE,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
   }).format(d);
 }
 

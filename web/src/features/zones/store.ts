@@ -48,25 +48,38 @@ export const useZonesStore = defineStore('zones', () => {
   const unit = computed(() => units.value.find((u) => u.id === unitId.value) ?? unitGrids.value?.unit ?? null);
 
   async function loadUnits(): Promise<void> {
-    await latest('units', (s) => contractingApi.units(at.value, s), (got) => (units.value = got));
+    await latest(
+      'units',
+      (s) => contractingApi.units(at.value, s),
+      (got) => (units.value = got),
+    );
   }
 
   async function loadCoverage(): Promise<void> {
-    await latest('coverage', (s) => contractingApi.coverage(at.value, s), (got) => (coverage.value = got));
+    await latest(
+      'coverage',
+      (s) => contractingApi.coverage(at.value, s),
+      (got) => (coverage.value = got),
+    );
   }
 
   /** The unit's grids at the day; `fly` fits the map to them (the bboxes come from the areas API). */
   async function loadUnit(fly: boolean): Promise<void> {
     const id = unitId.value;
     if (id === null) return;
-    const got = await latest('unit', async (s) => {
-      const zones = await contractingApi.unitGrids(id, at.value, s);
-      const all = [...zones.grids, ...zones.communities];
-      const boxes = fly && all.length ? await Promise.all(all.map((z) => areasApi.get(z.areaId, s).then((a) => a.bbox))) : [];
-      return { zones, boxes };
-    }, (got) => {
-      if (unitId.value === id) unitGrids.value = got.zones;
-    });
+    const got = await latest(
+      'unit',
+      async (s) => {
+        const zones = await contractingApi.unitGrids(id, at.value, s);
+        const all = [...zones.grids, ...zones.communities];
+        const boxes =
+          fly && all.length ? await Promise.all(all.map((z) => areasApi.get(z.areaId, s).then((a) => a.bbox))) : [];
+        return { zones, boxes };
+      },
+      (got) => {
+        if (unitId.value === id) unitGrids.value = got.zones;
+      },
+    );
     if (got && unitId.value === id && got.boxes.length) areas.flyTo(unionBBox(got.boxes));
   }
 
@@ -127,7 +140,22 @@ export const useZonesStore = defineStore('zones', () => {
   }
 
   return {
-    day, at, units, unitsLoading, unitId, unit, unitGrids, unitLoading, coverage, visible,
-    setDay, pickUnit, setVisible, reload, reset, responsibilityAt, gridHistory,
+    day,
+    at,
+    units,
+    unitsLoading,
+    unitId,
+    unit,
+    unitGrids,
+    unitLoading,
+    coverage,
+    visible,
+    setDay,
+    pickUnit,
+    setVisible,
+    reload,
+    reset,
+    responsibilityAt,
+    gridHistory,
   };
 });

@@ -96,7 +96,11 @@ function quantileSorted(data: readonly number[], k: number): number[] {
  * Upper bounds of up to `k` classes over the values (nulls ignored), ascending and distinct; the
  * last is the maximum. Fewer distinct values than classes: one class per value. No values: [].
  */
-export function classBreaks(values: readonly (number | null | undefined)[], k = CLASS_COUNT, method: BreakMethod = 'jenks'): number[] {
+export function classBreaks(
+  values: readonly (number | null | undefined)[],
+  k = CLASS_COUNT,
+  method: BreakMethod = 'jenks',
+): number[] {
   const sorted = sortNumbers(values);
   if (!sorted.length) return [];
   const distinct = [...new Set(sorted)];
@@ -128,7 +132,12 @@ export function classColors(count: number, better: Better): string[] {
 }
 
 /** The legend's classes: breaks, colours, and each class's actual range and size. */
-export function figureClasses(values: readonly (number | null | undefined)[], better: Better, k = CLASS_COUNT, method: BreakMethod = 'jenks'): { breaks: number[]; classes: FigureClass[]; noData: number } {
+export function figureClasses(
+  values: readonly (number | null | undefined)[],
+  better: Better,
+  k = CLASS_COUNT,
+  method: BreakMethod = 'jenks',
+): { breaks: number[]; classes: FigureClass[]; noData: number } {
   const breaks = classBreaks(values, k, method);
   const colors = classColors(breaks.length, better);
   const classes: FigureClass[] = breaks.map((_, i) => ({ min: Infinity, max: -Infinity, color: colors[i]!, count: 0 }));
@@ -172,15 +181,49 @@ export interface ChoroplethState {
  */
 export function choroplethLayers(k: number, s: ChoroplethState, source: string, sourceLayer: string): SlottedLayer[] {
   const cls: ExpressionSpecification = ['number', ['feature-state', FIGURE_CLASS_STATE], -2];
-  const color = ['match', cls, ...s.colors.flatMap((c, i) => [i, c]), -1, NO_DATA_COLOR, 'rgba(0,0,0,0)'] as unknown as ExpressionSpecification;
+  const color = [
+    'match',
+    cls,
+    ...s.colors.flatMap((c, i) => [i, c]),
+    -1,
+    NO_DATA_COLOR,
+    'rgba(0,0,0,0)',
+  ] as unknown as ExpressionSpecification;
   const filter: FilterSpecification = ['==', ['get', 'level'], s.level];
   const visibility = s.visible ? 'visible' : 'none';
   return [
-    ['zone-fills', { id: FIGURES_FILL_LAYER, type: 'fill', source, 'source-layer': sourceLayer, filter, layout: { visibility },
-      // a little lighter zoomed in, where roads and labels under it matter more
-      paint: { 'fill-color': color, 'fill-opacity': ['interpolate', ['linear'], ['zoom'], 10, 0.82, 14, 0.72, 17, 0.6] } }],
+    [
+      'zone-fills',
+      {
+        id: FIGURES_FILL_LAYER,
+        type: 'fill',
+        source,
+        'source-layer': sourceLayer,
+        filter,
+        layout: { visibility },
+        // a little lighter zoomed in, where roads and labels under it matter more
+        paint: {
+          'fill-color': color,
+          'fill-opacity': ['interpolate', ['linear'], ['zoom'], 10, 0.82, 14, 0.72, 17, 0.6],
+        },
+      },
+    ],
     // white edges keep neighbours of one class apart
-    ['zone-lines', { id: FIGURES_LINE_LAYER, type: 'line', source, 'source-layer': sourceLayer, filter, layout: { visibility, 'line-join': 'round' },
-      paint: { 'line-color': '#ffffff', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 0.6 * k, 14, 1.4 * k, 17, 2.4 * k], 'line-opacity': 0.85 } }],
+    [
+      'zone-lines',
+      {
+        id: FIGURES_LINE_LAYER,
+        type: 'line',
+        source,
+        'source-layer': sourceLayer,
+        filter,
+        layout: { visibility, 'line-join': 'round' },
+        paint: {
+          'line-color': '#ffffff',
+          'line-width': ['interpolate', ['linear'], ['zoom'], 10, 0.6 * k, 14, 1.4 * k, 17, 2.4 * k],
+          'line-opacity': 0.85,
+        },
+      },
+    ],
   ];
 }

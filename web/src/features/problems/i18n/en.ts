@@ -259,7 +259,8 @@ const problemsEn: typeof problemsZhCN = {
     reported: 'Found',
     deadline: 'Original deadline',
     dueSupervision: 'Fix it by {due} and report the result, with after photos, to the campaign office.',
-    dueAccountability: 'The problem is still not fixed after the supervision notice. Explain and fix it by {due}; responsibility will be pursued as the rules require.',
+    dueAccountability:
+      'The problem is still not fixed after the supervision notice. Explain and fix it by {due}; responsibility will be pursued as the rules require.',
     issuer: 'Campaign headquarters office',
     date: '{date}',
     print: 'Print',

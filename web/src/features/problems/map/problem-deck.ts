@@ -4,8 +4,20 @@ import { MVTLayer } from '@deck.gl/geo-layers';
 import { MVTLoader } from '@loaders.gl/mvt';
 import type { Layer } from '@deck.gl/core';
 import {
-  coreRadius, featureFill, featureLine, featureLineWidth, featureRadius, featureText, HALO_COLOR, hexToRgba,
-  LABEL_CHARACTERS, OVERDUE_COLOR, textSize, underRadius, type Look, type TileProps,
+  coreRadius,
+  featureFill,
+  featureLine,
+  featureLineWidth,
+  featureRadius,
+  featureText,
+  HALO_COLOR,
+  hexToRgba,
+  LABEL_CHARACTERS,
+  OVERDUE_COLOR,
+  textSize,
+  underRadius,
+  type Look,
+  type TileProps,
 } from './problem-layers';
 import { COLORS, LOCAL_IDEOGRAPH_FONT_FAMILY } from '../../../map/style';
 
@@ -31,38 +43,51 @@ class ProblemTileLayer extends GeoJsonLayer<TileProps, { look: Look; locale: str
   override renderLayers() {
     const { look, locale, data } = this.props;
     const key = JSON.stringify([look, locale]);
-    const common = { data, pickable: false, pointType: 'circle', filled: true, stroked: false, pointRadiusUnits: 'pixels' as const };
-    const halo = new GeoJsonLayer(this.getSubLayerProps({
-      ...common,
-      id: 'halo',
-      getFillColor: HALO_COLOR,
-      getPointRadius: (f: Feature) => underRadius(f.properties, look),
-      updateTriggers: { getPointRadius: key },
-    }));
-    const core = new GeoJsonLayer(this.getSubLayerProps({
-      ...common,
-      id: 'core',
-      getFillColor: hexToRgba(OVERDUE_COLOR, 235),
-      getPointRadius: (f: Feature) => coreRadius(f.properties, look),
-      updateTriggers: { getPointRadius: key },
-    }));
-    const label = new GeoJsonLayer(this.getSubLayerProps({
+    const common = {
       data,
-      id: 'label',
       pickable: false,
-      pointType: 'text',
-      getText: (f: Feature) => featureText(f.properties, look, locale),
-      getTextSize: (f: Feature) => textSize(f.properties, look),
-      getTextColor: [255, 255, 255, 255],
-      textSizeUnits: 'pixels',
-      textFontFamily: LOCAL_IDEOGRAPH_FONT_FAMILY,
-      textFontWeight: 700,
-      textCharacterSet: LABEL_CHARACTERS,
-      textOutlineColor: [20, 35, 55, 200],
-      textOutlineWidth: 2,
-      textFontSettings: { sdf: true, fontSize: 48, buffer: 6 },
-      updateTriggers: { getText: key, getTextSize: key },
-    }));
+      pointType: 'circle',
+      filled: true,
+      stroked: false,
+      pointRadiusUnits: 'pixels' as const,
+    };
+    const halo = new GeoJsonLayer(
+      this.getSubLayerProps({
+        ...common,
+        id: 'halo',
+        getFillColor: HALO_COLOR,
+        getPointRadius: (f: Feature) => underRadius(f.properties, look),
+        updateTriggers: { getPointRadius: key },
+      }),
+    );
+    const core = new GeoJsonLayer(
+      this.getSubLayerProps({
+        ...common,
+        id: 'core',
+        getFillColor: hexToRgba(OVERDUE_COLOR, 235),
+        getPointRadius: (f: Feature) => coreRadius(f.properties, look),
+        updateTriggers: { getPointRadius: key },
+      }),
+    );
+    const label = new GeoJsonLayer(
+      this.getSubLayerProps({
+        data,
+        id: 'label',
+        pickable: false,
+        pointType: 'text',
+        getText: (f: Feature) => featureText(f.properties, look, locale),
+        getTextSize: (f: Feature) => textSize(f.properties, look),
+        getTextColor: [255, 255, 255, 255],
+        textSizeUnits: 'pixels',
+        textFontFamily: LOCAL_IDEOGRAPH_FONT_FAMILY,
+        textFontWeight: 700,
+        textCharacterSet: LABEL_CHARACTERS,
+        textOutlineColor: [20, 35, 55, 200],
+        textOutlineWidth: 2,
+        textFontSettings: { sdf: true, fontSize: 48, buffer: 6 },
+        updateTriggers: { getText: key, getTextSize: key },
+      }),
+    );
     return [halo, ...super.renderLayers(), core, label];
   }
 }
@@ -90,7 +115,8 @@ export function problemLayers(s: ProblemLayerState): Layer[] {
       loadOptions: LOAD_OPTIONS,
       pickable: true,
       onTileError: s.onTileError,
-      renderSubLayers: (props) => new ProblemTileLayer({ ...props, look, locale } as ConstructorParameters<typeof ProblemTileLayer>[0]),
+      renderSubLayers: (props) =>
+        new ProblemTileLayer({ ...props, look, locale } as ConstructorParameters<typeof ProblemTileLayer>[0]),
       pointType: 'circle',
       filled: true,
       stroked: true,
@@ -104,45 +130,51 @@ export function problemLayers(s: ProblemLayerState): Layer[] {
     }),
   ];
   if (s.selected) {
-    layers.push(new ScatterplotLayer<[number, number]>({
-      id: 'problems-selected',
-      data: [s.selected],
-      getPosition: (d) => d,
-      radiusUnits: 'pixels',
-      getRadius: 15 * look.k,
-      filled: false,
-      stroked: true,
-      lineWidthUnits: 'pixels',
-      getLineWidth: 3.5 * look.k,
-      getLineColor: hexToRgba(COLORS.selected),
-    }));
+    layers.push(
+      new ScatterplotLayer<[number, number]>({
+        id: 'problems-selected',
+        data: [s.selected],
+        getPosition: (d) => d,
+        radiusUnits: 'pixels',
+        getRadius: 15 * look.k,
+        filled: false,
+        stroked: true,
+        lineWidthUnits: 'pixels',
+        getLineWidth: 3.5 * look.k,
+        getLineColor: hexToRgba(COLORS.selected),
+      }),
+    );
   }
   if (s.reportPoint) {
     // the 100 m within which possible duplicates are looked for, and the point itself
-    layers.push(new ScatterplotLayer<[number, number]>({
-      id: 'problems-report-radius',
-      data: [s.reportPoint],
-      getPosition: (d) => d,
-      radiusUnits: 'meters',
-      getRadius: 100,
-      getFillColor: hexToRgba(COLORS.selected, 40),
-      stroked: true,
-      lineWidthUnits: 'pixels',
-      getLineWidth: 1.5 * look.k,
-      getLineColor: hexToRgba(COLORS.selected, 200),
-    }));
-    layers.push(new ScatterplotLayer<[number, number]>({
-      id: 'problems-report-point',
-      data: [s.reportPoint],
-      getPosition: (d) => d,
-      radiusUnits: 'pixels',
-      getRadius: 9 * look.k,
-      getFillColor: hexToRgba(COLORS.selected),
-      stroked: true,
-      lineWidthUnits: 'pixels',
-      getLineWidth: 3 * look.k,
-      getLineColor: [255, 255, 255, 255],
-    }));
+    layers.push(
+      new ScatterplotLayer<[number, number]>({
+        id: 'problems-report-radius',
+        data: [s.reportPoint],
+        getPosition: (d) => d,
+        radiusUnits: 'meters',
+        getRadius: 100,
+        getFillColor: hexToRgba(COLORS.selected, 40),
+        stroked: true,
+        lineWidthUnits: 'pixels',
+        getLineWidth: 1.5 * look.k,
+        getLineColor: hexToRgba(COLORS.selected, 200),
+      }),
+    );
+    layers.push(
+      new ScatterplotLayer<[number, number]>({
+        id: 'problems-report-point',
+        data: [s.reportPoint],
+        getPosition: (d) => d,
+        radiusUnits: 'pixels',
+        getRadius: 9 * look.k,
+        getFillColor: hexToRgba(COLORS.selected),
+        stroked: true,
+        lineWidthUnits: 'pixels',
+        getLineWidth: 3 * look.k,
+        getLineColor: [255, 255, 255, 255],
+      }),
+    );
   }
   return layers;
 }

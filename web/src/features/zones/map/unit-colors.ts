@@ -18,7 +18,9 @@ function hslToHex(h: number, s: number, l: number): string {
   const f = (n: number) => {
     const k = (n + h / 30) % 12;
     const c = l / 100 - a * Math.max(-1, Math.min(k - 3, 9 - k, 1));
-    return Math.round(c * 255).toString(16).padStart(2, '0');
+    return Math.round(c * 255)
+      .toString(16)
+      .padStart(2, '0');
   };
   return `#${f(0)}${f(8)}${f(4)}`;
 }
@@ -38,5 +40,10 @@ export const UNIT_OUTLINE = '#1c2733';
 export function unitColorExpression(ids: number[]): ExpressionSpecification {
   const pairs = [...new Set(ids)].sort((a, b) => a - b).flatMap((id) => [id, unitColor(id)]);
   if (!pairs.length) return ['to-color', UNASSIGNED_FILL];
-  return ['match', ['to-number', ['get', 'lead_unit_id'], -1], ...pairs, UNASSIGNED_FILL] as unknown as ExpressionSpecification;
+  return [
+    'match',
+    ['to-number', ['get', 'lead_unit_id'], -1],
+    ...pairs,
+    UNASSIGNED_FILL,
+  ] as unknown as ExpressionSpecification;
 }

@@ -46,13 +46,35 @@ function unitFilter(s: ZoneLayerState): FilterSpecification {
 function fills(s: ZoneLayerState): SlottedLayer[] {
   const base = { source: ZONES_SOURCE, 'source-layer': ZONES, type: 'fill' } as const;
   return [
-    ['zone-fills', { ...base, id: ZONES_FILL_LAYER,
-      paint: { 'fill-color': unitColorExpression(s.unitIds), 'fill-opacity': fillOpacity(s) } }],
-    ['zone-fills', { ...base, id: ZONES_HATCH_LAYER, filter: unassigned,
-      paint: { 'fill-pattern': HATCH_IMAGE, 'fill-opacity': s.unitId === null ? 1 : 0.35 } }],
-    ['zone-fills', { ...base, id: ZONES_UNIT_FILL_LAYER, filter: unitFilter(s),
-      paint: { 'fill-color': s.unitId === null ? '#000000' : unitColor(s.unitId),
-        'fill-opacity': s.unitId === null ? 0 : ['case', ['==', lead, s.unitId], 0.88, 0.4] } }],
+    [
+      'zone-fills',
+      {
+        ...base,
+        id: ZONES_FILL_LAYER,
+        paint: { 'fill-color': unitColorExpression(s.unitIds), 'fill-opacity': fillOpacity(s) },
+      },
+    ],
+    [
+      'zone-fills',
+      {
+        ...base,
+        id: ZONES_HATCH_LAYER,
+        filter: unassigned,
+        paint: { 'fill-pattern': HATCH_IMAGE, 'fill-opacity': s.unitId === null ? 1 : 0.35 },
+      },
+    ],
+    [
+      'zone-fills',
+      {
+        ...base,
+        id: ZONES_UNIT_FILL_LAYER,
+        filter: unitFilter(s),
+        paint: {
+          'fill-color': s.unitId === null ? '#000000' : unitColor(s.unitId),
+          'fill-opacity': s.unitId === null ? 0 : ['case', ['==', lead, s.unitId], 0.88, 0.4],
+        },
+      },
+    ],
   ];
 }
 
@@ -62,19 +84,43 @@ function lines(k: number, s: ZoneLayerState): SlottedLayer[] {
   const mine: FilterSpecification = s.unitId === null ? ['==', ['literal', 1], 0] : ['==', lead, s.unitId];
   const supported: FilterSpecification = ['in', ['id'], ['literal', s.supportIds]];
   const layers: LayerSpecification[] = [
-    { ...base, id: 'zones-unassigned-line', filter: unassigned,
-      paint: { 'line-color': UNASSIGNED_LINE, 'line-width': ramp(k, 10, 1, 14, 2, 17, 3), 'line-opacity': dim } },
+    {
+      ...base,
+      id: 'zones-unassigned-line',
+      filter: unassigned,
+      paint: { 'line-color': UNASSIGNED_LINE, 'line-width': ramp(k, 10, 1, 14, 2, 17, 3), 'line-opacity': dim },
+    },
     // A grid without a leader: a dashed violet ring, unlike the red hatching of "no unit".
-    { ...base, id: 'zones-no-leader-line', filter: ['==', ['get', 'has_leader'], false],
-      paint: { 'line-color': NO_LEADER_LINE, 'line-width': ramp(k, 12, 1.5, 14, 2.5, 17, 4),
-        'line-dasharray': [1.5, 1], 'line-opacity': dim } },
+    {
+      ...base,
+      id: 'zones-no-leader-line',
+      filter: ['==', ['get', 'has_leader'], false],
+      paint: {
+        'line-color': NO_LEADER_LINE,
+        'line-width': ramp(k, 12, 1.5, 14, 2.5, 17, 4),
+        'line-dasharray': [1.5, 1],
+        'line-opacity': dim,
+      },
+    },
     // dashed: an area the unit supports must not read as one it leads
-    { ...base, id: 'zones-support-line', filter: supported,
-      paint: { 'line-color': UNIT_OUTLINE, 'line-width': ramp(k, 10, 1, 14, 2, 17, 3), 'line-dasharray': [2, 1.5] } },
-    { ...base, id: 'zones-unit-casing', filter: mine,
-      paint: { 'line-color': '#ffffff', 'line-width': ramp(k, 10, 3, 14, 5, 17, 7), 'line-opacity': 0.9 } },
-    { ...base, id: ZONES_UNIT_LINE_LAYER, filter: mine,
-      paint: { 'line-color': UNIT_OUTLINE, 'line-width': ramp(k, 10, 1.2, 14, 2.4, 17, 3.5) } },
+    {
+      ...base,
+      id: 'zones-support-line',
+      filter: supported,
+      paint: { 'line-color': UNIT_OUTLINE, 'line-width': ramp(k, 10, 1, 14, 2, 17, 3), 'line-dasharray': [2, 1.5] },
+    },
+    {
+      ...base,
+      id: 'zones-unit-casing',
+      filter: mine,
+      paint: { 'line-color': '#ffffff', 'line-width': ramp(k, 10, 3, 14, 5, 17, 7), 'line-opacity': 0.9 },
+    },
+    {
+      ...base,
+      id: ZONES_UNIT_LINE_LAYER,
+      filter: mine,
+      paint: { 'line-color': UNIT_OUTLINE, 'line-width': ramp(k, 10, 1.2, 14, 2.4, 17, 3.5) },
+    },
   ];
   return layers.map((l): SlottedLayer => ['zone-lines', l]);
 }
