@@ -7,6 +7,7 @@ import { appOn, backends } from './harness';
 import { loadMiniCity } from './load-mini-city';
 import { adminSession, createUser, login, type Session } from './accounts';
 import { decode, tileOf } from './mvt-decode';
+import { ASSESSMENT_CASES, seedAssessment } from './authz-assessment';
 import { CONTRACTING_CASES, seedContracting, type ContractingIds } from './authz-contracting';
 import { FIGURES_CASES } from './authz-figures';
 import { PHOTO_CASES, seedPhotos, type PhotoIds } from './authz-photos';
@@ -14,7 +15,9 @@ import { PROBLEM_CASES, seedProblems } from './authz-problems';
 
 // Scopes in the mini city (see tests/fixtures/mini-city.ts): street 1 = 330822001 (天马街道).
 const SCOPES: Record<Role, string[]> = {
-  admin: [], commander: [], planner: [],
+  admin: [],
+  commander: [],
+  planner: [],
   supervisor: ['330822001'],
   unit_staff: ['330822001002001', '330822001002002'],
   grid_leader: ['330822001001001'],
@@ -22,8 +25,13 @@ const SCOPES: Record<Role, string[]> = {
 };
 /** a grid each role may see, and one nobody scoped may see (in street 2) */
 const IN_GRID: Record<Role, string> = {
-  admin: '330822001001001', commander: '330822001001001', planner: '330822001001001', supervisor: '330822001001001',
-  unit_staff: '330822001002001', grid_leader: '330822001001001', grid_member: '330822001001002',
+  admin: '330822001001001',
+  commander: '330822001001001',
+  planner: '330822001001001',
+  supervisor: '330822001001001',
+  unit_staff: '330822001002001',
+  grid_leader: '330822001001001',
+  grid_member: '330822001001002',
 };
 const OUT_GRID = '330822002002002';
 const outside = (code: unknown) => typeof code === 'string' && code.startsWith('330822002');
@@ -48,21 +56,47 @@ interface Case {
 }
 
 const json = (b: Buffer) => (b.length ? JSON.parse(b.toString()) : null);
-const tileAt = (g: AreaDetail, z = 15) => { const [tz, x, y] = tileOf(g.labelPoint[0], g.labelPoint[1], z); return `/tiles/areas/${tz}/${x}/${y}.mvt`; };
+const tileAt = (g: AreaDetail, z = 15) => {
+  const [tz, x, y] = tileOf(g.labelPoint[0], g.labelPoint[1], z);
+  return `/tiles/areas/${tz}/${x}/${y}.mvt`;
+};
 
 /** Every guarded route must have a case here; a new route without one fails the matrix. */
 const CASES: Record<string, Case> = {
   'GET /api/health': { in: () => ({ method: 'GET', url: '/api/health' }) },
-  'POST /api/auth/login': { in: () => ({ method: 'POST', url: '/api/auth/login', payload: { username: 'nobody', password: 'x' } }) },
-  'POST /api/auth/logout': { in: async (c) => { const s = await c.fresh(); return { method: 'POST', url: '/api/auth/logout', headers: s?.headers ?? {} }; } },
+  'POST /api/auth/login': {
+    in: () => ({ method: 'POST', url: '/api/auth/login', payload: { username: 'nobody', password: 'x' } }),
+  },
+  'POST /api/auth/logout': {
+    in: async (c) => {
+      const s = await c.fresh();
+      return { method: 'POST', url: '/api/auth/logout', headers: s?.headers ?? {} };
+    },
+  },
   'GET /api/auth/me': { in: () => ({ method: 'GET', url: '/api/auth/me' }) },
-  'POST /api/auth/password': { in: () => ({ method: 'POST', url: '/api/auth/password', payload: { current: 'wrong-password-1', next: 'short' } }) },
+  'POST /api/auth/password': {
+    in: () => ({ method: 'POST', url: '/api/auth/password', payload: { current: 'wrong-password-1', next: 'short' } }),
+  },
   'GET /api/users': { in: () => ({ method: 'GET', url: '/api/users' }) },
-  'POST /api/users': { in: () => ({ method: 'POST', url: '/api/users', payload: { username: 'matrix-new', displayName: 'x', role: 'commander', password: 'weak', scopeCodes: [] } }) },
+  'POST /api/users': {
+    in: () => ({
+      method: 'POST',
+      url: '/api/users',
+      payload: { username: 'matrix-new', displayName: 'x', role: 'commander', password: 'weak', scopeCodes: [] },
+    }),
+  },
   'PATCH /api/users/:id': { in: (c) => ({ method: 'PATCH', url: `/api/users/${c.userId}`, payload: {} }) },
-  'POST /api/users/:id/reset-password': { in: (c) => ({ method: 'POST', url: `/api/users/${c.userId}/reset-password`, payload: { password: 'weak' } }) },
+  'POST /api/users/:id/reset-password': {
+    in: (c) => ({ method: 'POST', url: `/api/users/${c.userId}/reset-password`, payload: { password: 'weak' } }),
+  },
   'GET /api/audit': { in: () => ({ method: 'GET', url: '/api/audit?limit=5' }) },
-  'POST /api/areas/import': { in: () => ({ method: 'POST', url: '/api/areas/import', payload: { level: 'grid', collection: { type: 'FeatureCollection', features: [] } } }) },
+  'POST /api/areas/import': {
+    in: () => ({
+      method: 'POST',
+      url: '/api/areas/import',
+      payload: { level: 'grid', collection: { type: 'FeatureCollection', features: [] } },
+    }),
+  },
   'GET /api/areas/tree': {
     in: () => ({ method: 'GET', url: '/api/areas/tree' }),
     out: () => ({ method: 'GET', url: '/api/areas/tree' }),
@@ -78,14 +112,24 @@ const CASES: Record<string, Case> = {
     out: (c) => ({ method: 'GET', url: `/api/areas/at?lon=${c.outGrid.labelPoint[0]}&lat=${c.outGrid.labelPoint[1]}` }),
     leaks: (b) => (json(b) as { code: string }[]).some((a) => outside(a.code)),
   },
-  'GET /api/areas/by-code/:code': { in: (c) => ({ method: 'GET', url: `/api/areas/by-code/${c.inGrid.code}` }), out: () => ({ method: 'GET', url: `/api/areas/by-code/${OUT_GRID}` }) },
-  'GET /api/areas/:id': { in: (c) => ({ method: 'GET', url: `/api/areas/${c.inGrid.id}` }), out: (c) => ({ method: 'GET', url: `/api/areas/${c.outGrid.id}` }) },
-  'GET /api/areas/:id/children': { in: (c) => ({ method: 'GET', url: `/api/areas/${c.inGrid.parentId}/children` }), out: (c) => ({ method: 'GET', url: `/api/areas/${c.outGrid.parentId}/children` }) },
+  'GET /api/areas/by-code/:code': {
+    in: (c) => ({ method: 'GET', url: `/api/areas/by-code/${c.inGrid.code}` }),
+    out: () => ({ method: 'GET', url: `/api/areas/by-code/${OUT_GRID}` }),
+  },
+  'GET /api/areas/:id': {
+    in: (c) => ({ method: 'GET', url: `/api/areas/${c.inGrid.id}` }),
+    out: (c) => ({ method: 'GET', url: `/api/areas/${c.outGrid.id}` }),
+  },
+  'GET /api/areas/:id/children': {
+    in: (c) => ({ method: 'GET', url: `/api/areas/${c.inGrid.parentId}/children` }),
+    out: (c) => ({ method: 'GET', url: `/api/areas/${c.outGrid.parentId}/children` }),
+  },
   'GET /tiles/:tileset/:z/:x/:y.mvt': {
     in: (c) => ({ method: 'GET', url: tileAt(c.inGrid) }),
     out: (c) => ({ method: 'GET', url: tileAt(c.outGrid) }),
     leaks: (b, status) => status === 200 && decode(new Uint8Array(b)).some((f) => outside(f.properties.code)),
   },
+  ...ASSESSMENT_CASES,
   ...CONTRACTING_CASES,
   ...FIGURES_CASES,
   ...PHOTO_CASES,
@@ -110,13 +154,15 @@ describe.each(backends())('authorization matrix on $name', (backend) => {
     contracting = await seedContracting(app, seedAdmin, [...new Set(Object.values(IN_GRID))], OUT_GRID);
     photos = await seedPhotos(db, [...new Set(Object.values(IN_GRID))], OUT_GRID);
     await seedProblems(app, seedAdmin, [...new Set(Object.values(IN_GRID))], OUT_GRID);
+    await seedAssessment(app, seedAdmin, [...new Set(Object.values(IN_GRID))], OUT_GRID);
     for (const role of ROLES) {
       const id = await createUser(db, `m-${role.replace('_', '')}`, role, SCOPES[role]);
       if (role === 'grid_member') targetUserId = id;
       sessions.set(role, await login(app, `m-${role.replace('_', '')}`));
     }
     const admin = sessions.get('admin')!;
-    areaOf = async (code) => (await app.inject({ url: `/api/areas/by-code/${code}`, headers: admin.headers })).json() as AreaDetail;
+    areaOf = async (code) =>
+      (await app.inject({ url: `/api/areas/by-code/${code}`, headers: admin.headers })).json() as AreaDetail;
   });
   afterAll(async () => {
     await app?.close();
@@ -137,10 +183,23 @@ describe.each(backends())('authorization matrix on $name', (backend) => {
       const inGrid = await areaOf(IN_GRID[principal ?? 'admin']);
       const session = principal ? sessions.get(principal)! : null;
       const username = principal ? `m-${principal.replace('_', '')}` : null;
-      const ctx: Ctx = { role: principal, session, inGrid, outGrid, userId: targetUserId, fresh: async () => (username ? login(app, username) : null), contracting, photos };
+      const ctx: Ctx = {
+        role: principal,
+        session,
+        inGrid,
+        outGrid,
+        userId: targetUserId,
+        fresh: async () => (username ? login(app, username) : null),
+        contracting,
+        photos,
+      };
       for (const { key, access } of routes) {
         const c = CASES[key]!;
-        const send = async (r: Req) => app.inject({ ...r, headers: { ...(session?.headers ?? {}), ...(r.headers as Record<string, string> | undefined) } });
+        const send = async (r: Req) =>
+          app.inject({
+            ...r,
+            headers: { ...(session?.headers ?? {}), ...(r.headers as Record<string, string> | undefined) },
+          });
         const res = await send(await c.in(ctx));
         const label = `${principal ?? 'anonymous'} ${key} → ${res.statusCode} ${res.body.slice(0, 200)}`;
         expect(res.statusCode, label).toBeLessThan(500);
