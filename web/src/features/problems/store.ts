@@ -181,6 +181,9 @@ export const useProblemsStore = defineStore('problems', () => {
   /** Shows a problem's detail in the drawer (if it is still the selected one). */
   function showDetail(got: ProblemDetail): void {
     if (selectedId.value !== got.id) return;
+    // A read started before a write's answer can land after it (a live event's reload racing the
+    // user's own step): versions only go forward, so an older one never replaces what is shown.
+    if (detail.value?.id === got.id && got.version < detail.value.version) return;
     detail.value = got;
     // the timeline names the units that acted
     if (got.timeline.some((e) => e.actorUnitId !== null || typeof e.data.unitId === 'number')) void loadUnits();
