@@ -181,9 +181,6 @@ export const useProblemsStore = defineStore('problems', () => {
   /** Shows a problem's detail in the drawer (if it is still the selected one). */
   function showDetail(got: ProblemDetail): void {
     if (selectedId.value !== got.id) return;
-    // A read started before a write's answer can land after it (a live event's reload racing the
-    // user's own step): versions only go forward, so an older one never replaces what is shown.
-    if (detail.value?.id === got.id && got.version < detail.value.version) return;
     detail.value = got;
     // the timeline names the units that acted
     if (got.timeline.some((e) => e.actorUnitId !== null || typeof e.data.unitId === 'number')) void loadUnits();
@@ -262,19 +259,15 @@ export const useProblemsStore = defineStore('problems', () => {
   // Live events instead of polling (shared/event-stream.ts): a report or step by anyone in the
   // caller's scope, a 督办/问责 of the overdue sweep (it runs every minute, so problems going
   // overdue arrive this way too) or a "reload" refreshes the tiles, the lists and the queue badge,
-  // once per burst. The open problem reloads when someone else moved it past what it shows.
+  // once per burst. The open problem is not reloaded here: a reload racing the user's own step
+  // closed the next form (browser test); a step on a stale version answers 409 and reloads it.
   let liveTimer: ReturnType<typeof setTimeout> | undefined;
-  let detailStale = false;
-  onLive(['problem', 'notice', 'reload'], (kind, e) => {
-    if (kind === 'reload' || (e && e.problemId === selectedId.value && e.seq > (detail.value?.version ?? 0)))
-      detailStale = true;
+  onLive(['problem', 'notice', 'reload'], () => {
     clearTimeout(liveTimer);
     liveTimer = setTimeout(() => {
       rev.value += 1;
       if (!active) return;
       reloadLists();
-      if (detailStale && selectedId.value !== null) void loadDetail(selectedId.value);
-      detailStale = false;
     }, 300);
   });
 
@@ -294,7 +287,6 @@ export const useProblemsStore = defineStore('problems', () => {
     rev.value = 0;
     printing.value = null;
     clearTimeout(liveTimer);
-    detailStale = false;
   }
 
   return {
