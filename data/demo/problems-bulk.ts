@@ -1,11 +1,11 @@
 import type { Db } from '../../api/db/types';
 import type { Role } from '../../api/auth/roles';
+import type { ProblemStepWrite } from '../../api/repositories/problem-writes';
 import {
   decide,
   type ActionInput,
   type CategoryRules,
   type MachineProblem,
-  type PendingRequest,
   type ProblemAction,
   type ProblemState,
 } from '../../api/domain/problem-machine';
@@ -188,29 +188,10 @@ interface Actor {
   unitId: number | null;
 }
 
-/** Problem columns as the service leaves them, built up step by step. */
-interface Row {
-  state: ProblemState;
-  urgent: boolean;
-  assigneeUnitId: number | null;
-  verifiedAt: Date | null;
-  assignedAt: Date | null;
-  deadline: Date | null;
-  fixedAt: Date | null;
-  closedAt: Date | null;
-  closedOnTime: boolean | null;
-  revisitDueAt: Date | null;
-  revisitedAt: Date | null;
-  suspendedAt: Date | null;
-  pendingRequest: PendingRequest | null;
-  duplicateOf: number | null;
-  reworkCount: number;
-  relapseCount: number;
-  returnCount: number;
-  extensionCount: number;
+/** Problem columns as the service leaves them, built up step by step: what a step writes, plus the counters and version. */
+interface Row extends ProblemStepWrite {
   supervisionCount: number;
   accountabilityCount: number;
-  cycle: number;
   version: number;
   updatedAt: Date;
 }
