@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
+import { WORKSPACE_PATHS } from './schemas/workspaces';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -185,6 +186,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   if (options.webRoot && existsSync(options.webRoot)) {
     await app.register(fastifyStatic, { root: options.webRoot, wildcard: false, index: ['index.html'] });
+    // the workspaces other than the office are the same page at their own address (web/src/app/screen.ts)
+    for (const path of Object.values(WORKSPACE_PATHS)) {
+      app.get(path, { schema: { hide: true } }, (_req, reply) => reply.sendFile('index.html'));
+    }
   }
   return app;
 }
