@@ -21,6 +21,12 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
+/**
+ * Where the e2e servers' web bundle is built and served from: dist/web, or WANGGE_E2E_DIST (a
+ * folder of one's own, so that two e2e runs on one machine never rebuild each other's bundle).
+ */
+const WEB_DIST = resolve(ROOT, process.env.WANGGE_E2E_DIST || join('dist', 'web'));
+
 /** Newest modification time of the files a web build is made from. */
 function newestInput(): number {
   let newest = 0;
@@ -38,9 +44,13 @@ function newestInput(): number {
  * the second one would otherwise spend its time rebuilding the same bundle.
  */
 export function buildWeb(): void {
-  const index = join(ROOT, 'dist', 'web', 'index.html');
+  const index = join(WEB_DIST, 'index.html');
   if (!existsSync(index) || statSync(index).mtimeMs < newestInput()) {
-    execSync('npx vite build --logLevel warn', { cwd: ROOT, stdio: 'inherit', timeout: 180_000 });
+    execSync(`npx vite build --logLevel warn --outDir ${JSON.stringify(WEB_DIST)} --emptyOutDir`, {
+      cwd: ROOT,
+      stdio: 'inherit',
+      timeout: 180_000,
+    });
   }
   mkdirSync(SHOTS, { recursive: true });
 }
@@ -95,6 +105,7 @@ export async function startServer(
     ...extraEnv,
     PORT: '0',
     HOST: '127.0.0.1',
+    WANGGE_WEB_ROOT: WEB_DIST,
     WANGGE_DATA_DIR: dataDir,
   };
   delete env.DATABASE_URL;
