@@ -162,7 +162,9 @@ export function assignmentsRepository(db: Queryable) {
       return (await db.query<Assignment>(SQL_HISTORY, [areaId])).rows;
     },
     async responsibility(lon: number, lat: number, at: Date, scope: Scope): Promise<Responsibility | null> {
-      const r = (await db.query<ResponsibilityRow>(SQL_RESPONSIBILITY, [lon, lat, at, scope])).rows[0];
+      const r = (
+        await db.query<ResponsibilityRow>(SQL_RESPONSIBILITY, [lon, lat, at, scope], { name: 'wangge_responsibility' })
+      ).rows[0];
       if (!r) return null;
       const gridUnits = r.units.filter((u) => u.areaLevel === 'grid');
       return {

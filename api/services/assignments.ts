@@ -123,14 +123,17 @@ export async function createAssignment(db: Db, p: Omit<Proposed, 'i'>): Promise<
   return writeAssignments(
     db,
     () => [proposed],
-    async (tx) => {
-      const level = await checkTarget(tx, p.areaId, p.role, p.unitId, p.personId);
-      const conflicts = await findConflicts(tx, [proposed]);
-      if (conflicts.length)
-        throw conflictError(conflicts.map((c) => ({ field: 'validFrom', reason: describeConflict(c) })));
-      return byId(tx, await insertAssignment(tx, proposed, level));
-    },
+    async (tx) => byId(tx, await createIn(tx, proposed)),
   );
+}
+
+/** Checks and inserts one assignment inside the caller's transaction; returns its id. */
+export async function createIn(tx: Queryable, proposed: Proposed): Promise<number> {
+  const level = await checkTarget(tx, proposed.areaId, proposed.role, proposed.unitId, proposed.personId);
+  const conflicts = await findConflicts(tx, [proposed]);
+  if (conflicts.length)
+    throw conflictError(conflicts.map((c) => ({ field: 'validFrom', reason: describeConflict(c) })));
+  return insertAssignment(tx, proposed, level);
 }
 
 /**
@@ -139,7 +142,7 @@ export async function createAssignment(db: Db, p: Omit<Proposed, 'i'>): Promise<
  * close/reassign steps exactly one wins and a later, earlier-dated one cannot open a gap
  * behind a successor (ISSUES #10 finding 10).
  */
-async function closeIn(tx: Queryable, id: number, at: Date) {
+export async function closeIn(tx: Queryable, id: number, at: Date) {
   const repo = assignmentsRepository(tx);
   // Locked: a concurrent step waits here for the first one's commit and then reads its end.
   const cur = await repo.lockForEnd(id);
@@ -189,29 +192,43 @@ export async function closeAssignment(db: Db, id: number, at: Date): Promise<Ass
 
 /** Ends assignment `id` at `at` and opens the same area and role for a new holder from `at`. */
 export async function reassignAssignment(db: Db, id: number, at: Date, holder: { unitId?: number; personId?: number }) {
-  let proposed: Proposed | null = null;
+  const proposed: { row: Proposed | null } = { row: null };
   return writeAssignments(
     db,
-    () => (proposed ? [proposed] : []),
+    () => (proposed.row ? [proposed.row] : []),
     async (tx) => {
-      const old = await closeIn(tx, id, at);
-      const level = await checkTarget(tx, old.areaId, old.role, holder.unitId ?? null, holder.personId ?? null);
-      proposed = {
-        i: 0,
-        areaId: old.areaId,
-        role: old.role,
-        unitId: holder.unitId ?? null,
-        personId: holder.personId ?? null,
-        from: at,
-        to: old.oldTo,
-      };
-      const conflicts = await findConflicts(tx, [proposed]);
-      if (conflicts.length)
-        throw conflictError(
-          conflicts.map((c) => ({ field: isUnitRole(old.role) ? 'unitId' : 'personId', reason: describeConflict(c) })),
-        );
-      const opened = await insertAssignment(tx, proposed, level);
+      const opened = await reassignIn(tx, id, at, holder, proposed);
       return { closed: await byId(tx, id), opened: await byId(tx, opened) };
     },
   );
+}
+
+/**
+ * The reassignment inside the caller's transaction (the zone editor's apply runs many in one);
+ * `proposed.row` is set to the row it opens, for the 409 that names a concurrent winner.
+ */
+export async function reassignIn(
+  tx: Queryable,
+  id: number,
+  at: Date,
+  holder: { unitId?: number; personId?: number },
+  proposed: { row: Proposed | null } = { row: null },
+): Promise<number> {
+  const old = await closeIn(tx, id, at);
+  const level = await checkTarget(tx, old.areaId, old.role, holder.unitId ?? null, holder.personId ?? null);
+  proposed.row = {
+    i: 0,
+    areaId: old.areaId,
+    role: old.role,
+    unitId: holder.unitId ?? null,
+    personId: holder.personId ?? null,
+    from: at,
+    to: old.oldTo,
+  };
+  const conflicts = await findConflicts(tx, [proposed.row]);
+  if (conflicts.length)
+    throw conflictError(
+      conflicts.map((c) => ({ field: isUnitRole(old.role) ? 'unitId' : 'personId', reason: describeConflict(c) })),
+    );
+  return insertAssignment(tx, proposed.row, level);
 }

@@ -107,9 +107,10 @@ export const useZonesStore = defineStore('zones', () => {
     { flush: 'sync' },
   );
 
-  /** Shows the assignments of a day (null or today: now). */
+  /** Shows the assignments of a day, past or planned (null or today: now). */
   function setDay(next: string | null): void {
-    const d = next && next < beijingToday() ? next : null;
+    // a past day shows history; a later one what is planned (a zone draft applied from that day)
+    const d = next && next !== beijingToday() ? next : null;
     if (d === day.value) return;
     day.value = d;
     if (view.mode === 'zones') reload();
