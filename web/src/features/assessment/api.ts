@@ -1,0 +1,47 @@
+import type { Static } from 'typebox';
+import type { InspectionPoint, RoundDetail, RoundSummary, Scheme, ScoreResult } from '@schemas/assessment';
+import type {
+  IndexWeek,
+  LedgerDetail,
+  LedgerItem,
+  LedgerRates,
+  PublishedWeek,
+  SatisfactionSummary,
+  Survey,
+} from '@schemas/assessment-ledgers';
+import { getJson, request } from '../../api/client';
+
+// Shapes come from api/schemas/assessment*.ts, never restated here.
+export type { IndexWeek, InspectionPoint, LedgerDetail, LedgerItem, RoundDetail, Scheme };
+export type Round = Static<typeof RoundSummary>;
+export type Score = Static<typeof ScoreResult>;
+export type Rates = Static<typeof LedgerRates>;
+export type Published = Static<typeof PublishedWeek>;
+export type Satisfaction = Static<typeof SatisfactionSummary>;
+export type SurveyRow = Static<typeof Survey>;
+export type IndexLevel = 'community' | 'street' | 'unit';
+
+export const assessmentApi = {
+  points: () => getJson<InspectionPoint[]>('/api/points?limit=1000'),
+  schemes: () => getJson<Scheme[]>('/api/assessment-schemes'),
+  rounds: () => getJson<Round[]>('/api/assessment-rounds?limit=50'),
+  round: (id: number) => getJson<RoundDetail>(`/api/assessment-rounds/${id}`),
+  score: (roundId: number, pointId: number, items: { itemId: number; score: number; findings: { note: string }[] }[]) =>
+    request<Score>(`/api/assessment-rounds/${roundId}/points/${pointId}/scores`, { method: 'POST', body: { items } }),
+  index: (level: IndexLevel, week?: string) =>
+    getJson<IndexWeek>(`/api/assessment-index?level=${level}${week ? `&week=${week}` : ''}`),
+  weeks: () => getJson<Published[]>('/api/assessment-index/weeks'),
+  publish: (week: string) => request<Published>(`/api/assessment-index/weeks/${week}/publish`, { method: 'POST' }),
+  ledgers: () => getJson<LedgerItem[]>('/api/ledgers?limit=500'),
+  rates: () => getJson<Rates>('/api/ledgers/rates'),
+  ledger: (id: number) => getJson<LedgerDetail>(`/api/ledgers/${id}`),
+  review: (id: number, version: number, decision: 'passed' | 'returned', reason?: string) =>
+    request<LedgerDetail>(`/api/ledgers/${id}/review`, { method: 'POST', body: { version, decision, reason } }),
+  satisfaction: (week?: string) => getJson<Satisfaction>(`/api/satisfaction${week ? `?week=${week}` : ''}`),
+  survey: (body: { communityId: number; surveyedOn: string; respondents: number; satisfied: number }) =>
+    request<SurveyRow>('/api/satisfaction/surveys', { method: 'POST', body }),
+};
+
+/** Where the bulletin of a published week downloads from. */
+export const bulletinUrl = (week: string, format: 'docx' | 'xlsx' | 'html') =>
+  `/api/assessment-index/weeks/${week}/bulletin.${format}`;

@@ -1,0 +1,158 @@
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import { ApiError } from '../../api/client';
+import {
+  assessmentApi,
+  type IndexLevel,
+  type IndexWeek,
+  type InspectionPoint,
+  type LedgerItem,
+  type Published,
+  type Rates,
+  type Round,
+  type RoundDetail,
+  type Satisfaction,
+  type Scheme,
+} from './api';
+
+export type AssessmentTab = 'index' | 'rounds' | 'ledgers' | 'satisfaction' | 'timeline';
+
+/** The assessment view (测评): points on the map, rounds and scoring, ledgers, satisfaction, the weekly index. */
+export const useAssessmentStore = defineStore('assessment', () => {
+  const tab = ref<AssessmentTab>('index');
+  const points = ref<InspectionPoint[]>([]);
+  const schemes = ref<Scheme[]>([]);
+  const rounds = ref<Round[]>([]);
+  const round = ref<RoundDetail | null>(null);
+  const roundDetails = ref<RoundDetail[]>([]);
+  const level = ref<IndexLevel>('community');
+  const week = ref<IndexWeek | null>(null);
+  const published = ref<Published[]>([]);
+  const ledgers = ref<LedgerItem[]>([]);
+  const rates = ref<Rates | null>(null);
+  const satisfaction = ref<Satisfaction | null>(null);
+  const error = ref<string | null>(null);
+  const busy = ref(false);
+
+  const fail = (e: unknown) => {
+    error.value = e instanceof ApiError ? e.message : String(e);
+  };
+  async function run<T>(fn: () => Promise<T>): Promise<T | undefined> {
+    busy.value = true;
+    error.value = null;
+    try {
+      return await fn();
+    } catch (e) {
+      fail(e);
+      return undefined;
+    } finally {
+      busy.value = false;
+    }
+  }
+
+  const loadPoints = () => run(async () => (points.value = await assessmentApi.points()));
+  const loadIndex = (w?: string) =>
+    run(async () => {
+      [week.value, published.value] = await Promise.all([
+        assessmentApi.index(level.value, w ?? week.value?.weekStart),
+        assessmentApi.weeks(),
+      ]);
+    });
+  const loadRounds = () =>
+    run(async () => {
+      [rounds.value, schemes.value] = await Promise.all([assessmentApi.rounds(), assessmentApi.schemes()]);
+    });
+  const openRound = (id: number) => run(async () => (round.value = await assessmentApi.round(id)));
+  /** Every round's county score for the timeline (a handful of rounds; each one call). */
+  const loadTimeline = () =>
+    run(async () => {
+      rounds.value = await assessmentApi.rounds();
+      roundDetails.value = await Promise.all(rounds.value.map((r) => assessmentApi.round(r.id)));
+    });
+  const loadLedgers = () =>
+    run(async () => {
+      [ledgers.value, rates.value] = await Promise.all([assessmentApi.ledgers(), assessmentApi.rates()]);
+    });
+  const loadSatisfaction = () => run(async () => (satisfaction.value = await assessmentApi.satisfaction()));
+
+  /** Scores a point's items; the answer's score goes into the open round and the point layer. */
+  async function score(pointId: number, items: { itemId: number; score: number; findings: { note: string }[] }[]) {
+    const r = round.value;
+    if (!r) return false;
+    const res = await run(() => assessmentApi.score(r.id, pointId, items));
+    if (!res) return false;
+    const p = r.points.find((x) => x.pointId === pointId);
+    if (p) {
+      p.score = res.score;
+      p.itemsScored += items.length;
+    }
+    const pt = points.value.find((x) => x.id === pointId);
+    if (pt && res.score !== null) {
+      pt.latestScore = res.score;
+      pt.latestRoundId = r.id;
+    }
+    return true;
+  }
+  async function publish() {
+    const w = week.value;
+    if (!w) return;
+    const res = await run(() => assessmentApi.publish(w.weekStart));
+    if (res) await loadIndex(w.weekStart);
+  }
+  async function review(id: number, version: number, decision: 'passed' | 'returned', reason?: string) {
+    const res = await run(() => assessmentApi.review(id, version, decision, reason));
+    if (!res) return;
+    const i = ledgers.value.findIndex((l) => l.id === id);
+    if (i >= 0) ledgers.value[i] = res;
+    rates.value = await assessmentApi.rates().catch(() => rates.value);
+  }
+  async function survey(body: { communityId: number; surveyedOn: string; respondents: number; satisfied: number }) {
+    const res = await run(() => assessmentApi.survey(body));
+    if (res) await loadSatisfaction();
+    return !!res;
+  }
+  const scheme = computed(() => schemes.value.find((s) => s.id === round.value?.schemeId) ?? null);
+
+  function reset() {
+    tab.value = 'index';
+    points.value = [];
+    rounds.value = [];
+    round.value = null;
+    roundDetails.value = [];
+    week.value = null;
+    published.value = [];
+    ledgers.value = [];
+    rates.value = null;
+    satisfaction.value = null;
+    error.value = null;
+  }
+  return {
+    tab,
+    points,
+    schemes,
+    rounds,
+    round,
+    roundDetails,
+    level,
+    week,
+    published,
+    ledgers,
+    rates,
+    satisfaction,
+    error,
+    busy,
+    scheme,
+    loadPoints,
+    loadIndex,
+    loadRounds,
+    openRound,
+    loadTimeline,
+    loadLedgers,
+    loadSatisfaction,
+    score,
+    publish,
+    review,
+    survey,
+    reset,
+  };
+});
