@@ -10,10 +10,13 @@ import rateLimit from '@fastify/rate-limit';
 import { existsSync } from 'node:fs';
 import type { Db } from './db/types';
 import repositories from './plugins/repositories';
+import { installIdempotency, requestScopedDb } from './plugins/idempotency';
 import { errorHandler, frameworkErrors, notFoundHandler } from './plugins/errors';
 import { REQUEST_AJV } from './schemas/hardening';
 import { AppError } from './errors';
 import { installAuth } from './plugins/auth';
+import { installSessionCache } from './plugins/session-cache';
+import type { SessionCacheOptions } from './services/session-cache';
 import { installReadinessGate, READY, type Readiness } from './plugins/readiness';
 import type { Access } from './auth/roles';
 import authRoutes from './routes/auth';
@@ -32,9 +35,13 @@ import problemRoutes from './routes/problems';
 import noticeRoutes from './routes/notices';
 import categoryRoutes from './routes/categories';
 import assessmentRoutes from './routes/assessment';
+import zoneDraftRoutes from './routes/zone-drafts';
+import assessmentLedgerRoutes from './routes/assessment-ledgers';
 import devClockRoutes from './routes/dev-clock';
+import fieldRoutes from './routes/field';
 import { appClock, isControllable, type Clock } from './domain/clock';
 import eventRoutes from './routes/events';
+import { displaySessionRoutes, displayTokenRoutes } from './routes/display';
 import { eventHub, type EventHub } from './services/event-hub';
 import { STREAM_DEFAULTS, type StreamOptions } from './services/live-stream';
 
@@ -58,6 +65,8 @@ export interface AppOptions {
   controllableClock?: boolean;
   /** while its progress is not null the server is preparing (plugins/readiness.ts); default ready */
   readiness?: Readiness;
+  /** the per-process session cache (services/session-cache.ts); ttlMs 0 turns it off */
+  sessionCache?: Partial<SessionCacheOptions>;
   /** the live event stream (GET /api/events): timings and bounds (tests shorten them) */
   events?: Partial<StreamOptions> & { connectsPerMinute?: number };
 }
@@ -86,12 +95,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // db, every repository and the tile encoder (plugins/repositories.ts)
-  await app.register(repositories, { db: options.db });
+  // requestScopedDb: an idempotent write's queries join its one transaction (plugins/idempotency.ts)
+  await app.register(repositories, { db: requestScopedDb(options.db) });
   const controllable = options.controllableClock ?? false;
   const clock = options.clock ?? appClock({ controllable });
   if (controllable && !isControllable(clock))
     throw new Error('controllableClock needs a controllable clock (domain/clock.ts)');
   app.decorate('clock', clock);
+  installIdempotency(app, options.db);
   // Every API answer carries the app clock: the web judges "today", "this week" and countdowns
   // by the server's time, not by the browser's (office PCs' clocks drift; tests move the app clock).
   app.addHook('onSend', async (req, reply, payload) => {
@@ -137,6 +148,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       });
     },
   });
+  await installSessionCache(app, options.db, options.sessionCache);
   app.decorate('authCookies', installAuth(app, { secureCookies: options.secureCookies ?? false }));
   if (options.onRoute) {
     const report = options.onRoute;
@@ -173,7 +185,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(categoryRoutes, { prefix: '/api/categories' });
   await app.register(problemRoutes, { prefix: '/api/problems' });
   await app.register(assessmentRoutes, { prefix: '/api' });
+  await app.register(fieldRoutes, { prefix: '/api/field' });
+  await app.register(zoneDraftRoutes, { prefix: '/api/zone-drafts' });
+  await app.register(assessmentLedgerRoutes, { prefix: '/api' });
   await app.register(noticeRoutes, { prefix: '/api/notices' });
+  await app.register(displayTokenRoutes, { prefix: '/api/display-tokens' });
+  await app.register(displaySessionRoutes, {
+    prefix: '/api/display',
+    exchangesPerMinute: options.loginRateLimit ?? 10,
+  });
   const { connectsPerMinute = 60, ...stream } = options.events ?? {};
   const streamOptions = { ...STREAM_DEFAULTS, ...stream };
   app.decorate('events', eventHub(options.db, { maxBatch: streamOptions.replayLimit }));

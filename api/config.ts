@@ -21,6 +21,8 @@ export interface Config {
   clockStart: Date | null;
   /** POST /api/dev/clock may move the app clock (tests and e2e only, never in production) */
   controllableClock: boolean;
+  /** API processes (node:cluster, api/server.ts); more than 1 only on PostgreSQL */
+  workers: number;
 }
 
 /** Reads and checks the environment once at boot; a bad value stops the server with its name. */
@@ -48,6 +50,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const controllable = env.WANGGE_CONTROLLABLE_CLOCK ?? '0';
   if (!['0', '1'].includes(controllable))
     throw new Error(`WANGGE_CONTROLLABLE_CLOCK must be 0 or 1, got "${controllable}"`);
+  const workers = int('WANGGE_WORKERS', 1, 1, 64);
+  if (workers > 1 && !databaseUrl)
+    throw new Error(
+      `WANGGE_WORKERS=${workers} needs DATABASE_URL (PostgreSQL): the embedded database (PGlite) lives in one process, so it runs one API process / 内置数据库只能由一个进程使用，多进程请配置 DATABASE_URL`,
+    );
   return {
     host: env.HOST || '127.0.0.1',
     port: int('PORT', 8080, 0, 65535),
@@ -62,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginRateLimit: int('WANGGE_LOGIN_RATE_LIMIT', 10, 1, 100_000),
     clockStart: clockRaw ? new Date(clockRaw) : null,
     controllableClock: controllable === '1',
+    workers,
   };
 }
 

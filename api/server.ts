@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
@@ -9,7 +10,7 @@ import { buildApp } from './app';
 import { appClock, type Clock } from './domain/clock';
 import type { Msg } from './errors';
 import { answerPreparing, preparation, yielding } from './plugins/readiness';
-import { sweepOverdue } from './services/problem-sweep';
+import { sweepOverdueIfFree } from './services/problem-sweep';
 
 /**
  * What a start script may run on the database after the server listens (the demo city on a
@@ -108,7 +109,9 @@ export async function startServer(options: StartOptions = {}): Promise<StartedSe
     // Overdue problems raise their notices within a minute of their deadline (docs/PROBLEMS.md);
     // after the preparation, which may have written the problems it sweeps.
     const sweep = () =>
-      sweepOverdue(opened, app.clock.now()).catch((err: unknown) => app.log.error({ err }, 'overdue sweep failed'));
+      sweepOverdueIfFree(opened, app.clock.now()).catch((err: unknown) =>
+        app.log.error({ err }, 'overdue sweep failed'),
+      );
     await sweep();
     sweepTimer = setInterval(() => void sweep(), 60_000);
     sweepTimer.unref();
@@ -142,5 +145,48 @@ export async function startServer(options: StartOptions = {}): Promise<StartedSe
   return { app, server, db: opened, ready, close };
 }
 
+/**
+ * `WANGGE_WORKERS=N` (PostgreSQL only; config.ts refuses it on PGlite): N API processes sharing
+ * the port (node:cluster). They hold no state of their own: sessions live in the database (each
+ * process caches them a few seconds, invalidated by NOTIFY), live events reach every process by
+ * LISTEN, and the overdue sweep runs in whichever takes its advisory lock. Worker 1 starts first
+ * and alone runs the preparation (the demo on a first start); the others start once it is ready.
+ * A worker that dies is started again. With 1 (the default) this is startServer in this process.
+ */
+export async function startServers(options: StartOptions = {}): Promise<StartedServer | null> {
+  const config = options.config ?? loadConfig();
+  if (config.workers <= 1) return startServer({ ...options, config });
+  if (cluster.isPrimary) {
+    let stopping = false;
+    const fork = (index: number) => {
+      const worker = cluster.fork({ WANGGE_WORKER_INDEX: String(index) });
+      worker.on('exit', (code) => {
+        if (stopping) return;
+        console.error(`API worker ${index} exited (${code}); starting it again`);
+        setTimeout(() => fork(index), 1000).unref();
+      });
+      return worker;
+    };
+    const first = fork(1);
+    first.once('message', (m: unknown) => {
+      if (m !== 'ready') return;
+      for (let i = 2; i <= config.workers; i++) fork(i);
+      console.log(`Wangge: ${config.workers} API processes on port ${config.port}`);
+    });
+    const stop = () => {
+      stopping = true;
+      for (const w of Object.values(cluster.workers ?? {})) w?.kill('SIGTERM');
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    return null;
+  }
+  const index = Number(process.env.WANGGE_WORKER_INDEX ?? '1');
+  const started = await startServer({ ...options, config, prepare: index === 1 ? options.prepare : undefined });
+  await started.ready;
+  process.send?.('ready');
+  return started;
+}
+
 // `tsx api/server.ts`: the product alone, no demo (npm start / npm run serve: data/demo/start.ts)
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await startServer();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await startServers();

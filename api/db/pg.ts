@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Db, Queryable } from './types';
+import type { Db, Queryable, QueryOptions } from './types';
 
 /** PostgreSQL + PostGIS through a `pg` pool (production, and the native test suite). */
 export function openPgDb(connectionString: string, options: { max?: number } = {}): Db {
@@ -10,8 +10,9 @@ export function openPgDb(connectionString: string, options: { max?: number } = {
   pool.on('error', () => {});
 
   const wrap = (c: pg.Pool | pg.PoolClient): Queryable => ({
-    async query<T>(text: string, params?: readonly unknown[]) {
-      const r = await c.query(text, params as unknown[] | undefined);
+    async query<T>(text: string, params?: readonly unknown[], options?: QueryOptions) {
+      const values = params as unknown[] | undefined;
+      const r = await (options?.name ? c.query({ name: options.name, text, values }) : c.query(text, values));
       return { rows: r.rows as T[] };
     },
     async exec(sql: string) {

@@ -1,6 +1,19 @@
+/**
+ * `name`: a prepared statement natively (pg parses and plans it once per connection, then only
+ * binds; the hot queries: session, responsibility, report, problem by id, tiles). One name, one
+ * text, always. PGlite ignores it (one in-process connection, no network round trip to save).
+ */
+export interface QueryOptions {
+  name?: string;
+}
+
 /** What repositories need from a database: both backends (PGlite, pg pool) provide it. */
 export interface Queryable {
-  query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<{ rows: T[] }>;
+  query<T = Record<string, unknown>>(
+    text: string,
+    params?: readonly unknown[],
+    options?: QueryOptions,
+  ): Promise<{ rows: T[] }>;
   /** Runs a script of several statements (migrations). No parameters. */
   exec(sql: string): Promise<void>;
 }

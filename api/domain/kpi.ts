@@ -34,6 +34,7 @@ export const SET_IDS = [
   'supervised',
   'accountability',
   'fixed_timed',
+  'fix_flagged',
 ] as const;
 export type SetId = (typeof SET_IDS)[number];
 
@@ -91,6 +92,14 @@ export const SETS: Record<SetId, ProblemSet> = {
     definition: {
       zh: '已结案，且最后一次整改在当时有效的期限内完成',
       en: 'closed, with the last fix made by the deadline then in force',
+    },
+  },
+  fix_flagged: {
+    id: 'fix_flagged',
+    name: { zh: '存疑整改数', en: 'flagged fixes' },
+    definition: {
+      zh: '截至统计时点至少有一次整改被标记存疑（距现场超过 100 米、定位精度差于 50 米、手动选点或照片早于上报，docs/FIELD.md）',
+      en: 'problems with at least one fix flagged by the as-of instant (over 100 m from the site, accuracy worse than 50 m, a hand-placed pin or a photo older than the report; docs/FIELD.md)',
     },
   },
   fixed_once: {
@@ -210,6 +219,7 @@ export const KPIS = [
   count('closed_on_time', 'higher', SUSPENDED_OUT),
   count('supervised', 'lower'),
   count('accountability', 'lower'),
+  count('fix_flagged', 'lower'),
   {
     id: 'rectification_rate',
     kind: 'rate',

@@ -4,6 +4,7 @@ import { AppError, type Msg } from '../errors';
 import { allows, ROLE_NAMES, type Access } from '../auth/roles';
 import type { SessionUser } from '../repositories/accounts';
 import type { AuditEntry } from '../repositories/audit';
+import { displayUser } from '../repositories/display-tokens';
 import { auditBudget } from '../auth/audit-budget';
 
 export const SESSION_COOKIE = 'wangge_session';
@@ -35,7 +36,8 @@ export async function audit(
 ) {
   req.audited = true;
   await app.audit.append({
-    userId: req.user?.id ?? null,
+    // a wall's display session has no account: its rows name the token (username display#id)
+    userId: req.user && !req.user.display ? req.user.id : null,
     username: e.username ?? req.user?.username ?? null,
     ip: req.ip,
     ...e,
@@ -61,6 +63,13 @@ export function installAuth(app: FastifyInstance, options: { secureCookies: bool
     if (write) await audit(app, req, suppressed ? { ...e, detail: { ...e.detail, suppressed } } : e);
   };
 
+  const sessionOrDisplay = async (token: string) => {
+    const person = await app.sessionCache.user(token);
+    if (person) return person;
+    const wall = await app.displayTokens.session(token, app.clock.now());
+    return wall && displayUser(wall);
+  };
+
   app.addHook('onRoute', (route) => {
     const guarded = route.url.startsWith('/api') || route.url.startsWith('/tiles');
     if (guarded && !route.config?.access) {
@@ -70,7 +79,8 @@ export function installAuth(app: FastifyInstance, options: { secureCookies: bool
 
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     const token = req.cookies[SESSION_COOKIE];
-    req.user = token ? await app.accounts.sessionUser(token) : null;
+    // a person's session, else a wall's display session (read-only; repositories/display-tokens.ts)
+    req.user = token ? await sessionOrDisplay(token) : null;
     const access = req.routeOptions.config?.access;
     if (!access || 'public' in access) return;
     const action = `${req.method} ${req.routeOptions.url}`;
@@ -87,6 +97,14 @@ export function installAuth(app: FastifyInstance, options: { secureCookies: bool
           ? { zh: '登录已过期或无效，请重新登录', en: 'your session has expired or is invalid: please log in again' }
           : { zh: '请先登录', en: 'please log in first' },
         token ? 'bad or expired session' : 'no session',
+      );
+    }
+    if (req.user.display && WRITE.has(req.method)) {
+      return refuse(
+        403,
+        'DisplayReadOnly',
+        { zh: '大屏显示会话只能查看，不能修改数据', en: 'a display session (wall screen) may only read, never write' },
+        'display read-only',
       );
     }
     if (!allows(access, req.user.role)) {

@@ -9,6 +9,7 @@ import { campaignsRepository, type CampaignsRepository } from '../repositories/c
 import { categoriesRepository, type CategoriesRepository } from '../repositories/categories';
 import { contractingRepository, type ContractingRepository } from '../repositories/contracting';
 import { coverageRepository, type CoverageRepository } from '../repositories/coverage';
+import { displayTokensRepository, type DisplayTokensRepository } from '../repositories/display-tokens';
 import { eventsRepository, type EventsRepository } from '../repositories/events';
 import { figuresRepository, type FiguresRepository } from '../repositories/figures';
 import { hotspotsRepository, type HotspotsRepository } from '../repositories/hotspots';
@@ -33,6 +34,8 @@ declare module 'fastify' {
     categories: CategoriesRepository;
     contracting: ContractingRepository;
     coverage: CoverageRepository;
+    /** wall screens' display tokens and sessions (issue 12) */
+    displayTokens: DisplayTokensRepository;
     /** the stored event log (app.events is the live hub over it) */
     eventLog: EventsRepository;
     figures: FiguresRepository;
@@ -67,6 +70,7 @@ async function repositories(app: FastifyInstance, opts: { db: Db }) {
   app.decorate('categories', categoriesRepository(db));
   app.decorate('contracting', contractingRepository(db));
   app.decorate('coverage', coverageRepository(db));
+  app.decorate('displayTokens', displayTokensRepository(db));
   app.decorate('eventLog', eventsRepository(db));
   app.decorate('figures', figuresRepository(db));
   app.decorate('hotspots', hotspotsRepository(db));

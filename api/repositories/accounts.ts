@@ -24,6 +24,8 @@ export interface SessionUser {
   scope: string[] | null;
   csrfToken: string;
   sessionHash: string;
+  /** set for a wall's display session (repositories/display-tokens.ts): reads only, never writes */
+  display?: { tokenId: number };
 }
 
 const USER_COLS = `id, username, display_name AS "displayName", role::text AS role, active, password_hash AS "passwordHash",
@@ -33,6 +35,18 @@ export const SESSION_IDLE_MS = 8 * 3600_000; // a working day without activity
 export const SESSION_MAX_MS = 7 * 24 * 3600_000; // then a fresh login, whatever the activity
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+/** What the database keeps of a session token (and what the session cache is keyed by). */
+export const sessionHashOf = sha256;
+
+const SQL_SESSION = `
+  SELECT u.id, u.username, u.display_name AS "displayName", u.role::text AS role,
+         u.must_change_password AS "mustChangePassword", s.csrf_token AS "csrfToken",
+         s.token_hash AS "sessionHash", user_scope_codes(u.id) AS scope,
+         s.last_seen_at < now() - interval '1 minute' AS stale,
+         (extract(epoch FROM least(s.expires_at, s.last_seen_at + $2 * interval '1 millisecond') - now()) * 1000)::float8 AS "msLeft"
+  FROM sessions s JOIN users u ON u.id = s.user_id
+  WHERE s.token_hash = $1 AND u.active
+    AND s.expires_at > now() AND s.last_seen_at > now() - $2 * interval '1 millisecond'`;
 
 const SQL_SUMMARIES = `
   SELECT u.id, u.username, u.display_name AS "displayName", u.role::text AS role, u.active,
@@ -54,7 +68,7 @@ export interface NewUser {
 }
 
 export function accountsRepository(db: Queryable) {
-  return {
+  const repo = {
     async byUsername(username: string) {
       const { rows } = await db.query<UserRow>(`SELECT ${USER_COLS} FROM users WHERE lower(username) = lower($1)`, [
         username,
@@ -123,26 +137,31 @@ export function accountsRepository(db: Queryable) {
     },
     /**
      * The live session behind a token, sliding its idle timer; null when unknown or expired.
-     * Every request pays this, so it reads, and writes last_seen_at at most once a minute:
-     * a write per request capped an API at ~250 requests/s on two cores.
+     * Every request pays this (unless the process's session cache holds it:
+     * services/session-cache.ts), so it reads, and writes last_seen_at at most once a minute:
+     * a write per request capped an API at ~250 requests/s on two cores. `msLeft`: how long the
+     * session stays valid from now without activity (a cache keeps it no longer).
      */
-    async sessionUser(token: string): Promise<SessionUser | null> {
-      const hash = sha256(token);
-      const { rows } = await db.query<SessionUser & { stale: boolean }>(
-        `SELECT u.id, u.username, u.display_name AS "displayName", u.role::text AS role,
-                u.must_change_password AS "mustChangePassword", s.csrf_token AS "csrfToken",
-                s.token_hash AS "sessionHash", user_scope_codes(u.id) AS scope,
-                s.last_seen_at < now() - interval '1 minute' AS stale
-         FROM sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.token_hash = $1 AND u.active
-           AND s.expires_at > now() AND s.last_seen_at > now() - $2 * interval '1 millisecond'`,
+    async session(token: string): Promise<{ user: SessionUser; msLeft: number } | null> {
+      const hash = sessionHashOf(token);
+      const { rows } = await db.query<SessionUser & { stale: boolean; msLeft: number }>(
+        SQL_SESSION,
         [hash, SESSION_IDLE_MS],
+        {
+          name: 'wangge_session_user',
+        },
       );
       const row = rows[0];
       if (!row) return null;
-      if (row.stale) await db.query('UPDATE sessions SET last_seen_at = now() WHERE token_hash = $1', [hash]);
-      const { stale: _stale, ...user } = row;
-      return user;
+      if (row.stale)
+        await db.query('UPDATE sessions SET last_seen_at = now() WHERE token_hash = $1', [hash], {
+          name: 'wangge_session_touch',
+        });
+      const { stale: _stale, msLeft, ...user } = row;
+      return { user, msLeft };
+    },
+    async sessionUser(token: string): Promise<SessionUser | null> {
+      return (await repo.session(token))?.user ?? null;
     },
     async deleteSession(sessionHash: string) {
       await db.query('DELETE FROM sessions WHERE token_hash = $1', [sessionHash]);
@@ -154,5 +173,6 @@ export function accountsRepository(db: Queryable) {
       ]);
     },
   };
+  return repo;
 }
 export type AccountsRepository = ReturnType<typeof accountsRepository>;

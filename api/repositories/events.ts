@@ -3,6 +3,7 @@ import type { Role } from '../auth/roles';
 import type { Scope } from '../domain/scope';
 import type { LiveProblemEvent } from '../schemas/events';
 import { SESSION_IDLE_MS } from './accounts';
+import { displayTokensRepository } from './display-tokens';
 import { VISIBLE, type Viewer } from './problems';
 
 // The live event stream's reads (api/services/event-hub.ts, api/routes/events.ts). Who may see an
@@ -89,9 +90,15 @@ export function eventsRepository(db: Queryable) {
     async replay(from: number, to: number, v: Viewer): Promise<LiveProblemEvent[]> {
       return (await db.query<LiveProblemEvent>(SQL_REPLAY, [from, to, v.scope, v.role, v.unitId])).rows;
     },
-    /** The caller behind a session token, or null once it ended (logout, expiry, deactivation). */
-    async caller(sessionHash: string): Promise<StreamCaller | null> {
-      return (await db.query<StreamCaller>(SQL_SESSION, [sessionHash, SESSION_IDLE_MS])).rows[0] ?? null;
+    /**
+     * The caller behind a session token, or null once it ended (logout, expiry, deactivation); a
+     * wall's display session (by the app clock `now`) until its token is revoked or expires.
+     */
+    async caller(sessionHash: string, now: Date): Promise<StreamCaller | null> {
+      const person = (await db.query<StreamCaller>(SQL_SESSION, [sessionHash, SESSION_IDLE_MS])).rows[0];
+      if (person) return person;
+      const wall = await displayTokensRepository(db).sessionByHash(sessionHash, now);
+      return wall && { id: 0, role: 'commander', scope: wall.scope, unitId: null };
     },
   };
 }

@@ -31,6 +31,8 @@ export const SET_SQL: Record<SetId, string> = {
   supervised: 'p.supervision_count > 0',
   accountability: 'p.accountability_count > 0',
   fixed_timed: 'p.fixed_at IS NOT NULL AND p.assigned_at IS NOT NULL AND p.fixed_at >= p.assigned_at',
+  // only fixed problems can have a fix event: the probe runs for those alone (problem_events' key)
+  fix_flagged: `(p.fixed_at IS NOT NULL OR p.rework_count > 0) AND EXISTS (SELECT 1 FROM problem_events e WHERE e.problem_id = p.id AND e.action = 'fix' AND e.at < ${AS_OF} AND (e.data -> 'proof' ->> 'flagged')::boolean)`,
 };
 
 /** Hours from first assignment (交办) to the last fix (整改), over `fixed_timed`. */

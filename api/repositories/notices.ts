@@ -83,6 +83,13 @@ export function noticesRepository(db: Queryable) {
     async lockSweep() {
       await db.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['wangge-problem-sweep']);
     },
+    /** The sweep's lock if no one holds it (another API process sweeping now): false, at once. */
+    async tryLockSweep(): Promise<boolean> {
+      const { rows } = await db.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [
+        'wangge-problem-sweep',
+      ]);
+      return rows[0]!.locked;
+    },
     /**
      * Raises the notices of one kind due at `now`, numbered in `year`, due `dueHours` later;
      * each with its event. The number raised.

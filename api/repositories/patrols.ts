@@ -24,6 +24,9 @@ export interface NewPatrol {
   endedAt: Date;
   /** GeoJSON LineString text, already checked with trackCheck */
   track: string | null;
+  /** per vertex of track (sql/migrations/018) */
+  trackAccuracyM?: number[] | null;
+  trackTimes?: string[] | null;
   note: string | null;
 }
 
@@ -57,9 +60,19 @@ export function patrolsRepository(db: Queryable) {
         rows: [made],
       } = await db.query<{ id: number }>(
         `
-        INSERT INTO patrol_visits (user_id, person_id, grid_id, started_at, ended_at, track, note)
-        VALUES ($1, $2, $3, $4, $5, ST_SetSRID(ST_GeomFromGeoJSON($6), 4326), $7) RETURNING id`,
-        [v.userId, v.personId, v.gridId, v.startedAt, v.endedAt, v.track, v.note],
+        INSERT INTO patrol_visits (user_id, person_id, grid_id, started_at, ended_at, track, note, track_accuracy_m, track_times)
+        VALUES ($1, $2, $3, $4, $5, ST_SetSRID(ST_GeomFromGeoJSON($6), 4326), $7, $8::real[], $9::timestamptz[]) RETURNING id`,
+        [
+          v.userId,
+          v.personId,
+          v.gridId,
+          v.startedAt,
+          v.endedAt,
+          v.track,
+          v.note,
+          v.trackAccuracyM ?? null,
+          v.trackTimes ?? null,
+        ],
       );
       return made!.id;
     },

@@ -16,6 +16,7 @@ const SQL_PEEK = `
          p.duplicate_of::int AS "duplicateOf", p.rework_count AS "reworkCount", p.relapse_count AS "relapseCount",
          p.return_count AS "returnCount", p.extension_count AS "extensionCount", p.cycle, p.routing,
          p.lead_unit_id AS "leadUnitId",
+         ST_X(p.location) AS lon, ST_Y(p.location) AS lat, p.reported_at AS "reportedAt", -- the site, for a fix's proof
          c.deadline_hours AS "deadlineHours", c.working_days AS "workingDays", c.revisit_days AS "revisitDays"
   FROM problems p JOIN problem_categories c ON c.id = p.category_id
   WHERE p.id = $1 AND ${VISIBLE('$2', '$3', '$4')}`;
@@ -167,27 +168,31 @@ export function problemWrites(db: Queryable) {
     },
     async insert(p: NewProblem): Promise<number> {
       return (
-        await db.query<{ id: number }>(SQL_INSERT_PROBLEM, [
-          p.streetCode,
-          p.categoryId,
-          p.source,
-          p.description,
-          p.address,
-          p.lon,
-          p.lat,
-          p.reportedBy,
-          p.reportedAt,
-          p.gridId,
-          p.communityId,
-          p.streetId,
-          p.areaCode,
-          p.leaderPersonId,
-          p.leadUnitId,
-          JSON.stringify(p.routing),
-          p.state,
-          p.urgent,
-          p.duplicateOf,
-        ])
+        await db.query<{ id: number }>(
+          SQL_INSERT_PROBLEM,
+          [
+            p.streetCode,
+            p.categoryId,
+            p.source,
+            p.description,
+            p.address,
+            p.lon,
+            p.lat,
+            p.reportedBy,
+            p.reportedAt,
+            p.gridId,
+            p.communityId,
+            p.streetId,
+            p.areaCode,
+            p.leaderPersonId,
+            p.leadUnitId,
+            JSON.stringify(p.routing),
+            p.state,
+            p.urgent,
+            p.duplicateOf,
+          ],
+          { name: 'wangge_problem_insert' },
+        )
       ).rows[0]!.id;
     },
     /** Writes a step if nobody wrote since `version`; the new version, or null when someone did. */
@@ -223,20 +228,24 @@ export function problemWrites(db: Queryable) {
     },
     async appendEvent(e: NewEvent): Promise<number> {
       return (
-        await db.query<{ id: number }>(SQL_INSERT_EVENT, [
-          e.problemId,
-          e.seq,
-          e.action,
-          e.fromState,
-          e.toState,
-          e.actor.id,
-          e.actor.name,
-          e.actor.role,
-          e.actor.unitId,
-          e.at,
-          e.comment,
-          JSON.stringify(e.data),
-        ])
+        await db.query<{ id: number }>(
+          SQL_INSERT_EVENT,
+          [
+            e.problemId,
+            e.seq,
+            e.action,
+            e.fromState,
+            e.toState,
+            e.actor.id,
+            e.actor.name,
+            e.actor.role,
+            e.actor.unitId,
+            e.at,
+            e.comment,
+            JSON.stringify(e.data),
+          ],
+          { name: 'wangge_event_insert' },
+        )
       ).rows[0]!.id;
     },
     /** A problem leaving `assigned` settles its open notices. */

@@ -240,7 +240,10 @@ export function problemsRepository(db: Queryable) {
   return {
     ...problemWrites(db),
     async detailRow(id: number, v: Viewer): Promise<DetailRow | null> {
-      return (await db.query<DetailRow>(SQL_DETAIL, [id, v.scope, v.role, v.unitId])).rows[0] ?? null;
+      return (
+        (await db.query<DetailRow>(SQL_DETAIL, [id, v.scope, v.role, v.unitId], { name: 'wangge_problem_detail' }))
+          .rows[0] ?? null
+      );
     },
     async timeline(id: number) {
       const [events, photos] = [

@@ -162,7 +162,7 @@ export function tilesRepository(db: Queryable, encoder: MvtEncoder) {
   return {
     /** The tile as ST_AsMVT wrote it (encoder 'postgis'). */
     async mvt(name: TilesetName, params: unknown[]) {
-      const { rows } = await db.query<{ mvt: Uint8Array }>(sql.get(name)!, params);
+      const { rows } = await db.query<{ mvt: Uint8Array }>(sql.get(name)!, params, { name: `wangge_tile_${name}` });
       return rows[0]?.mvt ?? new Uint8Array();
     },
     /** The tile's features, for the JS encoder (encoder 'js'). */

@@ -149,6 +149,7 @@ const areaRoutes: FastifyPluginAsyncTypebox = async (app) => {
           401: ErrorBody,
           403: ErrorBody,
           409: ErrorBody,
+          413: ErrorBody,
           422: ErrorBody,
         },
       },

@@ -31,6 +31,8 @@ import {
   scorePoint,
 } from '../services/assessment';
 import { actorOf } from '../plugins/request-context';
+import { importPoints } from '../services/points-import';
+import { ContractingImportRequest } from '../schemas/contracting';
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) });
 const ScoreParams = Type.Object({
@@ -102,6 +104,31 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => reply.status(201).send(await createPoint(app.db, app.clock, user(req), req.body)),
+  );
+
+  app.post(
+    '/points/import',
+    {
+      config: INSPECT,
+      bodyLimit: 64 * 1024 * 1024, // workbooks, base64 in JSON, like the contracting import
+      schema: {
+        tags,
+        summary: 'Import points from .xlsx/.csv (编码, 名称, 类型, 地址, 经度, 纬度), all or nothing; per-row errors',
+        body: ContractingImportRequest,
+        response: {
+          201: Type.Object({ created: Type.Integer(), ids: Type.Array(Type.Integer()) }),
+          ...errors,
+          413: ErrorBody,
+        },
+      },
+    },
+    async (req, reply) => {
+      const files = req.body.files.map((f) => ({
+        name: f.name,
+        content: new Uint8Array(Buffer.from(f.content, 'base64')),
+      }));
+      return reply.status(201).send(await importPoints(app.db, app.clock, user(req), files));
+    },
   );
 
   app.patch(

@@ -88,7 +88,7 @@ export const coverageGapRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/patrols',
     {
-      config: { access: only('admin', 'supervisor', 'unit_staff', 'grid_leader', 'grid_member') },
+      config: { access: only('admin', 'supervisor', 'unit_staff', 'grid_leader', 'grid_member'), idempotent: true },
       schema: {
         tags: ['patrols'],
         summary: 'Log a patrol visit of a grid: when, who, optional GPS track (must pass within 300 m of the grid)',
@@ -96,16 +96,15 @@ export const coverageGapRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 201: Patrol, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 422: ErrorBody },
       },
     },
-    async (req, reply) =>
-      reply
-        .status(201)
-        .send(
-          await logPatrol(
-            app.db,
-            req.body,
-            { id: req.user!.id, scope: scopeOf(req), role: req.user!.role },
-            nowOf(app),
-          ),
-        ),
+    async (req, reply) => {
+      const made = await logPatrol(
+        app.db,
+        req.body,
+        { id: req.user!.id, scope: scopeOf(req), role: req.user!.role },
+        nowOf(app),
+      );
+      reply.status(201);
+      return made; // returned, not sent: an Idempotency-Key stores it with the write
+    },
   );
 };

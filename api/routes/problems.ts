@@ -32,7 +32,10 @@ const PROBLEM = { zh: '该问题', en: 'problem' };
 const tags = ['problems'];
 const READ = { access: ANY_USER };
 // Every role but the planner takes some action; which one is the machine's business (403 there).
-const ACT = { access: only('admin', 'commander', 'supervisor', 'unit_staff', 'grid_leader', 'grid_member') };
+const ACT = {
+  access: only('admin', 'commander', 'supervisor', 'unit_staff', 'grid_leader', 'grid_member'),
+  idempotent: true, // a phone's retry with its Idempotency-Key never reports or steps twice
+};
 const writeErrors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
 
 /** Problems: report, list, nearby (possible duplicates), queue, one with its timeline, actions. */
@@ -62,7 +65,11 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 201: ProblemDetail, ...writeErrors },
       },
     },
-    async (req, reply) => reply.status(201).send(await reportProblem(app.db, app.clock, actorOf(req), req.body)),
+    async (req, reply) => {
+      const made = await reportProblem(app.db, app.clock, actorOf(req), req.body);
+      reply.status(201);
+      return made; // returned, not sent: an Idempotency-Key stores it with the write (plugins/idempotency.ts)
+    },
   );
 
   app.get(

@@ -228,6 +228,10 @@ export const RoundDetail = Type.Object({
     }),
   }),
   targets: Nullable(Versus),
+  /** every dated target of the round's campaign (720 / 800 / 850), for the timeline */
+  targetLine: Type.Array(
+    Type.Object({ dueOn: Type.String(), minScore: Type.Number(), label: Nullable(Type.String()) }),
+  ),
 });
 export type RoundDetail = Static<typeof RoundDetail>;
 export const RoundSummary = Type.Object({

@@ -410,6 +410,9 @@ export const PatrolCreate = Type.Object({
   endedAt: Instant,
   personId: Type.Optional(Id()),
   track: Type.Optional(LineString),
+  /** per vertex of track, in its order: the GPS accuracy (m) and the time of each sample */
+  trackAccuracyM: Type.Optional(Type.Array(Type.Number({ minimum: 0, maximum: 100000 }), { maxItems: 20000 })),
+  trackTimes: Type.Optional(Type.Array(Instant, { maxItems: 20000 })),
   note: Type.Optional(Prose(2000)),
 });
 export type PatrolCreate = Static<typeof PatrolCreate>;

@@ -136,6 +136,16 @@ export const ProblemReport = Type.Object({
 });
 export type ProblemReport = Static<typeof ProblemReport>;
 
+/** Where a phone was: GPS (or a pin placed by hand: manual), its accuracy and when. */
+export const DevicePosition = Type.Object({
+  lon: Type.Number({ minimum: -180, maximum: 180 }),
+  lat: Type.Number({ minimum: -90, maximum: 90 }),
+  accuracyM: Type.Number({ minimum: 0, maximum: 100000 }),
+  at: Instant,
+  manual: Type.Optional(Type.Boolean()),
+});
+export type DevicePosition = Static<typeof DevicePosition>;
+
 export const ProblemActionBody = Type.Object({
   /** the version the caller saw: a stale one answers 409 StaleVersion */
   version: Type.Integer({ minimum: 1 }),
@@ -146,6 +156,8 @@ export const ProblemActionBody = Type.Object({
   deadline: Type.Optional(Instant),
   holds: Type.Optional(Type.Boolean()),
   photos: Type.Optional(Photos),
+  /** the device's position at a fix (整改): compared with the site, flags the fix (docs/FIELD.md) */
+  position: Type.Optional(DevicePosition),
 });
 export type ProblemActionBody = Static<typeof ProblemActionBody>;
 

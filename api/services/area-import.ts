@@ -11,6 +11,7 @@ import {
 } from '../domain/geojson-validate';
 import { lookupCode, parseCodeTable, type CodeTable } from '../domain/area-codes';
 import { importRefused } from '../domain/problem-list';
+import { checkImportSize, countPositions, IMPORT_LIMITS, IMPORT_LIMITS_EMBEDDED } from '../domain/import-limits';
 import { areaImportRepository, type AreaInsertRow } from '../repositories/area-import';
 import { crsMismatchHint } from './area-crs-hint';
 
@@ -38,12 +39,52 @@ const fail = (problems: Problem[]) => importRefused('InvalidAreas', problems);
  * stage runs on what passed the earlier ones, whatever they found, so every problem is reported
  * at once; any problem rolls the whole import back.
  */
-export function importAreas(db: Db, opts: AreaImportOptions): Promise<AreaImportResult> {
-  return db.transaction((tx) => importAreasIn(tx, opts));
+export async function importAreas(db: Db, opts: AreaImportOptions): Promise<AreaImportResult> {
+  // bounded work per request: a file over the limits is refused before any geometry work
+  checkImportSize(opts.collection, db.kind === 'pglite' ? IMPORT_LIMITS_EMBEDDED : IMPORT_LIMITS);
+  // Geometry validity depends on the file alone: checked before the transaction, in steps that
+  // yield, so on the embedded database (one connection, this thread) other requests run between
+  // them instead of waiting behind the whole import.
+  const { codeFor } = await codeLookup(db, opts.level, opts.codes);
+  const { features } = validateAreaCollection(opts.collection, opts.level, opts.fields, codeFor);
+  const validity = await invalidInSteps(db, features);
+  return db.transaction((tx) => importAreasIn(tx, opts, validity));
 }
 
-/** The import inside a caller's transaction (the demo seeds all levels in one). */
-export async function importAreasIn(tx: Queryable, opts: AreaImportOptions): Promise<AreaImportResult> {
+/** Vertices per validity statement: ~0.1–0.5 s of GEOS each on PGlite. */
+const VALIDITY_STEP_VERTICES = 20_000;
+const vertexCount = (g: CleanAreaFeature['geometry']): number =>
+  g.type === 'GeometryCollection'
+    ? g.geometries.reduce((n, part) => n + countPositions('coordinates' in part ? part.coordinates : []), 0)
+    : countPositions(g.coordinates);
+const yieldToOthers = () => new Promise<void>((ok) => setImmediate(ok));
+
+/** ST_IsValidReason of each feature, a few thousand vertices a statement: code → reason. */
+async function invalidInSteps(db: Queryable, features: CleanAreaFeature[]): Promise<Map<string, string>> {
+  const invalid = new Map<string, string>();
+  for (let i = 0; i < features.length;) {
+    let j = i;
+    let vertices = 0;
+    while (j < features.length && (j === i || vertices + vertexCount(features[j]!.geometry) <= VALIDITY_STEP_VERTICES))
+      vertices += vertexCount(features[j++]!.geometry);
+    const step = features.slice(i, j);
+    for (const r of await areaImportRepository(db).invalidGeometries(step.map((f) => f.geometry)))
+      invalid.set(step[r.i]!.code, r.reason);
+    i = j;
+    await yieldToOthers();
+  }
+  return invalid;
+}
+
+/**
+ * The import inside a caller's transaction (the demo seeds all levels in one). `validity`: the
+ * geometry check already done outside it (importAreas), code → reason of the invalid ones.
+ */
+export async function importAreasIn(
+  tx: Queryable,
+  opts: AreaImportOptions,
+  validity?: Map<string, string>,
+): Promise<AreaImportResult> {
   const { level } = opts;
   const tolerance = opts.toleranceM ?? 0.5;
   const { codeFor, problems } = await codeLookup(tx, level, opts.codes);
@@ -54,7 +95,10 @@ export async function importAreasIn(tx: Queryable, opts: AreaImportOptions): Pro
   const label = (f: CleanAreaFeature) => `${f.code} ${f.name}`;
   const invalid = new Set<string>();
   if (features.length) {
-    for (const r of await areaImportRepository(tx).invalidGeometries(features.map((f) => f.geometry))) {
+    const found = validity
+      ? features.flatMap((f, i) => (validity.has(f.code) ? [{ i, reason: validity.get(f.code)! }] : []))
+      : await areaImportRepository(tx).invalidGeometries(features.map((f) => f.geometry));
+    for (const r of found) {
       const f = features[r.i]!;
       invalid.add(f.code);
       problems.push({ index: f.indexes[0]!, feature: label(f), field: 'geometry', reason: explainInvalid(r.reason) });

@@ -192,11 +192,12 @@ export async function roundDetail(q: Queryable, id: number, scope: Scope): Promi
     },
     // the round's day counts: a target due that day is in force
     targets: targets.length ? versusTargets(county1000, targets, dueInstant(round.heldOn)) : null,
+    targetLine: targets,
   };
 }
 
 /** The report service inside this transaction: its own transaction() joins the one running. */
-const joined = (db: Db, tx: Queryable): Db => ({
+export const joined = (db: Db, tx: Queryable): Db => ({
   kind: db.kind,
   query: (text, params) => tx.query(text, params),
   exec: (sql) => tx.exec(sql),

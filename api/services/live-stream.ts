@@ -143,7 +143,7 @@ export function liveStream(ctx: {
   async function recheck(): Promise<void> {
     let caller: StreamCaller | null;
     try {
-      caller = await repo.caller(ctx.sessionHash);
+      caller = await repo.caller(ctx.sessionHash, ctx.now());
     } catch {
       return; // the database is briefly away: check again next time
     }

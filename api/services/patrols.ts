@@ -51,6 +51,19 @@ export async function logPatrol(
       throw bad(422, 'UnknownPerson', 'personId', `人员 ${personId} 不存在`, `person ${personId} does not exist`);
     }
     const track = b.track ? JSON.stringify(b.track) : null;
+    for (const [field, list] of [
+      ['trackAccuracyM', b.trackAccuracyM],
+      ['trackTimes', b.trackTimes],
+    ] as const) {
+      if (list && list.length !== (b.track?.coordinates.length ?? 0))
+        throw bad(
+          400,
+          'BadTrack',
+          field,
+          '应与轨迹点一一对应（个数相同）',
+          'must have one entry per track vertex (the same count)',
+        );
+    }
     if (track) {
       const chk = await repo.trackCheck(track, b.gridId, TRACK_NEAR_M);
       if (chk.reason !== 'Valid Geometry')
@@ -71,6 +84,8 @@ export async function logPatrol(
       startedAt: started,
       endedAt: ended,
       track,
+      trackAccuracyM: b.trackAccuracyM ?? null,
+      trackTimes: b.trackTimes ?? null,
       note: b.note?.trim() || null,
     });
     return (await repo.byId(id))!;

@@ -1,5 +1,6 @@
-import type { Db } from '../db/types';
+import type { Db, Queryable } from '../db/types';
 import { noticesRepository } from '../repositories/notices';
+import { ledgersRepository } from '../repositories/ledgers';
 
 /**
  * The overdue sweep (docs/PROBLEMS.md "Overdue, supervision and accountability"): one
@@ -27,9 +28,28 @@ export async function sweepOverdue(db: Db, now: Date): Promise<SweepResult> {
   return db.transaction(async (tx) => {
     const notices = noticesRepository(tx);
     await notices.lockSweep();
-    const year = beijingYear(now);
-    const supervision = await notices.raise('supervision', now, year, NOTICE_DUE_HOURS);
-    const accountability = await notices.raise('accountability', now, year, NOTICE_DUE_HOURS);
-    return { supervision, accountability };
+    return raiseDue(tx, now);
   });
+}
+
+/**
+ * The server's minutely sweep: with several API processes (WANGGE_WORKERS) each has the timer,
+ * and whichever takes the advisory lock first sweeps; the others skip that round at once (null)
+ * instead of queueing behind it for a sweep that would find nothing left.
+ */
+export async function sweepOverdueIfFree(db: Db, now: Date): Promise<SweepResult | null> {
+  return db.transaction(async (tx) => {
+    if (!(await noticesRepository(tx).tryLockSweep())) return null;
+    return raiseDue(tx, now);
+  });
+}
+
+async function raiseDue(tx: Queryable, now: Date): Promise<SweepResult> {
+  const notices = noticesRepository(tx);
+  const year = beijingYear(now);
+  const supervision = await notices.raise('supervision', now, year, NOTICE_DUE_HOURS);
+  const accountability = await notices.raise('accountability', now, year, NOTICE_DUE_HOURS);
+  // ledger items not passed by their due day get their 督办 in the same sweep (docs/ASSESSMENT.md)
+  await ledgersRepository(tx).raiseNotices(now, year, NOTICE_DUE_HOURS);
+  return { supervision, accountability };
 }

@@ -17,6 +17,7 @@ import type { ProblemStepWrite } from '../repositories/problem-writes';
 import type { ProblemDetail, ProblemSource, Routing } from '../schemas/problems';
 import { attachPhotos, checkPhotos, decodePhotos, type PhotoInput, type PreparedPhoto } from './photos';
 import { problemDetail, toMachine, unitOf, type ProblemActor } from './problem-views';
+import { photoEvidence, withFixProof } from './fix-proof';
 
 export { sweepOverdue, type SweepResult } from './problem-sweep';
 export {
@@ -49,6 +50,8 @@ export interface ActionRequest {
   deadline?: string | Date | null;
   holds?: boolean | null;
   photos?: PhotoInput[];
+  /** where the device was at a fix (整改), checked against the site (domain/fix-proof.ts) */
+  position?: { lon: number; lat: number; accuracyM: number; at: string; manual?: boolean } | null;
 }
 
 const bad = (field: string, reason: Msg, code = 'BadRequest') =>
@@ -461,6 +464,8 @@ export async function applyTransition(
   // A step the caller may not take (unseen, stale, forbidden, illegal) costs no decoding
   // (ISSUES #10 finding 7); the transaction asks again under the row lock.
   if (checked.length && !(await judge(db, false))) return null;
+  // EXIF (time, place) of after-photos: read from the uploaded bytes, which decoding re-encodes
+  const evidence = action === 'fix' ? await photoEvidence(checked) : [];
   const photos = options.prepared ?? (await decodePhotos(checked));
   return db.transaction(async (tx): Promise<TransitionResult | null> => {
     const repo = problemsRepository(tx);
@@ -473,7 +478,9 @@ export async function applyTransition(
     }
     const version = await repo.update(id, row.version, stepWrite(row, d.patch), now);
     if (version === null) throw staleVersion(row.version + 1, input.version); // unreachable under the row lock; kept as a guard
-    const eventId = await appendEvent(tx, id, version, d.event, actor, unitId, now);
+    // a fix carries its proof (flagged, never refused: the supervisor judges it at 验收)
+    const event = action === 'fix' ? withFixProof(d.event, row, input.position, evidence) : d.event;
+    const eventId = await appendEvent(tx, id, version, event, actor, unitId, now);
     if (kind) await attachPhotos(tx, id, eventId, kind, photos, actor.id, now);
     if (row.state === 'assigned' && d.event.to !== 'assigned') await repo.resolveNotices(id, now);
     const m = { ...row, ...d.patch };

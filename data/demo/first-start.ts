@@ -3,6 +3,7 @@ import type { Db, Queryable } from '../../api/db/types';
 import type { Preparer } from '../../api/server';
 import { bulkInsertProblems, type BulkSummary } from './problems-bulk';
 import { demoNow } from './day';
+import { seedDemoAssessment } from './assessment';
 import { formatAccounts, seedDemoAccountsIfNone, seedDemoIfEmpty } from './seed';
 
 const DAY = 86400_000;
@@ -117,6 +118,13 @@ export function demoPreparer(): Preparer {
           `Seeded ${problems.problems} demo problems (${states}; ${problems.notices} notices) in ${(problems.ms.total / 1000).toFixed(1)} s`,
         );
       }
+      // a small assessment history (points, two rounds, ledgers, surveys): docs/ASSESSMENT.md
+      const t0 = performance.now();
+      const assessment = await seedDemoAssessment(db, clock.now());
+      if (assessment)
+        console.log(
+          `Seeded ${assessment.points} inspection points and ${assessment.rounds} assessment rounds in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+        );
     },
   };
 }

@@ -106,6 +106,14 @@ export const ASSESSMENT_CASES: Record<string, Case> = {
       },
     }),
   },
+  // a sheet without its columns: 422 naming them, nothing written
+  'POST /api/points/import': {
+    in: () => ({
+      method: 'POST',
+      url: '/api/points/import',
+      payload: { files: [{ name: 'p.csv', content: Buffer.from('名称\n矩阵\n').toString('base64') }] },
+    }),
+  },
   'PATCH /api/points/:id': {
     in: (c) => ({ method: 'PATCH', url: `/api/points/${of(c.inGrid).id}`, payload: { code: outPoint.code } }),
     // an empty patch leaves the point as it was (routed again, to the same grid)

@@ -8,10 +8,14 @@ import { loadMiniCity } from './load-mini-city';
 import { adminSession, createUser, login, type Session } from './accounts';
 import { decode, tileOf } from './mvt-decode';
 import { ASSESSMENT_CASES, seedAssessment } from './authz-assessment';
+import { ASSESSMENT_LEDGER_CASES, seedAssessmentLedgers } from './authz-assessment-ledgers';
 import { CONTRACTING_CASES, seedContracting, type ContractingIds } from './authz-contracting';
 import { FIGURES_CASES } from './authz-figures';
+import { FIELD_CASES } from './authz-field';
 import { PHOTO_CASES, seedPhotos, type PhotoIds } from './authz-photos';
 import { PROBLEM_CASES, seedProblems } from './authz-problems';
+import { ZONE_CASES, seedZones } from './authz-zones';
+import { WALL_CASES, seedWall } from './authz-wall';
 
 // Scopes in the mini city (see tests/fixtures/mini-city.ts): street 1 = 330822001 (天马街道).
 const SCOPES: Record<Role, string[]> = {
@@ -132,8 +136,12 @@ const CASES: Record<string, Case> = {
   ...ASSESSMENT_CASES,
   ...CONTRACTING_CASES,
   ...FIGURES_CASES,
+  ...FIELD_CASES,
   ...PHOTO_CASES,
   ...PROBLEM_CASES,
+  ...ZONE_CASES,
+  ...WALL_CASES,
+  ...ASSESSMENT_LEDGER_CASES,
 };
 
 describe.each(backends())('authorization matrix on $name', (backend) => {
@@ -155,6 +163,9 @@ describe.each(backends())('authorization matrix on $name', (backend) => {
     photos = await seedPhotos(db, [...new Set(Object.values(IN_GRID))], OUT_GRID);
     await seedProblems(app, seedAdmin, [...new Set(Object.values(IN_GRID))], OUT_GRID);
     await seedAssessment(app, seedAdmin, [...new Set(Object.values(IN_GRID))], OUT_GRID);
+    await seedAssessmentLedgers(app, seedAdmin, db, [...new Set(Object.values(IN_GRID))], OUT_GRID);
+    await seedZones(db);
+    await seedWall(app, seedAdmin);
     for (const role of ROLES) {
       const id = await createUser(db, `m-${role.replace('_', '')}`, role, SCOPES[role]);
       if (role === 'grid_member') targetUserId = id;

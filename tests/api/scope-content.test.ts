@@ -40,6 +40,7 @@ const NO_ROWS: Record<string, string> = {
     "round names, days and the count of points in the caller's scope: no point or area ids (the detail has a case)",
   'POST /api/assessment-rounds':
     "answered with GET /api/assessment-rounds/:id in the writer's scope (points out of scope refused: tests/api/assessment.test.ts)",
+  'POST /api/display/session': "a wall's own display session: the token's name and scope areas",
   'POST /api/assessment-rounds/:id/points/:pointId/scores':
     "ids of the caller's own findings and problems; the point must be in scope (404)",
 };

@@ -48,6 +48,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** A 401 is an answer here (wrong password, no session yet), not an expired session. */
   unauthenticatedOk?: boolean;
+  /** extra request headers (the field workspace's Idempotency-Key) */
+  headers?: Record<string, string>;
 }
 
 function isErrorBody(x: unknown): x is ErrorBody {
@@ -59,6 +61,7 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
   const method = opts.method ?? 'GET';
   const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': languageOf() };
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (opts.headers) Object.assign(headers, opts.headers);
   if (WRITES.has(method) && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   let res: Response;
   try {
@@ -89,6 +92,11 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
     throw err;
   }
   return body as T;
+}
+
+/** The language and CSRF headers of a write, for the few calls that read a streamed answer themselves. */
+export function writeHeaders(): Record<string, string> {
+  return { 'Accept-Language': languageOf(), ...(csrfToken ? { 'X-CSRF-Token': csrfToken } : {}) };
 }
 
 export function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {

@@ -2,8 +2,8 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 
 /** The map's views (modes): the area hierarchy, the contracting zones, the problem loop, the figures. */
-export type ViewMode = 'areas' | 'zones' | 'problems' | 'figures';
-export const VIEW_MODES: readonly ViewMode[] = ['areas', 'zones', 'problems', 'figures'];
+export type ViewMode = 'areas' | 'zones' | 'problems' | 'figures' | 'assessment';
+export const VIEW_MODES: readonly ViewMode[] = ['areas', 'zones', 'problems', 'figures', 'assessment'];
 
 /**
  * Which view the one map shows. Features follow it (the zone store reloads when its view opens;

@@ -3,6 +3,9 @@ import areasEn from '../features/areas/i18n/en';
 import zonesEn from '../features/zones/i18n/en';
 import problemsEn from '../features/problems/i18n/en';
 import figuresEn from '../features/figures/i18n/en';
+import assessmentEn from '../features/assessment/i18n/en';
+import wallEn from '../features/wall/i18n/en';
+import fieldEn from '../features/field/i18n/en';
 
 /** English. Typed against zh-CN so that a missing or extra key fails the type check. */
 const en: Messages = {
@@ -84,6 +87,8 @@ const en: Messages = {
     problemsShort: 'Problems',
     figures: 'Figures',
     figuresShort: 'Figures',
+    assessment: 'Assessment',
+    assessmentShort: 'Assess',
   },
   notice: {
     region: 'Notices',
@@ -94,6 +99,9 @@ const en: Messages = {
   ...zonesEn,
   ...problemsEn,
   ...figuresEn,
+  ...assessmentEn,
+  ...wallEn,
+  ...fieldEn,
 };
 
 export default en;

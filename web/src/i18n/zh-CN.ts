@@ -2,6 +2,9 @@ import areasZhCN from '../features/areas/i18n/zh-CN';
 import zonesZhCN from '../features/zones/i18n/zh-CN';
 import problemsZhCN from '../features/problems/i18n/zh-CN';
 import figuresZhCN from '../features/figures/i18n/zh-CN';
+import assessmentZhCN from '../features/assessment/i18n/zh-CN';
+import wallZhCN from '../features/wall/i18n/zh-CN';
+import fieldZhCN from '../features/field/i18n/zh-CN';
 
 /**
  * Simplified Chinese, the default: the app's own messages (shell, session, views, notices) here,
@@ -85,6 +88,8 @@ const zhCN = {
     problemsShort: '问题',
     figures: '数据分析',
     figuresShort: '数据',
+    assessment: '测评',
+    assessmentShort: '测评',
   },
   notice: {
     region: '系统提示',
@@ -97,6 +102,10 @@ const zhCN = {
   ...problemsZhCN,
   // figures, rankings, campaigns, gaps (issue 5)
   ...figuresZhCN,
+  // inspection points, ledgers, satisfaction, the weekly index (issue 16)
+  ...assessmentZhCN,
+  ...wallZhCN,
+  ...fieldZhCN,
 };
 
 export type Messages = typeof zhCN;

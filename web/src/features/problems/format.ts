@@ -1,4 +1,4 @@
-import type { Category } from './api';
+import type { Category, TimelineEvent } from './api';
 
 /** The campaign runs on Beijing time whatever the viewer's clock. */
 const ZONE = 'Asia/Shanghai';
@@ -51,3 +51,22 @@ export const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
 /** api/services/photos.ts MAX_PHOTO_BYTES and MAX_PHOTOS (the server checks again). */
 export const MAX_PHOTO_MB = 8;
 export const MAX_PHOTOS = 6;
+
+type Translate = (key: string, values?: Record<string, unknown>) => string;
+/**
+ * A fix's proof in words (issue 14, docs/FIELD.md): flagged with its reasons for whoever accepts
+ * (验收), or the distance checked; null for any other event.
+ */
+export function fixProofText(
+  e: TimelineEvent,
+  t: Translate,
+  te: (key: string) => boolean,
+): { flagged: boolean; text: string } | null {
+  const p = e.data?.proof as
+    { flagged: boolean; reasons: string[]; distanceM: number | null; accuracyM: number | null } | undefined;
+  if (e.action !== 'fix' || !p) return null;
+  const m = p.distanceM === null ? t('field.proof.unknown') : t('field.proof.meters', { m: Math.round(p.distanceM) });
+  if (!p.flagged) return { flagged: false, text: t('field.proof.ok', { m, acc: Math.round(p.accuracyM ?? 0) }) };
+  const reasons = p.reasons.map((r) => (te(`field.proof.reasons.${r}`) ? t(`field.proof.reasons.${r}`) : r));
+  return { flagged: true, text: t('field.proof.flagged', { m, reasons: reasons.join('、') }) };
+}
