@@ -1,5 +1,6 @@
 import { preparePlan, streamOf, type PlanContext } from './problem-plan/context';
 import { planDuplicate } from './problem-plan/duplicate';
+import { withFixPositions } from './problem-plan/fix-position';
 import { planLife } from './problem-plan/life';
 import { P } from './problem-plan/shares';
 import type { PlanCategory, PlanCity, PlannedProblem, PlanOptions, ProblemPlan } from './problem-plan/types';
@@ -26,7 +27,8 @@ export function planProblem(ctx: PlanContext, i: number): PlannedProblem {
     const d = planDuplicate(ctx, i, rng);
     if (d) return d;
   }
-  return planLife(ctx, i, rng);
+  // the device positions of its fixes draw from their own stream: no other draw moves
+  return withFixPositions(ctx.seed, planLife(ctx, i, rng));
 }
 
 /** The first `count` plans. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { judgeFix } from '../../api/domain/fix-proof';
 import { generateDemoCity } from '../../data/demo/generate';
 import {
   PLAN_SOURCES,
@@ -119,6 +120,35 @@ describe('demo problem plan', () => {
       expect(actions, a).toContain(a);
     }
     expect(plan.problems.some((p) => p.steps.some((s) => s.action === 'revisit' && s.holds === false))).toBe(true);
+  });
+
+  it('gives every fix a device position: near the site, a few far away (flagged 存疑)', () => {
+    const judged = plan.problems.flatMap((p) =>
+      p.steps
+        .filter((s) => s.action === 'fix')
+        .map((s) => {
+          expect(s.position, `plan ${p.index}`).toBeDefined();
+          const site = { lon: p.lon, lat: p.lat, reportedAt: new Date(p.steps[0]!.at) };
+          return judgeFix(site, { ...s.position!, at: new Date(s.at), manual: false }, []);
+        }),
+    );
+    expect(judged.length).toBeGreaterThan(1000);
+    for (const j of judged) {
+      expect(j.accuracyM).toBeGreaterThanOrEqual(5);
+      expect(j.accuracyM).toBeLessThanOrEqual(30);
+      // near: a few to 40 m off; far: 150–600 m, the only reason a demo fix is flagged
+      // (the planner offsets on a local flat Earth: within 1 % of the great-circle distance)
+      if (j.flagged) {
+        expect(j.reasons).toEqual(['too_far']);
+        expect(j.distanceM).toBeGreaterThanOrEqual(148.5);
+        expect(j.distanceM).toBeLessThanOrEqual(606);
+      } else expect(j.distanceM).toBeLessThanOrEqual(40.4);
+    }
+    const share = judged.filter((j) => j.flagged).length / judged.length;
+    expect(share).toBeGreaterThan(0.015);
+    expect(share).toBeLessThan(0.05);
+    // steps without a fix carry no position
+    expect(plan.problems.some((p) => p.steps.some((s) => s.action !== 'fix' && s.position))).toBe(false);
   });
 
   it('keeps every step in time order, inside the window, with what each action needs', () => {

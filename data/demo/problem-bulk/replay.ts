@@ -1,4 +1,5 @@
 import { decide, type CategoryRules, type ProblemAction, type ProblemState } from '../../../api/domain/problem-machine';
+import { withFixProof } from '../../../api/services/fix-proof';
 import { NOTICE_DUE_HOURS } from '../../../api/services/problem-sweep';
 import type { PlannedProblem } from '../problems';
 import { inputOf, machineOf, reporterOf } from './step-input';
@@ -161,7 +162,10 @@ export function replay(rc: ReplayContext, p: PlannedProblem, r: RouteBack) {
     Object.assign(row, d.patch);
     row.version++;
     row.updatedAt = new Date(s.at);
-    event(d.event, actor, s.at);
+    // a fix carries its proof, judged as the service judges it (the demo's photos are prepared: no EXIF read)
+    const site = { lon: p.lon, lat: p.lat, reportedAt: new Date(reportedAt) };
+    const position = s.position && { ...s.position, at: new Date(s.at).toISOString(), manual: false };
+    event(s.action === 'fix' ? withFixProof(d.event, site, position, []) : d.event, actor, s.at);
     if (s.action === 'fix')
       links.push({ p: id, seq: row.version, kind: 'after', sha256: rc.photos.after[s.photo ?? 0]!.sha256 });
     if (s.action === 'revisit' && !s.holds)

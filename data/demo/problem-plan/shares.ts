@@ -4,7 +4,7 @@ import type { PlanSource } from './types';
  * How often things happen in a plan: each source's share of the reports and the hours of the day
  * (Beijing) at which it reports, and the shares of the side paths of a problem's life (outside
  * every grid, duplicate, invalid, neglected, urgent, returned, extended, suspended, late, stuck,
- * fixed by the grid's own staff, reworked, relapsed). Numbers only; the planner draws against them.
+ * fixed by the grid's own staff, reworked, relapsed, fixed far from the site). Numbers only; the planner draws against them.
  */
 
 export const SOURCE_SHARE: [PlanSource, number][] = [
@@ -46,4 +46,6 @@ export const P = {
   gridFixes: 0.3,
   rework: 0.08,
   relapse: 0.08,
+  /** of fixes: made far from the site (flagged 存疑, api/domain/fix-proof.ts) */
+  fixFar: 0.03,
 };

@@ -52,6 +52,8 @@ export interface PlanStep {
   otherUnit?: boolean;
   /** fix / revisit: which of the demo photos (an index into a small pool) */
   photo?: number;
+  /** fix: where the device was (at the step's instant), as the field app sends it */
+  position?: { lon: number; lat: number; accuracyM: number };
 }
 
 export interface PlannedProblem {

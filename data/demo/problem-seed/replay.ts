@@ -240,6 +240,8 @@ export async function replayIn(
         break;
       case 'fix':
         prepared = [photos.after[s.photo ?? 0]!];
+        // the device's position, as the field app sends it with a fix (docs/FIELD.md)
+        if (s.position) input.position = { ...s.position, at: new Date(s.at).toISOString(), manual: false };
         break;
       case 'revisit':
         input.holds = s.holds ?? true;
