@@ -1,3 +1,5 @@
+import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import type { Role } from '../../api/auth/roles';
@@ -323,4 +325,182 @@ export const CASES: Record<string, Case> = {
       return act(mine, 'request_suspension', { reason: '需协调' });
     return act(mine, 'mark_urgent');
   },
+  'POST /api/points/import': async (c) => {
+    // a point in the caller's own grid; one in another street is refused whole (422 naming the row, nothing written)
+    const book = (code: string, a: AreaDetail) => ({
+      files: [
+        {
+          name: 'points.csv',
+          content: Buffer.from(
+            `编码,名称,类型,地址,经度,纬度\n${code},${c.role}导入点位,public_toilet,,${a.labelPoint[0] + 0.0002},${a.labelPoint[1]}\n`,
+          ).toString('base64'),
+        },
+      ],
+    });
+    if (c.role === 'supervisor') {
+      const out = await c.send({ method: 'POST', url: '/api/points/import', payload: book('SC-IMP-OUT', outArea(c)) });
+      expect(out.statusCode, out.body).toBe(422);
+    }
+    const res = await c.send({
+      method: 'POST',
+      url: '/api/points/import',
+      payload: book(`SC-IMP-${c.role}`, c.fx.home[c.role]),
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    return (res.json() as { ids: number[] }).ids.map((id) => ({ kind: 'point' as const, id }));
+  },
+  // the field workspace: patrol coverage of the grids in scope, over the fixture's patrols
+  'GET /api/field/coverage': (c) => json(c, `/api/field/coverage?from=${q(FROM)}&to=${q(NOW)}&limit=1000`, null),
+  // ledger items (台账): every item listed opens by id; the unit and area it names are readable
+  'GET /api/ledgers': async (c) => {
+    const res = await c.get('/api/ledgers?limit=1000');
+    expect(res.statusCode, res.body).toBe(200);
+    for (const l of res.json() as { id: number }[])
+      expect((await c.get(`/api/ledgers/${l.id}`)).statusCode, `${c.role} ledger ${l.id}`).toBe(200);
+    return refsOf(res.json(), null);
+  },
+  'GET /api/ledgers/rates': async (c) => {
+    const res = await c.get('/api/ledgers/rates?day=2026-06-30');
+    expect(res.statusCode, res.body).toBe(200);
+    // each unit's rate counts only items the caller may list
+    const listed = (await c.get('/api/ledgers?limit=1000')).json() as { unitId: number }[];
+    for (const u of (res.json() as { units: { unitId: number; items: number }[] }).units)
+      expect(u.items, `${c.role} rate of unit ${u.unitId}`).toBe(listed.filter((l) => l.unitId === u.unitId).length);
+    return refsOf(res.json(), null);
+  },
+  'GET /api/ledgers/:id': (c) =>
+    many(
+      c.fx.ledgerIds.map((id) => `/api/ledgers/${id}`),
+      (u) => json(c, u, null),
+    ),
+  // the answer to one's own write: the item submitted, which must be one the caller may open
+  'POST /api/ledgers/:id/submissions': async (c) => {
+    const id = c.fx.submittable[c.role];
+    if (id === undefined) return [];
+    const { version } = (await c.get(`/api/ledgers/${id}`)).json() as { version: number };
+    const pdf = Buffer.from('%PDF-1.4\n%%EOF\n').toString('base64');
+    const res = await c.send({
+      method: 'POST',
+      url: `/api/ledgers/${id}/submissions`,
+      payload: { version, files: [{ name: `${c.role}.pdf`, dataBase64: pdf }] },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    // an item of another unit is not found for unit staff (404), and nothing is written
+    if (c.role === 'unit_staff') {
+      const other = c.fx.submittable.admin!;
+      const refused = await c.send({
+        method: 'POST',
+        url: `/api/ledgers/${other}/submissions`,
+        payload: { version: 1, files: [{ name: 'x.pdf', dataBase64: pdf }] },
+      });
+      expect(refused.statusCode, refused.body).toBe(404);
+    }
+    return refsOf(res.json(), null);
+  },
+  'POST /api/ledgers/:id/review': async (c) => {
+    const id = c.fx.reviewable[c.role];
+    if (id === undefined) return [];
+    const { version } = (await c.get(`/api/ledgers/${id}`)).json() as { version: number };
+    const res = await c.send({
+      method: 'POST',
+      url: `/api/ledgers/${id}/review`,
+      payload: { version, decision: 'passed' },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    return refsOf(res.json(), null);
+  },
+  // a file is served only with an item the caller may open; the item's unit and area are then checked
+  'GET /api/ledger-files/:id': async (c) =>
+    many(
+      c.fx.ledgerFiles.map((f) => `${f.id}:${f.ledgerId}`),
+      async (k) => {
+        const [file, ledger] = k.split(':');
+        const res = await c.get(`/api/ledger-files/${file}`);
+        expect([200, 404], `${c.role} ledger file ${file}`).toContain(res.statusCode);
+        if (res.statusCode !== 200) return [];
+        const item = await c.get(`/api/ledgers/${ledger}`);
+        expect(item.statusCode, `${c.role} file ${file} of ledger ${ledger}`).toBe(200);
+        return refsOf(item.json(), null);
+      },
+    ),
+  // satisfaction surveys and household visits (入户) per community
+  'GET /api/satisfaction': (c) => json(c, '/api/satisfaction?week=2026-06-08', null),
+  'GET /api/satisfaction/surveys': (c) => json(c, '/api/satisfaction/surveys?limit=500', null),
+  'GET /api/household-visits': (c) => json(c, '/api/household-visits?limit=500', null),
+  'POST /api/satisfaction/surveys': (c) =>
+    communityWrite(c, '/api/satisfaction/surveys', { surveyedOn: '2026-06-09', respondents: 10, satisfied: 9 }),
+  'POST /api/household-visits': (c) =>
+    communityWrite(c, '/api/household-visits', { visitedOn: '2026-06-09', households: 3 }),
+  'GET /api/unit-visits': async (c) =>
+    (await Promise.all(['2026-06-01', '2026-06-08'].map((w) => json(c, `/api/unit-visits?week=${w}`, null)))).flat(),
+  // the weekly 创文指数: rows are communities, streets or units
+  'GET /api/assessment-index': async (c) =>
+    (
+      await Promise.all(
+        (['community', 'street', 'unit'] as const).flatMap((level) =>
+          ['', `&week=${c.fx.indexWeek}`].map((w) =>
+            json(c, `/api/assessment-index?level=${level}${w}`, null, { rows: kindOf(level) }),
+          ),
+        ),
+      )
+    ).flat(),
+  // the 周通报: every community, street, unit, point and problem it names
+  'GET /api/assessment-index/weeks/:week/bulletin.docx': async (c) => {
+    const res = await bulletin(c, 'docx');
+    const xml = await (await JSZip.loadAsync(res.rawPayload)).file('word/document.xml')!.async('string');
+    return refsOfText(xml.replace(/<[^>]+>/g, ' '), c.fx);
+  },
+  'GET /api/assessment-index/weeks/:week/bulletin.xlsx': async (c) => {
+    const res = await bulletin(c, 'xlsx');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+    const cells: string[] = [];
+    wb.eachSheet((ws) =>
+      ws.eachRow((row, n) =>
+        row.eachCell((cell, col) => {
+          // the sheet of open findings: the first column is the problem's id
+          const v = String(cell.value ?? '');
+          cells.push(ws.name === '尚未整改' && n > 1 && col === 1 ? `#${v}` : v);
+        }),
+      ),
+    );
+    return refsOfText(cells.join('\n'), c.fx);
+  },
+  'GET /api/assessment-index/weeks/:week/bulletin.html': async (c) =>
+    refsOfText((await bulletin(c, 'html')).body.replace(/<style[\s\S]*?<\/style>/g, '').replace(/<[^>]+>/g, ' '), c.fx),
 };
+
+/** A survey or visit written into the community of the caller's home grid: the answer is that row. */
+async function communityWrite(c: Ctx, url: string, body: object): Promise<Ref[]> {
+  const community = (a: AreaDetail) => c.fx.areas.find((x) => x.code === a.code.slice(0, 12))!;
+  const send = (a: AreaDetail) => c.send({ method: 'POST', url, payload: { communityId: community(a).id, ...body } });
+  // a community of another street is refused to every scoped role (403, nothing written)
+  if (c.role === 'supervisor' || c.role === 'grid_leader')
+    expect((await send(outArea(c))).statusCode, `${c.role} ${url} out of scope`).toBe(403);
+  const res = await send(c.fx.home[c.role]);
+  // a grid leader's scope is a grid, which holds no whole community: nothing to write, nothing answered
+  if (c.role === 'grid_leader') {
+    expect(res.statusCode, res.body).toBe(403);
+    return [];
+  }
+  expect(res.statusCode, res.body).toBe(201);
+  return refsOf(res.json(), null);
+}
+
+async function bulletin(c: Ctx, format: 'docx' | 'xlsx' | 'html') {
+  const res = await c.get(`/api/assessment-index/weeks/${c.fx.indexWeek}/bulletin.${format}`);
+  expect(res.statusCode, `${c.role} bulletin.${format} → ${res.body.slice(0, 200)}`).toBe(200);
+  return res;
+}
+
+/** What a document names in its text: communities and streets, units and points by name, problems as #id. */
+function refsOfText(text: string, fx: Fixture): Ref[] {
+  const out: Ref[] = [];
+  for (const a of fx.areas)
+    if ((a.level === 'community' || a.level === 'street') && text.includes(a.name))
+      out.push({ kind: 'area', id: a.id });
+  for (const u of fx.units) if (text.includes(u.name)) out.push({ kind: 'unit', id: u.id });
+  for (const p of fx.points) if (text.includes(p.name)) out.push({ kind: 'point', id: p.id });
+  for (const m of text.matchAll(/#(\d+)(?!\w)/g)) out.push({ kind: 'problem', id: Number(m[1]) });
+  return out;
+}

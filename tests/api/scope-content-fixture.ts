@@ -54,6 +54,16 @@ export interface Fixture {
   categoryId: number;
   /** a problem each acting role may take a step on (its own, so that no two roles collide) */
   actionable: Partial<Record<Role, number>>;
+  /** inspection points, one in every grid (their names appear in the 周通报) */
+  points: { id: number; name: string }[];
+  /** ledger items (台账) of every unit in and out of each scope; the files submitted to them */
+  ledgerIds: number[];
+  ledgerFiles: { id: number; ledgerId: number }[];
+  /** a pending item each submitting role may submit, a submitted one each reviewing role may review */
+  submittable: Partial<Record<Role, number>>;
+  reviewable: Partial<Record<Role, number>>;
+  /** the published week of the 创文指数 (its 周通报 names communities, streets, points, units, problems) */
+  indexWeek: string;
 }
 
 export async function seedScopeCity(app: FastifyInstance, db: Db, admin: Session): Promise<Fixture> {
@@ -167,6 +177,8 @@ export async function seedScopeCity(app: FastifyInstance, db: Db, admin: Session
   sessions.set('grid_leader', leader.session);
   sessions.set('grid_member', member.session);
 
+  const CATEGORY = (await db.query<{ id: number }>(`SELECT id FROM problem_categories WHERE code = '970101'`)).rows[0]!
+    .id;
   // an inspection point in every grid and a round over them all (docs/ASSESSMENT.md)
   const pointIds: number[] = [];
   for (const [k, code] of Object.entries(G)) {
@@ -193,6 +205,68 @@ export async function seedScopeCity(app: FastifyInstance, db: Db, admin: Session
     payload: { schemeId: scheme[0]!.id, name: '范围测试轮次', kind: 'inspection', heldOn: '2026-06-09', pointIds },
   });
   const all = async <T>(url: string) => (await app.inject({ url, headers: admin.headers })).json() as T;
+  const post = async <T>(url: string, payload?: object) => {
+    const res = await app.inject({ method: 'POST', url, headers: admin.headers, ...(payload ? { payload } : {}) });
+    if (res.statusCode >= 300) throw new Error(`${url} → ${res.statusCode} ${res.body}`);
+    return res.json() as T;
+  };
+  // assessment findings in the round (day 2026-06-09) at the points of G111 and G221: open problems
+  // the 周通报 lists by id, point and unit
+  const round = (await all<{ id: number }[]>('/api/assessment-rounds?limit=10'))[0]!;
+  const item = (
+    await all<{ items: { id: number; pointTypes: string[] }[] }>(`/api/assessment-schemes/${scheme[0]!.id}`)
+  ).items.find((i) => i.pointTypes.length === 0 || i.pointTypes.includes('market'))!;
+  for (const k of ['G111', 'G221'] as const)
+    await post(`/api/assessment-rounds/${round.id}/points/${pointIds[Object.keys(G).indexOf(k)]!}/scores`, {
+      items: [{ itemId: item.id, findings: [{ note: `${k}测评发现`, problem: { categoryId: CATEGORY } }] }],
+    });
+  // ledger items: unit 甲 in its grids, 乙 and 丙 in both streets; some submitted (with a file)
+  const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n').toString('base64');
+  const ledger = async (code: string, unitId: number, grid: string, submit: boolean) => {
+    const l = await post<{ id: number; version: number }>('/api/ledgers', {
+      code,
+      name: `台账 ${code}`,
+      unitId,
+      areaId: area[grid]!.id,
+      dueOn: '2026-06-12',
+    });
+    if (submit)
+      await post(`/api/ledgers/${l.id}/submissions`, {
+        version: l.version,
+        files: [{ name: `${code}.pdf`, dataBase64: PDF }],
+      });
+    return l.id;
+  };
+  const ledgerIds = [
+    await ledger('SC-L-A', A.id, G.G121, true),
+    await ledger('SC-L-B', B.id, G.G221, true),
+    await ledger('SC-L-C1', C.id, G.G111, true),
+    await ledger('SC-L-C2', C.id, G.G211, true),
+  ];
+  const submittable = {
+    admin: await ledger('SC-S-ADMIN', B.id, G.G222, false),
+    unit_staff: await ledger('SC-S-UNIT', A.id, G.G122, false),
+  };
+  const reviewable = {
+    admin: await ledger('SC-R-ADMIN', C.id, G.G212, true),
+    commander: await ledger('SC-R-COMMANDER', B.id, G.G222, true),
+    planner: await ledger('SC-R-PLANNER', C.id, G.G112, true),
+    supervisor: await ledger('SC-R-SUPERVISOR', A.id, G.G122, true),
+  };
+  ledgerIds.push(...Object.values(submittable), ...Object.values(reviewable));
+  const ledgerFiles = (
+    await db.query<{ id: number; ledgerId: number }>(
+      `SELECT f.id::int AS id, s.item_id::int AS "ledgerId" FROM ledger_files f JOIN ledger_submissions s ON s.id = f.submission_id ORDER BY f.id`,
+    )
+  ).rows;
+  // surveys and household visits in every community, in the week of the round
+  for (const code of ['330822001001', '330822001002', '330822002001', '330822002002']) {
+    const communityId = (await api.area(code)).id;
+    await post('/api/satisfaction/surveys', { communityId, surveyedOn: '2026-06-09', respondents: 20, satisfied: 19 });
+    await post('/api/household-visits', { communityId, visitedOn: '2026-06-09', households: 12 });
+  }
+  const indexWeek = '2026-06-08';
+  await post(`/api/assessment-index/weeks/${indexWeek}/publish`);
   const areas: AreaDetail[] = [];
   for (const a of await all<{ id: number }[]>('/api/areas/search?q=3308&limit=100'))
     areas.push(await all<AreaDetail>(`/api/areas/${a.id}`));
@@ -213,7 +287,13 @@ export async function seedScopeCity(app: FastifyInstance, db: Db, admin: Session
     noticeIds: (await db.query<{ id: number }>('SELECT id::int AS id FROM problem_notices ORDER BY id')).rows.map(
       (r) => r.id,
     ),
-    categoryId: (await db.query<{ id: number }>(`SELECT id FROM problem_categories WHERE code = '970101'`)).rows[0]!.id,
+    categoryId: CATEGORY,
+    points: Object.keys(G).map((k, i) => ({ id: pointIds[i]!, name: `${k}点位` })),
+    ledgerIds,
+    ledgerFiles,
+    submittable,
+    reviewable,
+    indexWeek,
     actionable: {
       admin: first(G.G211),
       commander: first(G.G212),

@@ -5,9 +5,10 @@ import type { Fixture } from './scope-content-fixture';
 /**
  * What an answer names, as references the caller must be able to open by id:
  * a problem (GET /api/problems/:id), an area (GET /api/areas/:id, or by code), a unit
- * (GET /api/units/:id/grids), a person (in GET /api/people), a notice (GET /api/notices/:id).
+ * (GET /api/units/:id/grids), a person (in GET /api/people), a notice (GET /api/notices/:id),
+ * an inspection point (GET /api/points/:id).
  */
-export type Kind = 'problem' | 'area' | 'areaCode' | 'unit' | 'person' | 'notice';
+export type Kind = 'problem' | 'area' | 'areaCode' | 'unit' | 'person' | 'notice' | 'point';
 /**
  * `in`: the problem or notice row this reference describes. Where a problem lies (its grid,
  * community, street, area code) is part of a problem the caller may open — unit staff open the

@@ -41,6 +41,7 @@ const NO_ROWS: Record<string, string> = {
   'POST /api/assessment-rounds':
     "answered with GET /api/assessment-rounds/:id in the writer's scope (points out of scope refused: tests/api/assessment.test.ts)",
   'POST /api/display/session': "a wall's own display session: the token's name and scope areas",
+  'GET /api/assessment-index/weeks': 'the published weeks: start, issue number and time, the same for everyone',
   'POST /api/assessment-rounds/:id/points/:pointId/scores':
     "ids of the caller's own findings and problems; the point must be in scope (404)",
 };
@@ -104,6 +105,8 @@ describe.each(backends())('content-level scope on $name', (backend) => {
           return status(`/api/areas/by-code/${r.id}`);
         case 'unit':
           return status(`/api/units/${r.id}/grids`);
+        case 'point':
+          return status(`/api/points/${r.id}`);
         case 'person':
           people ??= c
             .get('/api/people?limit=1000')
