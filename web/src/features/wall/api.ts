@@ -44,7 +44,7 @@ export const wallApi = {
   ranking: (kind: 'street' | 'community', signal?: AbortSignal) =>
     getJson<RankingResult>(`/api/rankings?${qs({ kind })}`, signal),
   problems: (
-    p: { state?: string[]; overdue?: boolean; area?: string | null; sort?: string; limit: number },
+    p: { state?: string[]; overdue?: boolean; area?: string | null; from?: string; sort?: string; limit: number },
     signal?: AbortSignal,
   ) => getJson<ProblemList>(`/api/problems?${qs({ ...p })}`, signal),
   notices: (signal?: AbortSignal) => getJson<NoticeList>(`/api/notices?${qs({ open: true, limit: 100 })}`, signal),

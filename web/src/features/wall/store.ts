@@ -83,6 +83,7 @@ export const useWallStore = defineStore('wall', () => {
     'overdue',
     'notices',
     'map',
+    'reported',
     'detail',
   ] as const);
 
@@ -115,9 +116,20 @@ export const useWallStore = defineStore('wall', () => {
     return row?.figures[id]?.value ?? 0;
   };
 
+  /**
+   * The KPI tiles follow a live event at once, from the event itself (applyToKpis); a reload then
+   * reconciles them with the figures API. An answer replaces the tiles only when no event was
+   * applied since its request left (`kpiEpoch`): an older answer cannot undo a newer event, and
+   * every applied event schedules the reload that brings the exact counts.
+   */
+  let kpiEpoch = 0;
+  /** the Beijing midnight the tiles' "today" starts at */
+  let kpiDay: string | null = null;
+
   /** today's reports, open, overdue, and closed today (= closed now − closed at 00:00: net closures) */
-  const loadKpis = () =>
-    latest(
+  const loadKpis = () => {
+    const epoch = kpiEpoch;
+    return latest(
       'kpis',
       async (signal) => {
         const sel = selected.value;
@@ -131,15 +143,56 @@ export const useWallStore = defineStore('wall', () => {
           wallApi.figures({ level, from: since(), to: now, indicators: ['open', 'overdue', 'closed'] }, signal),
           wallApi.figures({ level, from: since(), to: now, asOf: midnight, indicators: ['closed'] }, signal),
         ]);
-        return {
+        const tiles: Kpis = {
           today: num(today, 'found', sel),
           open: num(all, 'open', sel),
           overdue: num(all, 'overdue', sel),
           closedToday: Math.max(0, num(all, 'closed', sel) - num(before, 'closed', sel)),
         };
+        return { day: midnight, tiles };
       },
-      (v) => (kpis.value = v),
+      (v) => {
+        if (epoch !== kpiEpoch) return; // an event came since: the reload it scheduled answers
+        kpiDay = v.day;
+        kpis.value = v.tiles;
+      },
     );
+  };
+
+  /**
+   * One event on the tiles, before any reload: a report → today +1, open +1; a step into or out
+   * of an open state → open ±1; a closure (or a reopening) → closed today ±1; a 督办 (raised
+   * once the problem passed its deadline) → overdue +1; a listed overdue problem leaving
+   * `assigned` or given more time → overdue −1. The problems' three-year cohort and steps the
+   * tiles cannot judge from an event are left to the reload.
+   */
+  function applyToKpis(e: LiveProblemEvent): void {
+    const k = kpis.value;
+    if (!k) return;
+    kpiEpoch += 1;
+    const next = { ...k };
+    const day = beijingMidnight(Date.parse(e.at));
+    if (kpiDay && day > kpiDay) {
+      // the event is the first of a new day: today's tiles start again at its midnight
+      kpiDay = day;
+      next.today = 0;
+      next.closedToday = 0;
+    }
+    const isToday = day === kpiDay;
+    const open = (s: string | null) => (s && OPEN_STATES.includes(s) ? 1 : 0);
+    if (e.action === 'report' && isToday) next.today += 1;
+    next.open = Math.max(0, next.open + open(e.toState) - open(e.fromState));
+    if (isToday && e.toState === 'closed' && e.fromState !== 'closed') next.closedToday += 1;
+    if (isToday && e.fromState === 'closed' && e.toState !== 'closed') {
+      next.closedToday = Math.max(0, next.closedToday - 1);
+    }
+    const listed = overdue.value.some((p) => p.id === e.problemId);
+    if (e.action === 'supervision_notice' && !listed) next.overdue += 1;
+    else if (listed && ((e.fromState === 'assigned' && e.toState !== 'assigned') || e.action === 'approve_extension')) {
+      next.overdue = Math.max(0, next.overdue - 1);
+    }
+    kpis.value = next;
+  }
 
   /** 整改达标率 and 按期结案率 of the campaign running today, against its target in force today */
   const loadRates = () =>
@@ -272,6 +325,21 @@ export const useWallStore = defineStore('wall', () => {
       (v) => (mapProblems.value = v),
     );
 
+  /**
+   * A report's pin at once, before the map's full reload: only the open problems reported since
+   * it (one small query instead of the map's 500 rows), merged into the map's.
+   */
+  const loadReported = (at: string) =>
+    latest(
+      'reported',
+      (signal) =>
+        wallApi.problems({ state: OPEN_STATES, area: areaParam(), from: at, sort: 'reported_desc', limit: 50 }, signal),
+      (v) => {
+        const ids = new Set(v.items.map((p) => p.id));
+        mapProblems.value = [...v.items, ...mapProblems.value.filter((p) => !ids.has(p.id))];
+      },
+    );
+
   const areaParam = () => (selected.value && selected.value.level !== 'county' ? selected.value.code : null);
 
   /** KPI tiles and the map first (the embedded database answers one query at a time), then the rest */
@@ -289,8 +357,10 @@ export const useWallStore = defineStore('wall', () => {
   let figuresDirty = false;
   let problemsDirty = false;
   /**
-   * A burst of events is one refresh, 100 ms after the last: the KPI tiles first, then the map
-   * (the embedded database answers one query at a time), then the rest.
+   * A burst of events is one refresh, 100 ms after the last. The tiles already show the events
+   * (applyToKpis): the map's new pins and the tiles' reconciling reload go first, side by side,
+   * then the rest (the embedded database answers one query at a time: what the wall must show
+   * within 2 s of a report does not queue behind the campaign rates or the trend).
    */
   function changed(what: 'figures' | 'problems'): void {
     if (what === 'figures') figuresDirty = true;
@@ -302,20 +372,30 @@ export const useWallStore = defineStore('wall', () => {
     const [figures, problems] = [figuresDirty, problemsDirty];
     figuresDirty = problemsDirty = false;
     const p = panels.value;
-    if (figures && p.has('kpi')) await loadKpis();
-    if (problems) await loadMap();
+    await Promise.all([problems ? loadMap() : null, figures && p.has('kpi') ? loadKpis() : null]);
     if (problems && p.has('overdue')) void (loadOverdue(), loadNotices());
     if (!figures) return;
     if (p.has('rates')) void loadRates();
     if (p.has('trend')) void loadTrendToday();
-    if (p.has('ranking')) void loadRanking();
+    if (p.has('ranking') && weekEnded()) void loadRanking();
+  }
+  /** the ranking is of the last complete week: it changes only once another week has ended */
+  function weekEnded(): boolean {
+    const shown = rankingWeek.value;
+    return !shown || serverNow() >= Date.parse(beijingMidnight(Date.parse(shown), -14));
   }
   function onEvent(e: LiveProblemEvent): void {
     // the event's time is the server's clock: "today" and countdowns follow it before any answer
     noteServerTime(e.at);
     if (!inside(e.areaCode, selected.value)) return;
+    const seen = feed.value.some((x) => x.id === e.id);
     feed.value = [e, ...feed.value.filter((x) => x.id !== e.id)].slice(0, FEED_MAX);
+    if (!seen && panels.value.has('kpi')) {
+      applyToKpis(e);
+      changed('figures'); // the reconciling reload (the stream's hint schedules it too)
+    }
     if (e.action === 'report') {
+      void loadReported(e.at);
       flashing.value = [...flashing.value, e.problemId];
       setTimeout(() => (flashing.value = flashing.value.filter((id) => id !== e.problemId)), FLASH_MS);
     }
