@@ -1,3 +1,4 @@
+import { mulberry32 } from './random';
 import { balanceIndex, type Neighbours } from './zone-balance';
 
 /**
@@ -41,17 +42,8 @@ export interface AutoBalanceResult {
   passes: number;
 }
 
-/** mulberry32: a small, well-known 32-bit PRNG; same seed → same sequence. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator of the auto-balance: the code base's one (domain/random.ts). */
+export const prng = mulberry32;
 
 const loadsOf = (assignment: Map<number, number>, units: number[], value: Map<number, number>) => {
   const loads = new Map(units.map((u) => [u, 0]));

@@ -6,6 +6,7 @@
  * No text is drawn: font rendering differs between machines and would break that.
  */
 import sharp from 'sharp';
+import { mulberry32 } from './random';
 import { preparePhotos, type PreparedPhoto } from '../../api/services/photos';
 
 export type DemoPhotoKind = 'before' | 'after' | 'revisit';
@@ -17,14 +18,7 @@ const H = 480;
 function rngOf(text: string): () => number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  let a = h >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(h >>> 0);
 }
 
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;

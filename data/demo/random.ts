@@ -1,18 +1,8 @@
-/** A seeded uniform generator on [0, 1). */
-export type Rng = () => number;
+// The whole city has to be reproducible from one integer, so Math.random is never used anywhere
+// in the generator; the generator itself is the code base's one (api/domain/random.ts).
+import { mulberry32, type Rng } from '../../api/domain/random';
 
-// mulberry32: 32 bits of state, fast, and mixed well enough for layout work. The whole city has
-// to be reproducible from one integer, so Math.random is never used anywhere in the generator.
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32, type Rng };
 
 /**
  * An independent stream per purpose: adding a draw to one step (say, road wiggles) must not
