@@ -3,6 +3,7 @@ import { AppError, notFound } from '../errors';
 import { accountsRepository } from '../repositories/accounts';
 import { auditRepository } from '../repositories/audit';
 import { displayTokensRepository } from '../repositories/display-tokens';
+import { scopeAreas } from './users';
 import type { DisplayTokenCreate, DisplayTokenIssued, DisplayTokenSummary } from '../schemas/display';
 
 /** Who issues or revokes, for the audit row written in the same transaction. */
@@ -55,20 +56,7 @@ export async function issueDisplayToken(
   }
   return db.transaction(async (tx) => {
     const tokens = displayTokensRepository(tx);
-    const rows = await accountsRepository(tx).areasByCode(codes);
-    const found = new Set(rows.map((r) => r.code));
-    const missing = codes.filter((c) => !found.has(c));
-    if (missing.length)
-      throw new AppError(
-        422,
-        'UnknownArea',
-        { zh: `区域编码不存在：${missing.join('、')}`, en: `unknown area codes: ${missing.join(', ')}` },
-        missing.map((c) => ({
-          field: 'scopeCodes',
-          feature: c,
-          reason: { zh: '区域编码不存在', en: 'unknown area code' },
-        })),
-      );
+    const rows = await scopeAreas(accountsRepository(tx), codes);
     const { id, token } = await tokens.insert({
       name: b.name.trim(),
       cityWide: b.cityWide,

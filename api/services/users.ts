@@ -29,6 +29,21 @@ export async function setScope(tx: Queryable, userId: number, role: Role, codes:
     );
   }
   const accounts = accountsRepository(tx);
+  const rows = await scopeAreas(accounts, codes);
+  await accounts.replaceScope(
+    userId,
+    rows.map((r) => r.id),
+  );
+}
+
+/**
+ * The areas of a scope given by codes (a person's or a display token's), or 422 naming each
+ * unknown code in `scopeCodes`.
+ */
+export async function scopeAreas(
+  accounts: ReturnType<typeof accountsRepository>,
+  codes: string[],
+): Promise<Awaited<ReturnType<ReturnType<typeof accountsRepository>['areasByCode']>>> {
   const rows = await accounts.areasByCode(codes);
   const found = new Set(rows.map((r) => r.code));
   const missing = codes.filter((c) => !found.has(c));
@@ -44,8 +59,5 @@ export async function setScope(tx: Queryable, userId: number, role: Role, codes:
       })),
     );
   }
-  await accounts.replaceScope(
-    userId,
-    rows.map((r) => r.id),
-  );
+  return rows;
 }
