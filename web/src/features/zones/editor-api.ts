@@ -1,4 +1,5 @@
 import type { ZoneBalance, ZoneDraft, ZoneDraftSummary } from '@schemas/zones';
+import type { Person } from '@schemas/contracting';
 import { ApiError, getJson, request, writeHeaders } from '../../api/client';
 
 /** One edit of a selection (api/schemas/zones.ts ZoneDraftEdit, without the version). */
@@ -7,6 +8,8 @@ export interface SelectionEdit {
   lead?: number | null;
   supportAdd?: number[];
   supportRemove?: number[];
+  /** the grid leader (网格长) of the selected grids; null clears it */
+  leader?: number | null;
   reset?: boolean;
 }
 export interface AutoBalanceProgress {
@@ -18,6 +21,8 @@ export interface AutoBalanceProgress {
 
 /** Typed calls to the zone editor's drafts (issue 13); shapes come from api/schemas. */
 export const draftsApi = {
+  /** the people who may lead a grid (网格长/网格员), for the leader picker */
+  people: (signal?: AbortSignal) => getJson<Person[]>('/api/people?limit=1000', signal),
   list: (signal?: AbortSignal) => getJson<ZoneDraftSummary[]>('/api/zone-drafts', signal),
   get: (id: number, signal?: AbortSignal) => getJson<ZoneDraft>(`/api/zone-drafts/${id}`, signal),
   create: (name: string) => request<ZoneDraft>('/api/zone-drafts', { method: 'POST', body: { name } }),
