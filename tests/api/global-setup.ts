@@ -6,7 +6,7 @@ import type { TestProject } from 'vitest/node';
 import { openPgliteDb, dumpPglite } from '../../api/db/pglite';
 import { openPgDb } from '../../api/db/pg';
 import { migrate } from '../../api/db/migrate';
-import { TEMPLATE_DB, adminUrl } from './native';
+import { templateDb, adminUrl } from './native';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -30,8 +30,9 @@ export default async function setup(project: TestProject) {
   project.provide('pgliteDump', dumpPath);
 
   const url = process.env.TEST_DATABASE_URL;
-  project.provide('nativeTemplate', url ? TEMPLATE_DB : null);
-  if (url) {
+  const TEMPLATE_DB = url ? templateDb(url) : null;
+  project.provide('nativeTemplate', TEMPLATE_DB);
+  if (url && TEMPLATE_DB) {
     const admin = new pg.Client({ connectionString: adminUrl(url) });
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
