@@ -32,6 +32,8 @@ export default defineConfig({
         maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
         navigateFallback: '/index.html',
         navigateFallbackAllowlist: [/^\/m\/?$/],
+        // take the open field screen at the first install, so its reads fill the cache (FieldScreen warm())
+        clientsClaim: true,
         runtimeCaching: [
           {
             // my to-do, my grid, coverage, categories, who I am: the network first, the copy offline
@@ -39,6 +41,7 @@ export default defineConfig({
               url.pathname === '/api/problems/queue' ||
               url.pathname === '/api/auth/me' ||
               url.pathname === '/api/categories' ||
+              url.pathname === '/api/patrols' ||
               url.pathname.startsWith('/api/field/') ||
               url.pathname.startsWith('/api/areas/by-code/'),
             handler: 'NetworkFirst',

@@ -220,6 +220,8 @@ describe.each(backends())('field workspace API on $name', (backend) => {
         position: { lon: LON, lat: LAT, accuracyM: 0, at: at(), manual: true },
       });
       expect(fixProof(manual).reasons).toEqual(['position_manual']);
+      // the verifier (验收) reads the same flag, and that the pin was placed by hand
+      expect(fixProof(await sup.problem(manual.id))).toMatchObject({ flagged: true, manual: true });
       const vague = await fix(await assigned(), { position: { lon: LON, lat: LAT, accuracyM: 2000, at: at() } });
       expect(fixProof(vague).reasons).toEqual(['poor_accuracy']);
     });

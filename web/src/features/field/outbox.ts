@@ -1,4 +1,5 @@
 import { openDB, type IDBPDatabase } from 'idb';
+import type { Conflict, Seen } from './conflict';
 
 /**
  * The field workspace's outbox (IndexedDB): every write the phone makes — a report with its
@@ -22,6 +23,12 @@ export interface OutboxItem {
   error?: string;
   /** refused because someone else changed the problem first (409 StaleVersion) */
   conflict?: boolean;
+  /** a problem action (fix): which problem and action, and the problem as I saw it when queued */
+  problemId?: number;
+  action?: string;
+  seen?: Seen;
+  /** after a 409: what changed meanwhile (read once from the problem's timeline) */
+  changed?: Conflict;
 }
 
 const DB = 'wangge-field';
@@ -40,7 +47,8 @@ export const outbox = {
     return items.filter((i) => i.userId === userId).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   },
   async put(item: OutboxItem): Promise<void> {
-    await (await db()).put(STORE, item);
+    // plain data only: IndexedDB cannot clone Vue's reactive proxies (an item read back from the screen's list)
+    await (await db()).put(STORE, JSON.parse(JSON.stringify(item)) as OutboxItem);
   },
   async remove(key: string): Promise<void> {
     await (await db()).delete(STORE, key);

@@ -4,10 +4,12 @@ import { ApiError, isAuthFailure } from '../../api/client';
 import { serverNow } from '../../api/server-time';
 import { onLive } from '../../shared/event-stream';
 import { useSessionStore } from '../../app/session';
+import { authApi } from '../../app/auth-api';
 import { problemsApi, type ProblemDetail, type ProblemListItem, type ProblemReport, type Queue } from '../problems/api';
 import { useProblemsStore } from '../problems/store';
 import { fieldApi, type AreaDetail, type Patrol, type PatrolCoverage } from './api';
 import { newKey, outbox, type OutboxItem, type OutboxKind } from './outbox';
+import { diffConflict } from './conflict';
 
 /** Where the phone is: GPS (or a pin placed by hand), accuracy in metres, when (server time, ISO). */
 export interface Fix {
@@ -35,6 +37,13 @@ const RECENT_KEY = 'wangge-field-recent-categories';
 /** a new track point only once the walker moved this far (GPS jitter is not walking) */
 const SAMPLE_MIN_M = 5;
 const M_PER_DEG = 111_320;
+/** worse than this is said as poor (the server flags a fix with poor_accuracy past it: fix-proof.ts) */
+export const POOR_M = 50;
+/**
+ * Coarser than this a position does not say where I am (a 2 km cell-tower fix): said as too
+ * coarse, and the report and the fix take a pin placed by hand instead.
+ */
+export const COARSE_M = 500;
 
 const near = (a: { lon: number; lat: number }, b: { lon: number; lat: number }, m: number) =>
   Math.hypot((a.lon - b.lon) * M_PER_DEG * Math.cos((a.lat * Math.PI) / 180), (a.lat - b.lat) * M_PER_DEG) < m;
@@ -77,16 +86,26 @@ export const useFieldStore = defineStore('field', () => {
 
   const userId = () => session.user?.id ?? 0;
 
-  /** My to-do: overdue first (most overdue first), then by deadline, then the rest. */
+  /**
+   * My to-do: overdue first (most overdue first), then by deadline, then the rest; without what
+   * waits in the outbox as a fix (done here, not yet sent — e.g. after a reload offline).
+   */
   const todo = computed<ProblemListItem[]>(() => {
     const q = queue.value;
     if (!q) return [];
+    const queued = new Set(
+      items.value.filter((i) => i.kind === 'fix' && i.state === 'waiting').map((i) => i.problemId),
+    );
     const seen = new Map<number, ProblemListItem>();
     for (const p of q.overdue.items) seen.set(p.id, p);
     for (const s of q.sections) if (s.key === 'todo' || s.key === 'revisit') for (const p of s.items) seen.set(p.id, p);
     const due = (p: ProblemListItem) => (p.deadline ? Date.parse(p.deadline) : Number.POSITIVE_INFINITY);
-    return [...seen.values()].sort((a, b) => Number(b.overdue) - Number(a.overdue) || due(a) - due(b) || a.id - b.id);
+    return [...seen.values()]
+      .filter((p) => !queued.has(p.id))
+      .sort((a, b) => Number(b.overdue) - Number(a.overdue) || due(a) - due(b) || a.id - b.id);
   });
+  /** my position when it is good enough to place a report or a fix (else: a pin by hand) */
+  const usable = computed(() => (position.value && position.value.accuracyM <= COARSE_M ? position.value : null));
   const waiting = computed(() => items.value.filter((i) => i.state === 'waiting').length);
   const failed = computed(() => items.value.filter((i) => i.state === 'failed').length);
   const todayPatrols = computed(() => {
@@ -194,6 +213,20 @@ export const useFieldStore = defineStore('field', () => {
     await Promise.all([loadGrids(), loadTodo(), loadCoverage(), loadCategories()]);
     await flush();
   }
+  /**
+   * Once the service worker controls the page (its first install): read again what the start read
+   * before it existed — who I am, my grids, my to-do, coverage, categories — so that the worker's
+   * cache holds them and a reload offline finds them (docs/FIELD.md "Offline").
+   */
+  async function warm(): Promise<void> {
+    await Promise.all([
+      authApi.me().catch(() => undefined),
+      loadGrids(),
+      loadTodo(),
+      loadCoverage(),
+      problemsApi.categories().catch(() => undefined),
+    ]);
+  }
   function stop(): void {
     if (watchId !== null) navigator.geolocation.clearWatch(watchId);
     watchId = null;
@@ -220,12 +253,14 @@ export const useFieldStore = defineStore('field', () => {
             note(e);
             break;
           }
-          // refused for good: kept, visible, with why (a stale version said plainly)
+          // refused for good: kept, visible, with why (a stale version said plainly, with what changed)
+          const conflict = e.code === 'StaleVersion' || e.code === 'IllegalTransition';
           const kept: OutboxItem = {
             ...item,
             state: 'failed',
             error: e.message,
-            conflict: e.code === 'StaleVersion' || e.code === 'IllegalTransition',
+            conflict,
+            ...(conflict ? await whatChanged(item) : {}),
           };
           await outbox.put(kept);
           items.value = items.value.map((i) => (i.key === item.key ? kept : i));
@@ -237,8 +272,46 @@ export const useFieldStore = defineStore('field', () => {
     if (!items.value.some((i) => i.state === 'waiting')) await Promise.all([loadTodo(), loadCoverage()]);
   }
 
-  async function enqueue(kind: OutboxKind, url: string, body: unknown, label: string): Promise<void> {
+  /** After a 409: the problem as it is now, read once, compared with what I saw when I queued. */
+  async function whatChanged(item: OutboxItem): Promise<Pick<OutboxItem, 'changed'>> {
+    if (!item.problemId || !item.seen || !item.action) return {};
+    try {
+      return { changed: diffConflict(item.seen, await problemsApi.get(item.problemId), item.action) };
+    } catch {
+      return {}; // gone from my reach or offline again: the server's message says enough
+    }
+  }
+  /** A conflicted action sent again on the problem's new version: a new write, so a new key. */
+  async function reapply(key: string): Promise<void> {
+    const old = items.value.find((i) => i.key === key);
+    const c = old?.changed;
+    if (!old || !c?.reapply) return;
     const item: OutboxItem = {
+      ...old,
+      key: newKey(),
+      body: { ...(old.body as Record<string, unknown>), version: c.version },
+      seen: { state: c.toState, version: c.version, asOf: c.asOf },
+      createdAt: iso(),
+      state: 'waiting',
+      error: undefined,
+      conflict: undefined,
+      changed: undefined,
+    };
+    await outbox.put(item);
+    await outbox.remove(key);
+    items.value = [...items.value.filter((i) => i.key !== key), item];
+    await flush();
+  }
+
+  async function enqueue(
+    kind: OutboxKind,
+    url: string,
+    body: unknown,
+    label: string,
+    about: Pick<OutboxItem, 'problemId' | 'action' | 'seen'> = {},
+  ): Promise<void> {
+    const item: OutboxItem = {
+      ...JSON.parse(JSON.stringify(about)),
       key: newKey(),
       userId: userId(),
       kind,
@@ -278,7 +351,11 @@ export const useFieldStore = defineStore('field', () => {
       ...(photos?.length ? { photos } : {}),
       ...(where ? { position: where } : {}),
     };
-    await enqueue('fix', `/api/problems/${p.id}/actions/fix`, body, `#${p.id}`);
+    await enqueue('fix', `/api/problems/${p.id}/actions/fix`, body, `#${p.id}`, {
+      problemId: p.id,
+      action: 'fix',
+      seen: { state: p.state, version: p.version, asOf: queue.value?.at ?? iso() },
+    });
     queue.value = queue.value && {
       ...queue.value,
       overdue: { ...queue.value.overdue, items: queue.value.overdue.items.filter((i) => i.id !== p.id) },
@@ -319,6 +396,7 @@ export const useFieldStore = defineStore('field', () => {
   return {
     online,
     position,
+    usable,
     geo,
     grids,
     queue,
@@ -335,9 +413,11 @@ export const useFieldStore = defineStore('field', () => {
     lastSent,
     recentCategories,
     start,
+    warm,
     stop,
     flush,
     discard,
+    reapply,
     report,
     fix,
     startPatrol,

@@ -30,6 +30,8 @@ const fieldEn: typeof fieldZhCN = {
       pending: 'Locating…',
       ok: 'Accuracy ±{m} m',
       poor: 'Poor accuracy (±{m} m)',
+      coarse:
+        'Position too coarse (±{m} m) to tell where you are: place the pin on the map by hand (marked as manual).',
       denied:
         'Cannot get your position: location permission was denied. Allow it in the browser settings, or place the pin on the map by hand (marked as manual).',
       unavailable: 'No position for now (no GPS signal). You can place the pin on the map by hand (marked as manual).',
@@ -90,6 +92,16 @@ const fieldEn: typeof fieldZhCN = {
       needComment: 'Say what was done',
       far: 'You are {m} m from the problem: fixes over 100 m away are flagged',
       positionMissing: 'No position: the fix will be flagged',
+      placePin: 'Place the pin on the map',
+      manualPin: 'Pin placed by hand at {lon}, {lat}: the fix is marked as a manual position',
+    },
+    conflict: {
+      by: '{action} by {who} at {time}',
+      more: ' (and {n} more changes)',
+      states: ': {from} → {to}',
+      unknown: 'The state changed',
+      system: 'the system',
+      noReapply: 'It can no longer be fixed in its current state: discard this item.',
     },
     queue: {
       title: 'Outbox',
@@ -97,6 +109,7 @@ const fieldEn: typeof fieldZhCN = {
       waiting: 'Waiting to send',
       failed: 'Refused',
       conflict: 'Someone else changed this problem first; this fix was not applied:',
+      reapply: 'Send again on the new version',
       discard: 'Discard',
       sendNow: 'Send now',
       kinds: {

@@ -28,6 +28,7 @@ const fieldZhCN = {
       pending: '正在定位…',
       ok: '定位精度 ±{m} 米',
       poor: '定位精度较差（±{m} 米）',
+      coarse: '定位太粗（±{m} 米），无法确定位置：请在地图上手动选点（将标记为手动）。',
       denied: '无法获取位置：定位权限被拒绝。请在浏览器设置中允许定位，或在地图上手动选点（将标记为手动）。',
       unavailable: '暂时无法定位（无 GPS 信号）。可在地图上手动选点（将标记为手动）。',
       manual: '手动选点',
@@ -87,6 +88,16 @@ const fieldZhCN = {
       needComment: '请填写整改说明',
       far: '当前位置距问题 {m} 米，超过 100 米的整改会被标记存疑',
       positionMissing: '没有定位：整改将被标记存疑',
+      placePin: '在地图上手动选点',
+      manualPin: '手动选点 {lon}, {lat}：整改将标记为手动位置',
+    },
+    conflict: {
+      by: '已被 {who} 于 {time} {action}',
+      more: '（另有 {n} 项变更）',
+      states: '：{from} → {to}',
+      unknown: '状态已变更',
+      system: '系统',
+      noReapply: '当前状态下不能再整改，请放弃此条。',
     },
     queue: {
       title: '待发送',
@@ -94,6 +105,7 @@ const fieldZhCN = {
       waiting: '等待发送',
       failed: '发送被拒绝',
       conflict: '该问题已被他人更新，此整改未生效：',
+      reapply: '按新版本重新提交',
       discard: '放弃',
       sendNow: '立即发送',
       kinds: {
