@@ -2,6 +2,7 @@ import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
 import { VitePWA } from 'vite-plugin-pwa';
 import { fileURLToPath } from 'node:url';
+import { precompress } from './web/vite/precompress';
 
 const apiTarget = process.env.WANGGE_API ?? 'http://127.0.0.1:8080';
 
@@ -10,6 +11,8 @@ export default defineConfig({
   root: fileURLToPath(new URL('./web', import.meta.url)),
   plugins: [
     vue(),
+    // .br and .gz of every text asset, served by @fastify/static's preCompressed (api/app.ts)
+    precompress(),
     // The field workspace (/m) as an installable, offline PWA (issue 14, docs/ARCHITECTURE.md
     // "Field workspace"). Registered by the field screen only (injectRegister: false), so the
     // office never installs it; offline navigation falls back to the app shell for /m alone.
