@@ -37,6 +37,7 @@ import categoryRoutes from './routes/categories';
 import assessmentRoutes from './routes/assessment';
 import zoneDraftRoutes from './routes/zone-drafts';
 import assessmentLedgerRoutes from './routes/assessment-ledgers';
+import assessmentWeeklyRoutes from './routes/assessment-weekly';
 import devClockRoutes from './routes/dev-clock';
 import fieldRoutes from './routes/field';
 import { appClock, isControllable, type Clock } from './domain/clock';
@@ -188,6 +189,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(fieldRoutes, { prefix: '/api/field' });
   await app.register(zoneDraftRoutes, { prefix: '/api/zone-drafts' });
   await app.register(assessmentLedgerRoutes, { prefix: '/api' });
+  await app.register(assessmentWeeklyRoutes, { prefix: '/api' });
   await app.register(noticeRoutes, { prefix: '/api/notices' });
   await app.register(displayTokenRoutes, { prefix: '/api/display-tokens' });
   await app.register(displaySessionRoutes, {
@@ -205,7 +207,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(tileRoutes, { prefix: '/tiles' });
 
   if (options.webRoot && existsSync(options.webRoot)) {
-    await app.register(fastifyStatic, { root: options.webRoot, wildcard: false, index: ['index.html'] });
+    // preCompressed: the build writes .br/.gz next to each text asset (web/vite/precompress.ts)
+    await app.register(fastifyStatic, {
+      root: options.webRoot,
+      wildcard: false,
+      index: ['index.html'],
+      preCompressed: true,
+    });
     // the workspaces other than the office are the same page at their own address (web/src/app/screen.ts)
     for (const path of Object.values(WORKSPACE_PATHS)) {
       app.get(path, { schema: { hide: true } }, (_req, reply) => reply.sendFile('index.html'));

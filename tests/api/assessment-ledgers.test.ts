@@ -26,7 +26,12 @@ const PDF = b64(Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n')
 describe.each(backends())('assessment ledgers, satisfaction and index on $name', (backend) => {
   let db: Db;
   let app: FastifyInstance;
-  let admin: ProblemApi, sup: ProblemApi, staff1: ProblemApi, staff2: ProblemApi, leader: ProblemApi;
+  let admin: ProblemApi,
+    sup: ProblemApi,
+    staff1: ProblemApi,
+    staff1En: ProblemApi,
+    staff2: ProblemApi,
+    leader: ProblemApi;
   let unit1 = 0,
     unit2 = 0,
     staff1Id = 0;
@@ -79,6 +84,7 @@ describe.each(backends())('assessment ledgers, satisfaction and index on $name',
     const s1 = await userWithUnit(app, db, 'lg-staff1', 'unit_staff', unit1);
     staff1Id = s1.id;
     staff1 = problemApi(app, s1.session);
+    staff1En = problemApi(app, { ...s1.session, headers: { ...s1.session.headers, 'accept-language': 'en' } });
     staff2 = problemApi(app, (await userWithUnit(app, db, 'lg-staff2', 'unit_staff', unit2)).session);
   });
   afterAll(async () => {
@@ -170,6 +176,17 @@ describe.each(backends())('assessment ledgers, satisfaction and index on $name',
     const big = Buffer.alloc(10 * 1024 * 1024 + 10);
     big.write('%PDF-1.4');
     await refused(staff1, `/api/ledgers/${item.id}/submissions`, body('big.pdf', b64(big)), 413, 'files[0]');
+    // in the user's language: the second file named, and why
+    const en = await staff1En.send('POST', `/api/ledgers/${item.id}/submissions`, {
+      version: item.version,
+      files: [
+        { name: 'ok.pdf', dataBase64: PDF },
+        { name: 'setup.pdf', dataBase64: b64(Buffer.from('MZ\x90\x00 an exe')) },
+      ],
+    });
+    expect(en.statusCode).toBe(415);
+    expect((en.json() as { message: string }).message).toMatch(/^files\[1\]: "setup\.pdf" is not a document/);
+    expect(((await staff1.send('GET', `/api/ledgers/${item.id}`)).json() as LedgerDetail).history).toEqual([]);
     await refused(
       admin,
       '/api/ledgers',

@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import JSZip from 'jszip';
+import { Document, Packer, Paragraph } from 'docx';
 import sharp from 'sharp';
 import { chromium, type Browser } from 'playwright-core';
 import type { AreaDetail, AreaSummary } from '../../api/schemas/areas';
 import type { PointDetail, RoundDetail, Scheme } from '../../api/schemas/assessment';
-import type { IndexWeek } from '../../api/schemas/assessment-ledgers';
+import type { IndexWeek, LedgerDetail } from '../../api/schemas/assessment-ledgers';
 import type { ProblemDetail } from '../../api/schemas/problems';
 import {
   buildWeb,
@@ -15,6 +16,7 @@ import {
   CHROMIUM_ARGS,
   collectErrors,
   demoPassword,
+  expectErrors,
   hasChromium,
   logIn,
   mapIdle,
@@ -276,5 +278,151 @@ describe.skipIf(skip)('assessment: a round, the weekly index and its bulletin', 
     await cpage.screenshot({ path: join(ROOT, 'docs', 'screenshot-assessment.png') });
     await cctx.close();
     expect(cerrors, 'console errors / page errors').toEqual([]);
+  }, 600_000);
+
+  // Issue 16 from the web: a unit user uploads ledger files (a .exe renamed to .pdf is refused with
+  // the API's message shown), a reviewer returns the item with a reason; a supervisor scoring a
+  // point raises a problem from a deduction in the form and sees it linked, open, and opens it.
+  it('uploads ledger files, returns them, and raises a problem from a deduction in the form', async () => {
+    const url = server!.url;
+    const admin = await apiLogin(url, 'admin', demoPassword('admin'));
+    const sup = await apiLogin(url, 'supervisor', demoPassword('supervisor'));
+    const me = await get<{ user: { scope: { id: number }[] | null } }>(sup, '/api/auth/me');
+    const street = me.user.scope![0]!.id;
+    const withPoints = new Set((await get<PointDetail[]>(sup, '/api/points?limit=1000')).map((p) => p.communityId));
+    const community = (await get<AreaSummary[]>(sup, `/api/areas/${street}/children`)).find(
+      (c) => !withPoints.has(c.id),
+    )!;
+    const unit = (await get<{ id: number; name: string }[]>(admin, '/api/units')).find((u) => u.name === '县教育局')!;
+    const serverTime = (await fetch(`${url}/api/health`)).headers.get('x-server-time')!;
+    const day = new Date(Date.parse(serverTime) + 8 * 3600_000).toISOString().slice(0, 10);
+    const ledger = await post<LedgerDetail>(admin, '/api/ledgers', {
+      code: 'E2E-TZ-1',
+      name: '门前四包责任书（E2E）',
+      unitId: unit.id,
+      areaId: community.id,
+      dueOn: day,
+    });
+
+    // the unit user: a renamed .exe is refused, a PDF and a DOCX made here are submitted
+    const dir = mkdtempSync(join(tmpdir(), 'wangge-ledger-'));
+    const { writeFileSync } = await import('node:fs');
+    const exe = join(dir, 'setup.pdf');
+    writeFileSync(exe, Buffer.concat([Buffer.from('MZ'), Buffer.alloc(510, 0x90)]));
+    const pdf = join(dir, '责任书.pdf');
+    writeFileSync(pdf, '%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+    const docx = join(dir, '会议记录.docx');
+    writeFileSync(
+      docx,
+      await Packer.toBuffer(new Document({ sections: [{ children: [new Paragraph('创文工作会议记录')] }] })),
+    );
+    const ctx = await browser!.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: DESKTOP });
+    const page = await ctx.newPage();
+    const errors = collectErrors(page);
+    await page.goto(url);
+    await logIn(page, 'unitstaff');
+    await page.waitForFunction(() => !!window.__wangge?.map, undefined, { timeout: 60_000 });
+    await mapIdle(page);
+    await page.getByRole('radio', { name: '测评' }).click();
+    await page.getByTestId('assessment-panel').waitFor();
+    await page.locator('[data-tab=ledgers]').click();
+    const item = page.locator(`[data-ledger="${ledger.code}"]`);
+    await item.waitFor();
+    expect(await item.getByTestId('ledger-state').textContent()).toContain('待申报');
+    await item.locator('[data-ledger-files]').setInputFiles(exe);
+    await expect.poll(() => item.locator('.files li').count()).toBe(1);
+    await item.locator('[data-ledger-submit]').click();
+    const alert = page.getByTestId('assessment-error');
+    await expect.poll(() => alert.textContent(), { timeout: 15_000 }).toMatch(/files\[0\]/);
+    await page.screenshot({ path: join(SHOTS, 'assessment-ledger-refused.png') });
+    expectErrors(errors, /415/);
+    await item.getByRole('button', { name: '移除该文件' }).click();
+    await item.locator('[data-ledger-files]').setInputFiles([pdf, docx]);
+    await expect.poll(() => item.locator('.files li').count()).toBe(2);
+    expect(await item.locator('.files').textContent()).toMatch(/责任书\.pdf\s*\d+ B/);
+    await page.screenshot({ path: join(SHOTS, 'assessment-ledger-files.png') });
+    await item.locator('[data-ledger-submit]').click();
+    await expect.poll(() => item.getByTestId('ledger-state').textContent(), { timeout: 15_000 }).toContain('待审核');
+    expect(await alert.count()).toBe(0);
+    const stored = await get<LedgerDetail>(admin, `/api/ledgers/${ledger.id}`);
+    expect(stored.history[0]!.files.map((f) => f.kind).sort()).toEqual(['docx', 'pdf']);
+    await ctx.close();
+    expect(errors, 'console errors / page errors').toEqual([]);
+
+    // the commander returns it with a reason
+    const cctx = await browser!.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: DESKTOP });
+    const cpage = await cctx.newPage();
+    const cerrors = collectErrors(cpage);
+    await cpage.goto(url);
+    await logIn(cpage, 'commander');
+    await cpage.waitForFunction(() => !!window.__wangge?.map, undefined, { timeout: 60_000 });
+    await mapIdle(cpage);
+    await cpage.getByRole('radio', { name: '测评' }).click();
+    await cpage.locator('[data-tab=ledgers]').click();
+    const citem = cpage.locator(`[data-ledger="${ledger.code}"]`);
+    await citem.locator('[data-action=return]').click();
+    await citem.getByPlaceholder('退回理由').fill('缺少签字页');
+    await citem.locator('form').getByRole('button', { name: '退回' }).click();
+    await expect.poll(() => citem.getByTestId('ledger-state').textContent(), { timeout: 15_000 }).toContain('已退回');
+    expect(await citem.textContent()).toContain('缺少签字页');
+    await cpage.screenshot({ path: join(SHOTS, 'assessment-ledger-returned.png') });
+    await cctx.close();
+    expect(cerrors, 'console errors / page errors').toEqual([]);
+
+    // the supervisor scores a point and raises a problem from its deduction in the form
+    const grid = (await get<AreaSummary[]>(sup, `/api/areas/${community.id}/children`))[0]!;
+    const area = await get<AreaDetail>(sup, `/api/areas/${grid.id}`);
+    const point = await post<PointDetail>(sup, '/api/points', {
+      code: 'E2E-P9',
+      name: '测评点位九',
+      typeCode: 'market',
+      geometry: { type: 'Point', coordinates: area.labelPoint },
+    });
+    const scheme = (await get<Scheme[]>(sup, '/api/assessment-schemes')).find(
+      (s) => s.code === 'demo-points' && !s.retiredAt,
+    )!;
+    const round = await post<RoundDetail>(sup, '/api/assessment-rounds', {
+      schemeId: scheme.id,
+      name: '第二轮督查（E2E）',
+      kind: 'inspection',
+      heldOn: day,
+      pointIds: [point.id],
+    });
+    const sctx = await browser!.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: DESKTOP });
+    const spage = await sctx.newPage();
+    const serrors = collectErrors(spage);
+    await spage.goto(url);
+    await logIn(spage, 'supervisor');
+    await spage.waitForFunction(() => !!window.__wangge?.map, undefined, { timeout: 60_000 });
+    await mapIdle(spage);
+    await spage.getByRole('radio', { name: '测评' }).click();
+    await spage.locator('[data-tab=rounds]').click();
+    await spage.locator(`[data-round="${round.id}"]`).click();
+    await spage.locator('[data-score-point="E2E-P9"]').click();
+    const form = spage.getByTestId('score-form');
+    await form.locator('[data-item=A01]').fill('14');
+    await form.locator('[data-note=A01]').fill('摊位外溢占道');
+    await form.locator('[data-raise=A01]').check();
+    const select = form.locator('[data-category=A01]');
+    await select.selectOption({ index: 1 });
+    await spage.screenshot({ path: join(SHOTS, 'assessment-raise-form.png') });
+    await form.getByRole('button', { name: '保存评分' }).click();
+    await form.waitFor({ state: 'detached' });
+    const link = spage.locator('[data-point="E2E-P9"] [data-problem-id]');
+    await expect.poll(() => link.textContent(), { timeout: 15_000 }).toMatch(/问题 #\d+ 待整改/);
+    const problemId = Number(await link.getAttribute('data-problem-id'));
+    const problem = await get<ProblemDetail>(admin, `/api/problems/${problemId}`);
+    expect(problem.source).toBe('inspection');
+    expect(problem.description).toContain('摊位外溢占道');
+    const detail = await get<PointDetail>(admin, `/api/points/${point.id}`);
+    expect(detail.findings.find((f) => f.problemId === problemId)?.problemState).toBe(problem.state);
+    await spage.screenshot({ path: join(SHOTS, 'assessment-raised.png') });
+    // the link opens the problem in the problem view
+    await link.click();
+    await expect.poll(() => spage.locator('body').textContent(), { timeout: 15_000 }).toContain('摊位外溢占道');
+    await spage.screenshot({ path: join(SHOTS, 'assessment-problem-opened.png') });
+    await sctx.close();
+    rmSync(dir, { recursive: true, force: true });
+    expect(serrors, 'console errors / page errors').toEqual([]);
   }, 600_000);
 });

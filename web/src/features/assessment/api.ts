@@ -1,5 +1,5 @@
 import type { Static } from 'typebox';
-import type { InspectionPoint, RoundDetail, RoundSummary, Scheme, ScoreResult } from '@schemas/assessment';
+import type { InspectionPoint, PointDetail, RoundDetail, RoundSummary, Scheme, ScoreResult } from '@schemas/assessment';
 import type {
   IndexWeek,
   LedgerDetail,
@@ -10,9 +10,10 @@ import type {
   Survey,
 } from '@schemas/assessment-ledgers';
 import { getJson, request } from '../../api/client';
+import type { Category } from '../problems/api';
 
 // Shapes come from api/schemas/assessment*.ts, never restated here.
-export type { IndexWeek, InspectionPoint, LedgerDetail, LedgerItem, RoundDetail, Scheme };
+export type { Category, IndexWeek, InspectionPoint, LedgerDetail, LedgerItem, PointDetail, RoundDetail, Scheme };
 export type Round = Static<typeof RoundSummary>;
 export type Score = Static<typeof ScoreResult>;
 export type Rates = Static<typeof LedgerRates>;
@@ -20,13 +21,26 @@ export type Published = Static<typeof PublishedWeek>;
 export type Satisfaction = Static<typeof SatisfactionSummary>;
 export type SurveyRow = Static<typeof Survey>;
 export type IndexLevel = 'community' | 'street' | 'unit';
+/** One scored item of a point: a deduction's finding may ask for a problem in the loop (categoryId). */
+export interface ScoreItem {
+  itemId: number;
+  score: number;
+  findings: { note: string; problem?: { categoryId: number } }[];
+}
+/** A file of a ledger submission, read in the browser and sent as base64 (the API sniffs its bytes). */
+export interface LedgerUpload {
+  name: string;
+  dataBase64: string;
+}
 
 export const assessmentApi = {
   points: () => getJson<InspectionPoint[]>('/api/points?limit=1000'),
   schemes: () => getJson<Scheme[]>('/api/assessment-schemes'),
   rounds: () => getJson<Round[]>('/api/assessment-rounds?limit=50'),
   round: (id: number) => getJson<RoundDetail>(`/api/assessment-rounds/${id}`),
-  score: (roundId: number, pointId: number, items: { itemId: number; score: number; findings: { note: string }[] }[]) =>
+  point: (id: number) => getJson<PointDetail>(`/api/points/${id}`),
+  categories: () => getJson<Category[]>('/api/categories'),
+  score: (roundId: number, pointId: number, items: ScoreItem[]) =>
     request<Score>(`/api/assessment-rounds/${roundId}/points/${pointId}/scores`, { method: 'POST', body: { items } }),
   index: (level: IndexLevel, week?: string) =>
     getJson<IndexWeek>(`/api/assessment-index?level=${level}${week ? `&week=${week}` : ''}`),
@@ -35,6 +49,8 @@ export const assessmentApi = {
   ledgers: () => getJson<LedgerItem[]>('/api/ledgers?limit=500'),
   rates: () => getJson<Rates>('/api/ledgers/rates'),
   ledger: (id: number) => getJson<LedgerDetail>(`/api/ledgers/${id}`),
+  submit: (id: number, version: number, files: LedgerUpload[], note?: string) =>
+    request<LedgerDetail>(`/api/ledgers/${id}/submissions`, { method: 'POST', body: { version, files, note } }),
   review: (id: number, version: number, decision: 'passed' | 'returned', reason?: string) =>
     request<LedgerDetail>(`/api/ledgers/${id}/review`, { method: 'POST', body: { version, decision, reason } }),
   satisfaction: (week?: string) => getJson<Satisfaction>(`/api/satisfaction${week ? `?week=${week}` : ''}`),

@@ -1,8 +1,13 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { ApiError } from '../../api/client';
+import { useViewStore } from '../../app/view';
+import { useProblemsStore } from '../problems/store';
 import {
   assessmentApi,
+  type Category,
+  type LedgerUpload,
+  type ScoreItem,
   type IndexLevel,
   type IndexWeek,
   type InspectionPoint,
@@ -14,6 +19,13 @@ import {
   type Satisfaction,
   type Scheme,
 } from './api';
+
+/** A problem raised from a deduction of a point, open until it is closed (rectified and accepted). */
+export interface LinkedProblem {
+  id: number;
+  open: boolean;
+}
+const ENDED = ['closed', 'invalid', 'duplicate'];
 
 export type AssessmentTab = 'index' | 'rounds' | 'ledgers' | 'satisfaction' | 'timeline';
 
@@ -31,6 +43,10 @@ export const useAssessmentStore = defineStore('assessment', () => {
   const ledgers = ref<LedgerItem[]>([]);
   const rates = ref<Rates | null>(null);
   const satisfaction = ref<Satisfaction | null>(null);
+  /** the open round's points → problems raised from their deductions */
+  const linked = ref<Record<number, LinkedProblem[]>>({});
+  /** leaf categories (细类), the category a deduction's problem is filed under */
+  const categories = ref<Category[]>([]);
   const error = ref<string | null>(null);
   const busy = ref(false);
 
@@ -60,9 +76,34 @@ export const useAssessmentStore = defineStore('assessment', () => {
     });
   const loadRounds = () =>
     run(async () => {
-      [rounds.value, schemes.value] = await Promise.all([assessmentApi.rounds(), assessmentApi.schemes()]);
+      const [r, s, c] = await Promise.all([
+        assessmentApi.rounds(),
+        assessmentApi.schemes(),
+        assessmentApi.categories(),
+      ]);
+      rounds.value = r;
+      schemes.value = s;
+      const leaves: Category[] = [];
+      const visit = (cs: Category[]) => cs.forEach((x) => (x.level === 3 ? leaves.push(x) : visit(x.children ?? [])));
+      visit(c);
+      categories.value = leaves;
     });
-  const openRound = (id: number) => run(async () => (round.value = await assessmentApi.round(id)));
+  /** Opens a round with the problems its points' deductions raised (each point's findings, with their state). */
+  const openRound = (id: number) =>
+    run(async () => {
+      const r = await assessmentApi.round(id);
+      const withProblems = r.points.filter((p) => p.problemIds.length);
+      const details = await Promise.all(withProblems.map((p) => assessmentApi.point(p.pointId)));
+      linked.value = Object.fromEntries(
+        details.map((d) => [
+          d.id,
+          d.findings
+            .filter((f) => f.roundId === id && f.problemId !== null)
+            .map((f) => ({ id: f.problemId!, open: !ENDED.includes(f.problemState ?? '') })),
+        ]),
+      );
+      round.value = r;
+    });
   /** Every round's county score for the timeline (a handful of rounds; each one call). */
   const loadTimeline = () =>
     run(async () => {
@@ -76,7 +117,7 @@ export const useAssessmentStore = defineStore('assessment', () => {
   const loadSatisfaction = () => run(async () => (satisfaction.value = await assessmentApi.satisfaction()));
 
   /** Scores a point's items; the answer's score goes into the open round and the point layer. */
-  async function score(pointId: number, items: { itemId: number; score: number; findings: { note: string }[] }[]) {
+  async function score(pointId: number, items: ScoreItem[]) {
     const r = round.value;
     if (!r) return false;
     const res = await run(() => assessmentApi.score(r.id, pointId, items));
@@ -85,7 +126,11 @@ export const useAssessmentStore = defineStore('assessment', () => {
     if (p) {
       p.score = res.score;
       p.itemsScored += items.length;
+      p.problemIds.push(...res.problemIds);
     }
+    // a problem just raised is open: reported, not yet rectified
+    if (res.problemIds.length)
+      linked.value[pointId] = [...(linked.value[pointId] ?? []), ...res.problemIds.map((id) => ({ id, open: true }))];
     const pt = points.value.find((x) => x.id === pointId);
     if (pt && res.score !== null) {
       pt.latestScore = res.score;
@@ -106,6 +151,19 @@ export const useAssessmentStore = defineStore('assessment', () => {
     if (i >= 0) ledgers.value[i] = res;
     rates.value = await assessmentApi.rates().catch(() => rates.value);
   }
+  /** Submits files of a ledger item; the answer (the item in its new state) replaces it in the list. */
+  async function submit(id: number, version: number, files: LedgerUpload[]) {
+    const res = await run(() => assessmentApi.submit(id, version, files));
+    if (!res) return false;
+    const i = ledgers.value.findIndex((l) => l.id === id);
+    if (i >= 0) ledgers.value[i] = res;
+    return true;
+  }
+  /** A problem raised from a deduction: shown in the problem view, where the drawer opens it. */
+  function openProblem(id: number) {
+    useViewStore().setMode('problems');
+    void useProblemsStore().select(id, { fly: true });
+  }
   async function survey(body: { communityId: number; surveyedOn: string; respondents: number; satisfied: number }) {
     const res = await run(() => assessmentApi.survey(body));
     if (res) await loadSatisfaction();
@@ -118,6 +176,7 @@ export const useAssessmentStore = defineStore('assessment', () => {
     points.value = [];
     rounds.value = [];
     round.value = null;
+    linked.value = {};
     roundDetails.value = [];
     week.value = null;
     published.value = [];
@@ -139,6 +198,8 @@ export const useAssessmentStore = defineStore('assessment', () => {
     ledgers,
     rates,
     satisfaction,
+    linked,
+    categories,
     error,
     busy,
     scheme,
@@ -152,6 +213,8 @@ export const useAssessmentStore = defineStore('assessment', () => {
     score,
     publish,
     review,
+    submit,
+    openProblem,
     survey,
     reset,
   };
