@@ -3,7 +3,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type Msg } from '../errors';
 import { allows, ROLE_NAMES, type Access } from '../auth/roles';
 import type { SessionUser } from '../repositories/accounts';
-import type { AuditEntry } from '../repositories/audit';
+import { auditRepository, type AuditEntry } from '../repositories/audit';
+import type { Queryable } from '../db/types';
 import { displayUser } from '../repositories/display-tokens';
 import { auditBudget } from '../auth/audit-budget';
 
@@ -42,6 +43,38 @@ export async function audit(
     ip: req.ip,
     ...e,
   });
+}
+
+/** The row a completed write leaves: who, what (method and route, its parameters), outcome. */
+const writeEntry = (req: FastifyRequest, status: number) => ({
+  action: `${req.method} ${req.routeOptions.url}`,
+  target: JSON.stringify(req.params ?? {}),
+  outcome: status < 400 ? ('ok' as const) : ('failed' as const),
+  status,
+});
+
+/**
+ * A write's audit row inside the write's own transaction (issue 15): the service calls it last
+ * in its transaction (services/problems.ts WriteOptions.audit), so the row commits with the write
+ * and no statement follows the answer. Should the write fail after all (the transaction rolls
+ * back, the row with it), the route calls `undo` and the response hook audits the failure as for
+ * any other write.
+ */
+export function auditWithin(app: FastifyInstance, req: FastifyRequest, status: number) {
+  return {
+    audit: async (tx: Queryable) => {
+      await auditRepository(tx).append({
+        userId: req.user && !req.user.display ? req.user.id : null,
+        username: req.user?.username ?? null,
+        ip: req.ip,
+        ...writeEntry(req, status),
+      });
+      req.audited = true;
+    },
+    undo: () => {
+      req.audited = false;
+    },
+  };
 }
 
 /**
@@ -136,12 +169,9 @@ export function installAuth(app: FastifyInstance, options: { secureCookies: bool
   // caller that reads the audit log right after a write sees it (onResponse raced with that).
   app.addHook('onSend', async (req, reply, payload) => {
     if (req.audited || !WRITE.has(req.method) || !req.routeOptions.url?.startsWith('/api')) return payload;
-    await auditRefusal(req, {
-      action: `${req.method} ${req.routeOptions.url}`,
-      target: JSON.stringify(req.params ?? {}),
-      outcome: reply.statusCode < 400 ? 'ok' : 'failed',
-      status: reply.statusCode,
-    }).catch((err: unknown) => req.log.error({ err }, 'audit write failed'));
+    await auditRefusal(req, writeEntry(req, reply.statusCode)).catch((err: unknown) =>
+      req.log.error({ err }, 'audit write failed'),
+    );
     return payload;
   });
 

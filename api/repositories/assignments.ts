@@ -16,6 +16,15 @@ const SQL_BY_ID = `${ASSIGNMENT_SELECT} WHERE a.id = $1`;
 const SQL_HISTORY = `${ASSIGNMENT_SELECT} WHERE a.area_id = $1 ORDER BY a.valid_from DESC, a.id DESC`;
 
 const SQL_RESPONSIBILITY = `SELECT * FROM responsibility_at($1, $2, $3::timestamptz) WHERE area_visible(grid_code, $4::text[])`;
+/** The grid at a point and whether the caller's scope reaches it: the cache's only query on a hit. */
+const SQL_GRID_AT = `
+  SELECT g.id, area_visible(g.code, $3::text[]) AS visible FROM areas g WHERE g.id = grid_at($1, $2)`;
+/** A grid's responsibility at an instant (at its label point) and the interval it holds for. */
+const SQL_GRID_RESPONSIBILITY = `
+  SELECT r.*, w.since, w.until
+  FROM areas g, responsibility_at(ST_X(g.label_point), ST_Y(g.label_point), $2::timestamptz) r,
+       responsibility_window(g.id, $2::timestamptz) w
+  WHERE g.id = $1 AND r.grid_id = g.id`;
 
 const SQL_UNIT_ZONES = `
   SELECT a.id AS "assignmentId", ar.id AS "areaId", ar.code, ar.name, ar.level::text AS level, a.role::text AS role,
@@ -121,6 +130,22 @@ interface ResponsibilityRow {
   units: Responsibility['supportUnits'][number][];
 }
 
+/** The answer of a responsibility row at `at`: staff and units sorted into their roles. */
+function responsibilityOf(r: ResponsibilityRow, at: Date): Responsibility {
+  const gridUnits = r.units.filter((u) => u.areaLevel === 'grid');
+  return {
+    at: at.toISOString(),
+    grid: { id: r.grid_id, code: r.grid_code, name: r.grid_name, areaM2: r.grid_area_m2 },
+    community: { id: r.community_id, code: r.community_code, name: r.community_name },
+    street: { id: r.street_id, code: r.street_code, name: r.street_name },
+    leader: r.staff.find((s) => s.role === 'leader') ?? null,
+    members: r.staff.filter((s) => s.role === 'member'),
+    leadUnit: gridUnits.find((u) => u.role === 'lead') ?? null,
+    supportUnits: gridUnits.filter((u) => u.role === 'support'),
+    communityUnits: r.units.filter((u) => u.areaLevel === 'community'),
+  };
+}
+
 export function assignmentsRepository(db: Queryable) {
   return {
     async byId(id: number) {
@@ -165,19 +190,30 @@ export function assignmentsRepository(db: Queryable) {
       const r = (
         await db.query<ResponsibilityRow>(SQL_RESPONSIBILITY, [lon, lat, at, scope], { name: 'wangge_responsibility' })
       ).rows[0];
-      if (!r) return null;
-      const gridUnits = r.units.filter((u) => u.areaLevel === 'grid');
-      return {
-        at: at.toISOString(),
-        grid: { id: r.grid_id, code: r.grid_code, name: r.grid_name, areaM2: r.grid_area_m2 },
-        community: { id: r.community_id, code: r.community_code, name: r.community_name },
-        street: { id: r.street_id, code: r.street_code, name: r.street_name },
-        leader: r.staff.find((s) => s.role === 'leader') ?? null,
-        members: r.staff.filter((s) => s.role === 'member'),
-        leadUnit: gridUnits.find((u) => u.role === 'lead') ?? null,
-        supportUnits: gridUnits.filter((u) => u.role === 'support'),
-        communityUnits: r.units.filter((u) => u.areaLevel === 'community'),
-      };
+      return r ? responsibilityOf(r, at) : null;
+    },
+    /** The grid containing a point (null: none) and whether `scope` reaches it. */
+    async gridAt(lon: number, lat: number, scope: Scope): Promise<{ id: number; visible: boolean } | null> {
+      return (
+        (await db.query<{ id: number; visible: boolean }>(SQL_GRID_AT, [lon, lat, scope], { name: 'wangge_grid_at' }))
+          .rows[0] ?? null
+      );
+    },
+    /**
+     * A grid's responsibility at `at` and the interval [since, until) it holds for unchanged
+     * (responsibility_window; null: unbounded). Null when the grid's label point is not in it.
+     */
+    async gridResponsibility(gridId: number, at: Date) {
+      const r = (
+        await db.query<ResponsibilityRow & { since: Date | null; until: Date | null }>(
+          SQL_GRID_RESPONSIBILITY,
+          [gridId, at],
+          {
+            name: 'wangge_grid_responsibility',
+          },
+        )
+      ).rows[0];
+      return r ? { answer: responsibilityOf(r, at), since: r.since, until: r.until } : null;
     },
     async unitZones(unitId: number, at: Date, scope: Scope) {
       const rows = (await db.query<UnitGrids['grids'][number]>(SQL_UNIT_ZONES, [unitId, at, scope])).rows;

@@ -3,6 +3,7 @@ import type { PendingRequest, ProblemState } from '../domain/problem-machine';
 import type { ProblemSource, Routing } from '../schemas/problems';
 import type { DetailRow, Viewer } from './problems';
 import { VISIBLE } from './visibility';
+import { OWN_DETAIL_COLS } from './problems-columns';
 
 // The problem loop's writes and the reads they judge by (services/problems.ts): one report or
 // one step each, inside the service's transaction. Part of problemsRepository.
@@ -34,12 +35,25 @@ const SQL_UPDATE = `
   WHERE id = $1 AND version = $22
   RETURNING version`;
 
-const SQL_INSERT_PROBLEM = `
-  INSERT INTO problems (street_code, category_id, source, description, address, location, reported_by, reported_at,
-    grid_id, community_id, street_id, area_code, leader_person_id, lead_unit_id, routing, state, urgent, duplicate_of, updated_at)
-  VALUES ($1, $2, $3::problem_source, $4, $5, ST_SetSRID(ST_MakePoint($6, $7), 4326), $8, $9,
-    $10, $11, $12, $13, $14, $15, $16::jsonb, $17::problem_state, $18, $19, $9)
-  RETURNING id::int AS id`;
+/**
+ * A report in one statement: the problem and its first event (seq 1, action report), answered
+ * with the row as a detail read names it (problems-columns.ts) plus the event's id and the
+ * reporter's name, so the report needs no read-back. The event trigger NOTIFYs as for any event.
+ */
+const SQL_INSERT_REPORT = `
+  WITH p AS (
+    INSERT INTO problems (street_code, category_id, source, description, address, location, reported_by, reported_at,
+      grid_id, community_id, street_id, area_code, leader_person_id, lead_unit_id, routing, state, urgent, duplicate_of, updated_at)
+    VALUES ($1, $2, $3::problem_source, $4, $5, ST_SetSRID(ST_MakePoint($6, $7), 4326), $8, $9,
+      $10, $11, $12, $13, $14, $15, $16::jsonb, $17::problem_state, $18, $19, $9)
+    RETURNING *),
+  e AS (
+    INSERT INTO problem_events (problem_id, seq, action, from_state, to_state, actor_id, actor_name, actor_role, actor_unit_id, at, data)
+    SELECT p.id, 1, 'report', NULL, p.state, $8, $20, $21, $22, $9, $23::jsonb FROM p
+    RETURNING id::int AS id)
+  SELECT ${OWN_DETAIL_COLS}, (SELECT e.id FROM e) AS "eventId",
+         (SELECT u.display_name FROM users u WHERE u.id = p.reported_by) AS "reportedByName"
+  FROM p`;
 
 const SQL_INSERT_EVENT = `
   INSERT INTO problem_events (problem_id, seq, action, from_state, to_state, actor_id, actor_name, actor_role, actor_unit_id, at, comment, data)
@@ -61,6 +75,12 @@ const SQL_AREA_UNITS = `
          ORDER BY a.role, u.code), '[]'::jsonb) AS units
   FROM assignments a JOIN units u ON u.id = a.unit_id
   WHERE a.area_id = $1 AND assignment_in_force(a.valid_from, a.valid_to, $2::timestamptz)`;
+
+/** The category a report names, with what its answer shows and the clock rules of its steps. */
+const SQL_REPORT_CATEGORY = `
+  SELECT level, active, code AS "categoryCode", name_zh AS "categoryName", name_en AS "categoryNameEn",
+         deadline_hours AS "deadlineHours", working_days AS "workingDays", revisit_days AS "revisitDays"
+  FROM problem_categories WHERE id = $1`;
 
 /** Is this problem one a duplicate may point at (exists, visible to the caller, open)? */
 const SQL_DUPLICATE_TARGET = `
@@ -125,6 +145,36 @@ export interface NewEvent {
   data: object;
 }
 
+/** The category of a report: a leaf (level 3) in use is required. */
+export interface ReportCategory {
+  level: number;
+  active: boolean;
+  categoryCode: string;
+  categoryName: string;
+  categoryNameEn: string;
+  deadlineHours: number;
+  workingDays: boolean;
+  revisitDays: number;
+}
+
+/** What a report wrote: the row without its joined names (but the reporter's) and routing. */
+export type WrittenReport = Omit<
+  DetailRow,
+  | 'categoryCode'
+  | 'categoryName'
+  | 'categoryNameEn'
+  | 'gridName'
+  | 'communityName'
+  | 'streetName'
+  | 'assigneeUnitName'
+  | 'gridCode'
+  | 'leadUnitName'
+  | 'routing'
+  | 'deadlineHours'
+  | 'workingDays'
+  | 'revisitDays'
+> & { eventId: number };
+
 export interface AreaAtPoint {
   id: number;
   level: string;
@@ -141,14 +191,10 @@ export function problemWrites(db: Queryable) {
     /** The same row, locked until the transaction ends (the second writer waits). */
     lock: (id: number, v: Viewer) => judged(SQL_LOCK, id, v),
     /** The category a report names: a leaf (level 3) in use is required. */
-    async reportCategory(categoryId: number) {
+    async reportCategory(categoryId: number): Promise<ReportCategory | null> {
       return (
-        (
-          await db.query<{ level: number; active: boolean }>(
-            'SELECT level, active FROM problem_categories WHERE id = $1',
-            [categoryId],
-          )
-        ).rows[0] ?? null
+        (await db.query<ReportCategory>(SQL_REPORT_CATEGORY, [categoryId], { name: 'wangge_report_category' }))
+          .rows[0] ?? null
       );
     },
     /** Every area containing the point, county first (the fallback routing outside every grid). */
@@ -166,10 +212,11 @@ export function problemWrites(db: Queryable) {
           .rows[0] ?? null
       );
     },
-    async insert(p: NewProblem): Promise<number> {
+    /** A report and its first event, in one statement (the actor names the event's author). */
+    async insertReport(p: NewProblem, actor: NewEvent['actor'], data: object): Promise<WrittenReport> {
       return (
-        await db.query<{ id: number }>(
-          SQL_INSERT_PROBLEM,
+        await db.query<WrittenReport>(
+          SQL_INSERT_REPORT,
           [
             p.streetCode,
             p.categoryId,
@@ -190,10 +237,14 @@ export function problemWrites(db: Queryable) {
             p.state,
             p.urgent,
             p.duplicateOf,
+            actor.name,
+            actor.role,
+            actor.unitId,
+            JSON.stringify(data),
           ],
-          { name: 'wangge_problem_insert' },
+          { name: 'wangge_report_insert' },
         )
-      ).rows[0]!.id;
+      ).rows[0]!;
     },
     /** Writes a step if nobody wrote since `version`; the new version, or null when someone did. */
     async update(id: number, version: number, w: ProblemStepWrite, at: Date): Promise<number | null> {

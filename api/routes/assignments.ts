@@ -15,6 +15,7 @@ import {
 } from '../schemas/contracting';
 import { closeAssignment, createAssignment, reassignAssignment } from '../services/assignments';
 import { atOf, scopeOf } from '../plugins/request-context';
+import { responsibilityCache } from '../services/assignments-responsibility';
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 const WRITE = { access: only('admin', 'planner') };
@@ -24,6 +25,9 @@ const tags = ['contracting'];
 
 /** Time-versioned assignments: create, close, reassign; a grid's history; who is responsible. */
 const assignmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // per grid, per process, dropped on any change of who is responsible (services/assignments-responsibility.ts)
+  const responsibility = responsibilityCache(app.db, app.sessionCache);
+  app.addHook('onClose', async () => responsibility.close());
   app.post(
     '/assignments',
     {
@@ -114,12 +118,7 @@ const assignmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => {
-      const r = await app.assignments.responsibility(
-        req.query.lon,
-        req.query.lat,
-        atOf(req.query, app.clock),
-        scopeOf(req),
-      );
+      const r = await responsibility.at(req.query.lon, req.query.lat, atOf(req.query, app.clock), scopeOf(req));
       if (!r) throw notFound({ zh: '包含该位置的网格', en: 'grid containing this point' });
       return r;
     },

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { ANY_USER, only } from '../auth/roles';
 import { notFound } from '../errors';
-import { audit } from '../plugins/auth';
+import { audit, auditWithin } from '../plugins/auth';
 import { ErrorBody } from '../schemas/common';
 import {
   NearbyProblem,
@@ -66,7 +66,12 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => {
-      const made = await reportProblem(app.db, app.clock, actorOf(req), req.body);
+      // the audit row is written inside the report's transaction (plugins/auth.ts auditWithin)
+      const inTx = auditWithin(app, req, 201);
+      const made = await reportProblem(app.db, app.clock, actorOf(req), req.body, inTx).catch((err: unknown) => {
+        inTx.undo();
+        throw err;
+      });
       reply.status(201);
       return made; // returned, not sent: an Idempotency-Key stores it with the write (plugins/idempotency.ts)
     },
@@ -184,6 +189,7 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => {
+      const inTx = auditWithin(app, req, 200);
       const detail = await transitionProblem(
         app.db,
         app.clock,
@@ -191,7 +197,11 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
         req.params.id,
         req.params.action,
         req.body,
-      );
+        inTx,
+      ).catch((err: unknown) => {
+        inTx.undo();
+        throw err;
+      });
       if (!detail) throw await absent(req, await app.problems.exists(req.params.id));
       return detail;
     },

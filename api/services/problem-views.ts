@@ -6,13 +6,15 @@ import { accountsRepository } from '../repositories/accounts';
 import {
   problemsRepository,
   type DetailRow,
+  type EventRow,
+  type PhotoRow,
   type ProblemFilter,
   type ProblemSortKey,
   type Viewer,
 } from '../repositories/problems';
 import { allowedActions, isOverdue, type MachineProblem } from '../domain/problem-machine';
 import { withinReach } from '../domain/problem-reach';
-import type { ProblemDetail, Queue, QueueKey } from '../schemas/problems';
+import type { Notice, ProblemDetail, Queue, QueueKey } from '../schemas/problems';
 
 /** Who acts or reads: a session user, or a demo/CLI account. unitId: looked up when omitted. */
 export interface ProblemActor {
@@ -100,6 +102,20 @@ export async function problemDetail(
   if (!row) return null;
   const { events, photos } = await repo.timeline(id);
   const notices = (await noticesRepository(q).list(viewer, { problemId: id }, { limit: 100, offset: 0 })).items;
+  return detailOf({ row, events, photos, notices }, viewer, now, ownWriteBy);
+}
+
+/**
+ * The detail from its parts: read back (problemDetail) or as a report wrote them (services/
+ * problems.ts), one shape for both (tests/api/problems-write-answer.test.ts compares them).
+ */
+export function detailOf(
+  parts: { row: DetailRow; events: EventRow[]; photos: PhotoRow[]; notices: Notice[] },
+  viewer: Viewer,
+  now: Date,
+  ownWriteBy?: Scope,
+): ProblemDetail {
+  const { row, events, photos, notices } = parts;
   const byEvent = new Map<number, ReturnType<typeof photoRef>[]>();
   for (const p of photos) byEvent.set(p.eventId, [...(byEvent.get(p.eventId) ?? []), photoRef(p)]);
   const { deadlineHours: _h, workingDays: _w, revisitDays: _r, ...problem } = row;

@@ -1,23 +1,22 @@
 import type { Db, Queryable } from '../db/types';
 import { AppError, type Msg } from '../errors';
-import { ROLE_NAMES, type Role } from '../auth/roles';
+import { ROLE_NAMES } from '../auth/roles';
 import type { Clock } from '../domain/clock';
 import {
   ACTION_LABELS,
-  OPEN_STATES,
   decide,
   type ProblemAction,
   type ProblemPatch,
   type ProblemState,
 } from '../domain/problem-machine';
-import { assignmentsRepository } from '../repositories/assignments';
 import { accountsRepository } from '../repositories/accounts';
 import { problemsRepository, type DetailRow } from '../repositories/problems';
 import type { ProblemStepWrite } from '../repositories/problem-writes';
-import type { ProblemDetail, ProblemSource, Routing } from '../schemas/problems';
-import { attachPhotos, checkPhotos, decodePhotos, type PhotoInput, type PreparedPhoto } from './photos';
+import type { ProblemDetail } from '../schemas/problems';
+import { attachPhotos, checkPhotos, decodePhotos, type PhotoInput } from './photos';
 import { problemDetail, toMachine, unitOf, type ProblemActor } from './problem-views';
 import { photoEvidence, withFixProof } from './fix-proof';
+import { appendEvent, bad, checkDuplicateTarget, type WriteOptions } from './problems-common';
 
 export { sweepOverdue, type SweepResult } from './problem-sweep';
 export {
@@ -28,18 +27,8 @@ export {
   viewerOf,
   type ProblemActor,
 } from './problem-views';
-
-export interface ReportInput {
-  lon: number;
-  lat: number;
-  categoryId: number;
-  source: ProblemSource;
-  description: string;
-  address?: string | null;
-  photos?: PhotoInput[];
-  urgent?: boolean;
-  duplicateOf?: number | null;
-}
+export { recordProblem, reportProblem, type RecordResult, type ReportInput } from './problems-report';
+export type { PreparedPhotosOption, WriteOptions } from './problems-common';
 
 export interface ActionRequest {
   version: number;
@@ -52,258 +41,6 @@ export interface ActionRequest {
   photos?: PhotoInput[];
   /** where the device was at a fix (整改), checked against the site (domain/fix-proof.ts) */
   position?: { lon: number; lat: number; accuracyM: number; at: string; manual?: boolean } | null;
-}
-
-const bad = (field: string, reason: Msg, code = 'BadRequest') =>
-  new AppError(400, code, { zh: `${field}：${reason.zh}`, en: `${field}: ${reason.en}` }, [{ field, reason }]);
-
-// 暗访 results come from media and inspectors, recorded by the supervision side only: units
-// and grid staff must not be able to file (and so learn of) what is hidden from them.
-const UNDERCOVER_REPORTERS: readonly Role[] = ['supervisor', 'commander', 'admin'];
-
-interface Place {
-  gridId: number | null;
-  communityId: number | null;
-  streetId: number | null;
-  areaCode: string | null;
-  streetCode: string | null;
-  leaderPersonId: number | null;
-  leadUnitId: number | null;
-  routing: Routing;
-}
-
-/**
- * Routing at write time (DESIGN.md): the grid, community, street, leader and units in force at
- * `at` are stored with the problem. Outside every grid: the deepest area containing the point
- * and that community's units, flagged (outside_grid) as a coverage gap. Null: outside the county.
- */
-async function route(tx: Queryable, lon: number, lat: number, at: Date): Promise<Place | null> {
-  // the usual case first: one lookup (a grid lies inside the county, checked at its import)
-  const r = await assignmentsRepository(tx).responsibility(lon, lat, at, null);
-  if (r) {
-    return {
-      gridId: r.grid.id,
-      communityId: r.community.id,
-      streetId: r.street.id,
-      areaCode: r.grid.code,
-      streetCode: r.street.code,
-      leaderPersonId: r.leader?.personId ?? null,
-      leadUnitId: r.leadUnit?.unitId ?? null,
-      routing: r,
-    };
-  }
-  const repo = problemsRepository(tx);
-  const areas = await repo.areasAt(lon, lat);
-  if (!areas.some((a) => a.level === 'county')) return null;
-  const ref = (level: string) => {
-    const a = areas.find((x) => x.level === level);
-    return a ? { id: a.id, code: a.code, name: a.name } : null;
-  };
-  const community = ref('community');
-  const street = ref('street');
-  const communityUnits = community ? await repo.areaUnits(community.id, at) : [];
-  const deepest = community ?? street ?? ref('county');
-  return {
-    gridId: null,
-    communityId: community?.id ?? null,
-    streetId: street?.id ?? null,
-    areaCode: deepest?.code ?? null,
-    streetCode: street?.code ?? null,
-    leaderPersonId: null,
-    leadUnitId: null,
-    routing: {
-      at: at.toISOString(),
-      grid: null,
-      community,
-      street,
-      leader: null,
-      members: [],
-      leadUnit: null,
-      supportUnits: [],
-      communityUnits,
-    },
-  };
-}
-
-/** The problem a duplicate points at must exist for the caller and still be open. */
-async function checkDuplicateTarget(tx: Queryable, targetId: number, selfId: number | null, actor: ProblemActor) {
-  const why = (zh: string, en: string) => bad('duplicateOf', { zh, en });
-  if (targetId === selfId) throw why('不能标记为自身的重复', 'a problem cannot duplicate itself');
-  const t = await problemsRepository(tx).duplicateTarget(targetId, {
-    scope: actor.scope,
-    role: actor.role,
-    unitId: await unitOf(tx, actor),
-  });
-  if (!t) throw why(`问题 #${targetId} 不存在`, `problem #${targetId} does not exist`);
-  if (!OPEN_STATES.includes(t.state))
-    throw why(`问题 #${targetId} 已办结或无效，不能作为重复的原问题`, `problem #${targetId} is not open (${t.state})`);
-}
-
-async function appendEvent(
-  tx: Queryable,
-  problemId: number,
-  seq: number,
-  e: { action: string; from: ProblemState | null; to: ProblemState; comment: string | null; data: object },
-  actor: ProblemActor,
-  unitId: number | null,
-  at: Date,
-): Promise<number> {
-  return problemsRepository(tx).appendEvent({
-    problemId,
-    seq,
-    action: e.action,
-    fromState: e.from,
-    toState: e.to,
-    actor: { id: actor.id, name: actor.displayName, role: actor.role, unitId },
-    at,
-    comment: e.comment,
-    data: e.data,
-  });
-}
-
-/** Records a problem, routed at the clock's now, with its before-photos: all or nothing. */
-/**
- * For in-process callers only (the demo seed replays thousands of fixes with a handful of
- * photos): photos already through preparePhotos, so each is decoded and re-encoded once, not
- * once per use (~40–80 ms each). Never taken from a request body.
- */
-export interface PreparedPhotosOption {
-  prepared?: PreparedPhoto[];
-}
-
-export async function reportProblem(
-  db: Db,
-  clock: Clock,
-  actor: ProblemActor,
-  input: ReportInput,
-  options: PreparedPhotosOption = {},
-): Promise<ProblemDetail> {
-  const r = await recordProblem(db, clock, actor, input, options);
-  // the reporter sees what they filed, even outside their own scope
-  // (its routing cut to what their scope may read: no contacts of another street's grid)
-  return (await problemDetail(db, r.id, { scope: null, role: actor.role, unitId: r.actorUnitId }, r.now, actor.scope))!;
-}
-
-/** What a report wrote, for callers that need no more (the demo seed records thousands). */
-export interface RecordResult {
-  id: number;
-  routing: Routing;
-  streetId: number | null;
-  actorUnitId: number | null;
-  now: Date;
-}
-
-/**
- * What a report needs from the database before it is written: a leaf category in use, a place
- * inside the county (routed at `now`) and an open duplicate target. Cheap (a few indexed reads):
- * run before photos are decoded, and again inside the transaction that writes.
- */
-async function checkReport(q: Queryable, actor: ProblemActor, input: ReportInput, now: Date): Promise<Place> {
-  const cat = await problemsRepository(q).reportCategory(input.categoryId);
-  if (!cat || cat.level !== 3 || !cat.active) {
-    throw bad(
-      'categoryId',
-      !cat
-        ? { zh: `类别 ${input.categoryId} 不存在`, en: `category ${input.categoryId} does not exist` }
-        : cat.level !== 3
-          ? { zh: '请选择最细一级的类别（细类）', en: 'choose a leaf category (细类), not a group' }
-          : { zh: '该类别已停用', en: 'this category is no longer in use' },
-    );
-  }
-  const place = await route(q, input.lon, input.lat, now);
-  if (!place) {
-    const reason = { zh: '该位置不在本县（市、区）范围内', en: 'the point lies outside the county' };
-    throw new AppError(
-      400,
-      'OutsideCounty',
-      {
-        zh: `位置（lon/lat）${input.lon}, ${input.lat} 不在辖区内`,
-        en: `location (lon/lat) ${input.lon}, ${input.lat} is outside the county`,
-      },
-      [
-        { field: 'lon', reason },
-        { field: 'lat', reason },
-      ],
-    );
-  }
-  if (input.duplicateOf) await checkDuplicateTarget(q, input.duplicateOf, null, actor);
-  return place;
-}
-
-/** reportProblem without reading the problem back. */
-export async function recordProblem(
-  db: Db,
-  clock: Clock,
-  actor: ProblemActor,
-  input: ReportInput,
-  options: PreparedPhotosOption = {},
-): Promise<RecordResult> {
-  const description = input.description.trim();
-  if (!description) throw bad('description', { zh: '问题描述不能为空', en: 'must not be blank' });
-  if (input.source === 'undercover' && !UNDERCOVER_REPORTERS.includes(actor.role)) {
-    throw new AppError(
-      403,
-      'Forbidden',
-      {
-        zh: `${ROLE_NAMES[actor.role].zh}不能登记暗访问题（source）`,
-        en: `a ${ROLE_NAMES[actor.role].en} may not record undercover problems (source)`,
-      },
-      [
-        {
-          field: 'source',
-          reason: {
-            zh: '暗访问题由督查组、指挥中心登记',
-            en: 'undercover problems are recorded by supervisors and the command center',
-          },
-        },
-      ],
-    );
-  }
-  // Cheap checks before any pixel is decoded (ISSUES #10 finding 7): the photos' headers, then
-  // category, place and duplicate target. Decoding (~0.1–2 s a photo) only for a report that
-  // will be recorded, and outside the transaction so it holds no lock; the transaction checks
-  // again, so what is written is what was true when it was written.
-  const checked = options.prepared ? [] : await checkPhotos(input.photos ?? []);
-  const now = clock.now();
-  const unitId = await unitOf(db, actor);
-  if (checked.length) await checkReport(db, actor, input, now);
-  const photos = options.prepared ?? (await decodePhotos(checked));
-  return db.transaction(async (tx): Promise<RecordResult> => {
-    const place = await checkReport(tx, actor, input, now);
-    const state: ProblemState = input.duplicateOf ? 'duplicate' : 'reported';
-    const urgent = input.urgent ?? false;
-    const problemId = await problemsRepository(tx).insert({
-      ...place,
-      categoryId: input.categoryId,
-      source: input.source,
-      description,
-      address: input.address?.trim() || null,
-      lon: input.lon,
-      lat: input.lat,
-      reportedBy: actor.id,
-      reportedAt: now,
-      state,
-      urgent,
-      duplicateOf: input.duplicateOf ?? null,
-    });
-    const data = {
-      source: input.source,
-      urgent,
-      outsideGrid: place.gridId === null,
-      ...(input.duplicateOf ? { duplicateOf: input.duplicateOf } : {}),
-    };
-    const eventId = await appendEvent(
-      tx,
-      problemId,
-      1,
-      { action: 'report', from: null, to: state, comment: null, data },
-      actor,
-      unitId,
-      now,
-    );
-    await attachPhotos(tx, problemId, eventId, 'before', photos, actor.id, now);
-    return { id: problemId, routing: place.routing, streetId: place.streetId, actorUnitId: unitId, now };
-  });
 }
 
 const staleVersion = (current: number, sent: number) =>
@@ -368,7 +105,7 @@ export async function transitionProblem(
   id: number,
   action: ProblemAction,
   input: ActionRequest,
-  options: PreparedPhotosOption = {},
+  options: WriteOptions = {},
 ): Promise<ProblemDetail | null> {
   const done = await applyTransition(db, clock, actor, id, action, input, options);
   if (!done) return null;
@@ -401,7 +138,7 @@ export async function applyTransition(
   id: number,
   action: ProblemAction,
   input: ActionRequest,
-  options: PreparedPhotosOption = {},
+  options: WriteOptions = {},
 ): Promise<TransitionResult | null> {
   const kind = PHOTO_KIND[action];
   if ((input.photos?.length || options.prepared?.length) && !kind)
@@ -483,6 +220,7 @@ export async function applyTransition(
     const eventId = await appendEvent(tx, id, version, event, actor, unitId, now);
     if (kind) await attachPhotos(tx, id, eventId, kind, photos, actor.id, now);
     if (row.state === 'assigned' && d.event.to !== 'assigned') await repo.resolveNotices(id, now);
+    await options.audit?.(tx);
     const m = { ...row, ...d.patch };
     return {
       version,

@@ -38,11 +38,15 @@ export function sessionCache(db: Db, options: SessionCacheOptions = SESSION_CACH
   let generation = 0;
   let unlisten: (() => Promise<void>) | null = null;
   const stats = { hits: 0, misses: 0, invalidations: 0 };
+  // other per-process caches dropped with every entry (one listener for all: the responsibility
+  // cache, services/assignments-responsibility.ts)
+  const followers = new Set<() => void>();
 
   const forgetAll = () => {
     generation++;
     stats.invalidations++;
     entries.clear();
+    for (const f of followers) f();
   };
   const forgetUser = (id: number) => {
     generation++;
@@ -90,6 +94,16 @@ export function sessionCache(db: Db, options: SessionCacheOptions = SESSION_CACH
     },
     /** Drops every entry of this process (a write of accounts or scopes here: plugins/session-cache.ts). */
     forgetAll,
+    /**
+     * Calls `drop` whenever every entry is dropped (a `*` notification, a lost connection, a write
+     * of accounts or scopes in this process); the returned function stops it. Null when the cache
+     * is off (no listener): a follower must not cache then.
+     */
+    follow(drop: () => void): (() => void) | null {
+      if (!unlisten) return null;
+      followers.add(drop);
+      return () => followers.delete(drop);
+    },
     forgetUser,
   };
 }

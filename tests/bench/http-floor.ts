@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import Fastify from 'fastify';
 import type { Db } from '../../api/db/types';
 import { buildApp } from '../../api/app';
@@ -75,9 +77,10 @@ export async function httpFloorBench(db: Db, url: string, row: Row) {
   const hash = await hashPassword('bench-pass-2026');
   const rates: Record<string, number> = {};
   const me: Record<string, number> = {};
+  // the responsibility cache follows the session cache's listener: off with it
   for (const [label, ttlMs] of [
-    ['session cache on', 30_000],
-    ['session cache off', 0],
+    ['session and responsibility caches on', 30_000],
+    ['session and responsibility caches off', 0],
   ] as const) {
     const app = await buildApp({ db, loginRateLimit: 1000, sessionCache: { ttlMs } });
     await app.listen({ host: '127.0.0.1', port: 0 });
@@ -156,5 +159,41 @@ export async function namedStatementBench(db: Db, row: Row, rounds = 6) {
     m(per.unnamed).toFixed(3),
     (m(per.named) / m(per.unnamed)).toFixed(2) + '× unnamed',
     '',
+  );
+}
+
+// ---- on its own, against a city already loaded (tests/bench/reports.ts makes one) ----
+//   BENCH_DATABASE_URL=postgres://…/postgres BENCH_DB=wangge_h_perf_bench npx tsx tests/bench/http-floor.ts
+async function main() {
+  const { openPgDb } = await import('../../api/db/pg');
+  const { migrate } = await import('../../api/db/migrate');
+  const base = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
+  if (!base) throw new Error('set BENCH_DATABASE_URL (and BENCH_DB, the database holding the city)');
+  const u = new URL(base);
+  if (process.env.BENCH_DB) u.pathname = `/${process.env.BENCH_DB}`;
+  const db = openPgDb(u.toString());
+  await migrate(db);
+  const row: Row = (...cells) => console.log(cells.join(' | '));
+  console.log(
+    `load average at start: ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
+  await httpFloorBench(db, u.toString(), row);
+  console.log(
+    `load average at end: ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
+  await db.close();
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
   );
 }

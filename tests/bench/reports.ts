@@ -5,7 +5,9 @@
  *   import { reportsBench } from './reports';  await reportsBench(db, row, { label: 'native' });
  *
  * or on its own: `npx tsx tests/bench/reports.ts` (native part when BENCH_DATABASE_URL or
- * TEST_DATABASE_URL is set, then PGlite; BENCH_GRIDS, default 10,000; BENCH_SECONDS, default 10).
+ * TEST_DATABASE_URL is set, then PGlite unless BENCH_PGLITE=0; BENCH_GRIDS, default 10,000;
+ * BENCH_SECONDS, default 10; BENCH_DB, the native database it creates, default
+ * wangge_bench_reports; BENCH_REUSE=1 keeps that database's city when it has one).
  * The client runs in the same process as the server, so both share the machine's cores.
  * The bench writes real problems (a few thousand to tens of thousands) into `db`.
  */
@@ -17,7 +19,7 @@ import type { Db } from '../../api/db/types';
 import { buildApp } from '../../api/app';
 import { hashPassword } from '../../api/auth/passwords';
 import { controllableClock } from '../../api/domain/clock';
-import { recordProblem, reportProblem, type ProblemActor } from '../../api/services/problems';
+import { problemDetail, recordProblem, reportProblem, type ProblemActor } from '../../api/services/problems';
 import { median, p95 } from './tiles';
 
 type Row = (...cells: (string | number)[]) => void;
@@ -56,7 +58,9 @@ export interface ReportsBenchResult {
  * Latency of one report and of its parts, each measured alone (medians):
  *   routing  = areas_at_point + responsibility_at, what routing costs in SQL;
  *   record   = the report's transaction (category check, routing, insert, event) — recordProblem;
- *   service  = record + reading the problem back for the answer — reportProblem;
+ *   service  = record + the answer built from what it wrote — reportProblem (no read-back);
+ *   readBack = what reading the new problem back would cost (problemDetail, four queries): the
+ *              answer before issue 15, measured so the saving stays visible;
  *   report   = the whole request through app.inject: session and scope, CSRF, body
  *              validation, service, response serialisation;
  *   me       = GET /api/auth/me through app.inject: the fixed cost of any logged-in request.
@@ -122,6 +126,7 @@ export async function reportsBench(db: Db, row: Row, options: ReportsBenchOption
       routing: [] as number[],
       record: [] as number[],
       service: [] as number[],
+      readBack: [] as number[],
       report: [] as number[],
       me: [] as number[],
     };
@@ -132,8 +137,11 @@ export async function reportsBench(db: Db, row: Row, options: ReportsBenchOption
       await db.query('SELECT * FROM responsibility_at($1, $2, $3)', [b.lon, b.lat, new Date()]);
       series.routing.push(performance.now() - t);
       t = performance.now();
-      await recordProblem(db, clock, actor, b);
+      const rec = await recordProblem(db, clock, actor, b);
       series.record.push(performance.now() - t);
+      t = performance.now();
+      await problemDetail(db, rec.id, { scope: null, role: actor.role, unitId: null }, rec.now);
+      series.readBack.push(performance.now() - t);
       t = performance.now();
       await reportProblem(db, clock, actor, body());
       series.service.push(performance.now() - t);
@@ -166,7 +174,7 @@ export async function reportsBench(db: Db, row: Row, options: ReportsBenchOption
       '',
     );
     row(
-      `  the report's transaction (recordProblem, routing included) ${ms(m.record)} ms; + reading it back (reportProblem) ${ms(m.service - m.record)} ms`,
+      `  the report's transaction (recordProblem, routing included) ${ms(m.record)} ms; + its answer from what it wrote (reportProblem) ${ms(m.service - m.record)} ms; a read-back would add ${ms(m.readBack)} ms`,
       '',
       '',
       ms(m.service),
@@ -264,18 +272,36 @@ async function main() {
   };
   const url = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
   if (url) {
+    const name = process.env.BENCH_DB ?? 'wangge_bench_reports';
+    if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`BENCH_DB: not a plain database name: ${name}`);
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
-    await admin.query('DROP DATABASE IF EXISTS wangge_bench_reports WITH (FORCE)');
-    await admin.query('CREATE DATABASE wangge_bench_reports');
+    const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rows.length > 0;
+    const reuse = process.env.BENCH_REUSE === '1' && exists;
+    if (!reuse) {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.query(`CREATE DATABASE ${name}`);
+    }
     await admin.end();
     const u = new URL(url);
-    u.pathname = '/wangge_bench_reports';
+    u.pathname = `/${name}`;
     const db = openPgDb(u.toString());
     await migrate(db);
-    const t = performance.now();
-    await seedDemo(db, { grids });
-    row(`seed demo city (native, ${grids} grids)`, '', '', ((performance.now() - t) / 1000).toFixed(1) + ' s', '', '');
+    const cityGrids = reuse
+      ? (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM areas WHERE level = 'grid'`)).rows[0]!.n
+      : 0;
+    if (cityGrids === 0) {
+      const t = performance.now();
+      await seedDemo(db, { grids });
+      row(
+        `seed demo city (native, ${grids} grids)`,
+        '',
+        '',
+        ((performance.now() - t) / 1000).toFixed(1) + ' s',
+        '',
+        '',
+      );
+    }
     await db.query('ANALYZE');
     await reportsBench(db, row, { label: 'native', seconds, inFlight: [1, 16, 64] });
     await db.close();
