@@ -25,8 +25,8 @@ export type RankKind = 'unit' | 'community' | 'street';
 export const PARAMS = `WITH _params AS (SELECT $1::timestamptz, $2::timestamptz, $3::timestamptz, $4::text, $5::text[], $6::text, $7::int)`;
 /** The caller's unit (unit staff; NULL for everyone else, users_unit_only_for_unit_staff). */
 export const UNIT_OF_USER = (user: string) => `(SELECT uu.unit_id FROM users uu WHERE uu.id = ${user}::int)`;
-const READABLE = VISIBLE('$5', '$4::text', UNIT_OF_USER('$7'));
-const WITHIN = `($6::text IS NULL OR p.area_code LIKE $6::text || '%')`;
+export const READABLE = VISIBLE('$5', '$4::text', UNIT_OF_USER('$7'));
+export const WITHIN = `($6::text IS NULL OR p.area_code LIKE $6::text || '%')`;
 
 interface LevelSql {
   /** the stored id a problem is grouped by */
@@ -76,7 +76,7 @@ const LEVEL_SQL: Record<Level, LevelSql> = {
 /** Weighted counts (ranking): a problem counts as its source's weight ($8 jsonb), 1 if unnamed. */
 const WEIGHT = `coalesce(($8::jsonb ->> p.source::text)::numeric, 1)`;
 
-function aggregates(sets: SetId[], kpis: readonly Kpi[], weighted: boolean): string {
+export function aggregates(sets: SetId[], kpis: readonly Kpi[], weighted: boolean): string {
   const cols = sets.map((s) =>
     weighted
       ? `coalesce(sum(${WEIGHT}) FILTER (WHERE ${SET_SQL[s]}), 0)::float8 AS n_${s}, (count(*) FILTER (WHERE ${SET_SQL[s]}))::int AS u_${s}`
@@ -104,6 +104,92 @@ export function figuresSql(level: Level, kpis: readonly Kpi[], weighted = false)
     FROM problems p
     WHERE ${COHORT_SQL} AND ${READABLE} AND ${l.problemFilter}
     GROUP BY 1
+  )
+  SELECT e.id, e.code, e.name, agg.* FROM (${l.entities}) e LEFT JOIN agg ON agg.k = e.k
+  ORDER BY e.code`;
+}
+
+/**
+ * The sets problem_day_counts (migration 021) keeps per routed area and Beijing day of report:
+ * those whose membership does not depend on asOf (docs/FIGURES.md "The per-day pre-aggregate").
+ * Each column is named after its set; problem_day_sets() writes each predicate as SET_SQL does.
+ */
+export const DAY_COUNT_SETS: readonly SetId[] = [
+  'found',
+  'suspended',
+  'fixed_once',
+  'reworked',
+  'revisited',
+  'relapsed',
+  'assigned_once',
+  'returned',
+  'supervised',
+  'accountability',
+];
+const DAY_LEVELS: ReadonlySet<Level> = new Set<Level>(['grid', 'community', 'street']);
+
+/**
+ * Sets the rows' covering index problems_figures_scan (migration 007: reported_at, the routed ids
+ * and state) answers by an index-only scan. At 1,000,000 problems over 10,000 grids a key of the
+ * aggregate holds ~1.1 problems, so for these sets over a period up to ROWS_MAX_DAYS the rows were
+ * measured as fast or faster (tests/bench/figures.ts, docs/FIGURES.md); beyond it, and for every
+ * set the index does not hold (rework, notices…), the aggregate reads less.
+ */
+const INDEX_ONLY_SETS: readonly SetId[] = ['found', 'suspended'];
+const ROWS_MAX_DAYS = 90;
+
+/**
+ * Whether a figures query reads problem_day_counts: area levels, unweighted, asOf-independent
+ * sets only, and not a short period of sets the covering index answers alone.
+ */
+export function readsDayCounts(level: Level, kpis: readonly Kpi[], weighted = false, days = Infinity): boolean {
+  const sets = setsFor(kpis);
+  return (
+    !weighted &&
+    DAY_LEVELS.has(level) &&
+    sets.every((s) => DAY_COUNT_SETS.includes(s)) &&
+    (days > ROWS_MAX_DAYS || !sets.every((s) => INDEX_ONLY_SETS.includes(s)))
+  );
+}
+
+const DAY = 86400_000;
+const BEIJING = 8 * 3600_000;
+/**
+ * The whole Beijing days inside [from, to): [first midnight ≥ from, last midnight ≤ to), or the
+ * empty span [to, to) when the period holds no whole day. The aggregate serves the whole days,
+ * the rows the partial days at either edge.
+ */
+export function wholeDays(from: Date, to: Date): [Date, Date] {
+  const d0 = Math.ceil((from.getTime() + BEIJING) / DAY) * DAY - BEIJING;
+  const d1 = Math.floor((to.getTime() + BEIJING) / DAY) * DAY - BEIJING;
+  return d0 < d1 ? [new Date(d0), new Date(d1)] : [to, to];
+}
+
+/**
+ * The same figures as figuresSql for an area level, read from problem_day_counts for the whole
+ * days ($8 first midnight, $9 last midnight) and from the rows for the partial days at the edges.
+ * Each aggregate row is judged by problem_visible on the facts it is keyed by (area code, source,
+ * assigned); the unit staff widening of VISIBLE (their unit's assignments) adds nothing inside an
+ * area the caller may see, since a problem's area code lies in its routed areas.
+ */
+export function figuresDaySql(level: 'grid' | 'community' | 'street', kpis: readonly Kpi[]): string {
+  const l = LEVEL_SQL[level];
+  const sets = setsFor(kpis);
+  const counts = sets.map((s) => `(count(*) FILTER (WHERE ${SET_SQL[s]}))::int AS n_${s}`).join(', ');
+  const edge = (range: string) => `
+    SELECT ${l.key} AS k, ${counts} FROM problems p
+    WHERE ${COHORT_SQL} AND ${READABLE} AND ${l.problemFilter} AND ${range}
+    GROUP BY 1`;
+  return `${PARAMS}, _days AS (SELECT $8::timestamptz, $9::timestamptz),
+  agg AS (
+    SELECT k, ${sets.map((s) => `sum(n_${s})::int AS n_${s}`).join(', ')} FROM (
+      SELECT c.${level}_id AS k, ${sets.map((s) => `c.${s} AS n_${s}`).join(', ')} FROM problem_day_counts c
+      WHERE c.day >= figures_day($8::timestamptz) AND c.day < figures_day($9::timestamptz)
+        AND problem_visible(c.area_code, c.source, CASE WHEN c.assigned THEN $8::timestamptz END, $5::text[], $4::text)
+        AND ($6::text IS NULL OR c.area_code LIKE $6::text || '%')
+      UNION ALL ${edge('p.reported_at < $8::timestamptz')}
+      UNION ALL ${edge('p.reported_at >= $9::timestamptz')}
+    ) u GROUP BY k
   )
   SELECT e.id, e.code, e.name, agg.* FROM (${l.entities}) e LEFT JOIN agg ON agg.k = e.k
   ORDER BY e.code`;
@@ -197,6 +283,23 @@ export interface ProblemRow {
   total: number;
 }
 
+/** The statement the figures of a level take: the per-day aggregate where it serves, else the rows. */
+export function figuresStatement(
+  level: Level,
+  kpis: readonly Kpi[],
+  q: FigureQuery,
+  weights?: Record<string, number>,
+): { text: string; values: unknown[] } {
+  const days = (q.to.getTime() - q.from.getTime()) / DAY;
+  if (!weights && readsDayCounts(level, kpis, false, days) && level !== 'unit' && level !== 'county') {
+    return { text: figuresDaySql(level, kpis), values: [...base(q), ...wholeDays(q.from, q.to)] };
+  }
+  return {
+    text: figuresSql(level, kpis, !!weights),
+    values: weights ? [...base(q), JSON.stringify(weights)] : base(q),
+  };
+}
+
 export function figuresRepository(db: Queryable) {
   return {
     async aggregates(
@@ -205,8 +308,8 @@ export function figuresRepository(db: Queryable) {
       q: FigureQuery,
       weights?: Record<string, number>,
     ): Promise<EntityAggregates[]> {
-      const params = weights ? [...base(q), JSON.stringify(weights)] : base(q);
-      return (await db.query<EntityAggregates>(figuresSql(level, kpis, !!weights), params)).rows;
+      const s = figuresStatement(level, kpis, q, weights);
+      return (await db.query<EntityAggregates>(s.text, s.values)).rows;
     },
     async entity(level: Level, id: number, q: FigureQuery) {
       return (
