@@ -440,3 +440,36 @@ export const PatrolsQuery = Type.Object({
 });
 
 export const ExportFormat = Type.Union([Type.Literal('xlsx'), Type.Literal('csv')]);
+
+// GET /api/figures/series (issue 12): the figures of each Beijing day of a period, in one answer.
+export const FiguresSeriesQuery = Type.Object({
+  /** the first day (Beijing), included */
+  from: Day,
+  /** the last day (Beijing), included; at most 366 days after from */
+  to: Day,
+  /** the instant states are judged at (default now); closures after it do not count */
+  asOf: Type.Optional(Instant),
+  /** only problems inside this area (code); it must lie inside the caller's scope */
+  area: Type.Optional(AreaCode),
+  /** comma-separated indicator ids (default: all) */
+  indicators: Type.Optional(Type.String({ maxLength: 400 })),
+});
+export type FiguresSeriesQuery = Static<typeof FiguresSeriesQuery>;
+export const FiguresSeries = Type.Object({
+  from: Day,
+  to: Day,
+  asOf: Instant,
+  /** the area asked for; null: every problem the caller may read */
+  area: Nullable(
+    Type.Object({
+      id: Type.Integer(),
+      code: Type.String(),
+      name: Type.String(),
+      level: Type.String(),
+    }),
+  ),
+  indicators: Type.Array(Indicator),
+  /** every day from `from` to `to`, zeros included: the figures of the problems reported that day */
+  days: Type.Array(Type.Object({ day: Day, figures: FigureRow.properties.figures })),
+});
+export type FiguresSeries = Static<typeof FiguresSeries>;

@@ -35,6 +35,11 @@ export const FIGURES_CASES: Record<string, Case> = {
     in: (c) => ({ method: 'GET', url: behind(c.inGrid) }),
     out: (c) => ({ method: 'GET', url: behind(c.outGrid) }),
   },
+  // the daily series of one area: in scope → 200, another street's grid → 404 (as absent)
+  'GET /api/figures/series': {
+    in: (c) => ({ method: 'GET', url: `/api/figures/series?from=2026-01-01&to=2026-01-31&area=${c.inGrid.code}` }),
+    out: (c) => ({ method: 'GET', url: `/api/figures/series?from=2026-01-01&to=2026-01-31&area=${c.outGrid.code}` }),
+  },
   'GET /api/figures/export.xlsx': { in: get(`/api/figures/export.xlsx?level=street&${PERIOD}`) },
   'GET /api/figures/export.csv': listed(`/api/figures/export.csv?level=grid&${PERIOD}`, '330822002'),
   'GET /api/rankings': listed('/api/rankings?kind=street'),

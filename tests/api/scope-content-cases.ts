@@ -157,6 +157,32 @@ export const CASES: Record<string, Case> = {
         ),
       )
     ).flat(),
+  // the daily series of each area: the area named is one the caller may open, and its week adds up
+  // to the problems behind the area's figure (the same cohort and rule)
+  'GET /api/figures/series': async (c) =>
+    many(
+      c.fx.areas.map(
+        (a) => `/api/figures/series?from=2026-06-01&to=2026-06-07&asOf=${q(TO)}&indicators=found&area=${a.code}`,
+      ),
+      async (u) => {
+        const res = await c.get(u);
+        expect(res.statusCode, `${c.role} ${u} → ${res.body.slice(0, 200)}`).toBeLessThan(500);
+        if (res.statusCode !== 200) return [];
+        const r = res.json() as {
+          area: { id: number; level: string };
+          days: { figures: { found: { value: number } } }[];
+        };
+        const behind = await c.get(
+          `/api/figures/problems?indicator=found&level=${r.area.level}&entity=${r.area.id}&${PERIOD}&limit=1`,
+        );
+        expect(behind.statusCode, behind.body).toBe(200);
+        expect(
+          r.days.reduce((n, d) => n + d.figures.found.value, 0),
+          `${c.role}: the week of ${u} = the problems behind it`,
+        ).toBe((behind.json() as { total: number }).total);
+        return refsOf(res.json(), null, { area: 'area' });
+      },
+    ),
   'GET /api/figures/export.xlsx': async (c) =>
     (await Promise.all(LEVELS.map((l) => table(c, `/api/figures/export.xlsx?level=${l}&${PERIOD}`, 'xlsx')))).flat(),
   'GET /api/figures/export.csv': async (c) =>

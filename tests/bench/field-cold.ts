@@ -14,16 +14,12 @@
  *   navigator.storage.estimate() (CacheStorage + IndexedDB + the worker's script).
  * `npx tsx tests/bench/field-cold.ts` runs it alone (builds dist/web unless WANGGE_BENCH_DIST names a built bundle).
  */
-import { execSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
+import { builtWeb, startDemo } from './demo-server';
 import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/harness';
 
-const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 /** Chrome DevTools' Slow 4G (front_end/core/sdk/NetworkManager.ts), bytes per second and ms */
 export const SLOW_4G = {
   offline: false,
@@ -33,61 +29,6 @@ export const SLOW_4G = {
 };
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 type Row = (...cells: (string | number)[]) => void;
-
-interface Started {
-  url: string;
-  stop(): Promise<void>;
-}
-
-/** The demo server on a fresh PGlite folder serving `webRoot`, ready when health says ok. */
-async function startDemo(webRoot: string): Promise<Started> {
-  const dir = await mkdtemp(join(tmpdir(), 'wangge-field-bench-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'data/demo/start.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATABASE_URL: '',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      WANGGE_DATA_DIR: dir,
-      WANGGE_WEB_ROOT: webRoot,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const stop = async () => {
-    if (child.exitCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-    }
-    await rm(dir, { recursive: true, force: true });
-  };
-  try {
-    const url = await new Promise<string>((ok, fail) => {
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        const m = /listening on (http:\/\/\S+)/.exec(output);
-        if (m?.[1]) ok(m[1]);
-      };
-      child.stdout.on('data', onData);
-      child.stderr.on('data', onData);
-      child.once('exit', (code) => fail(new Error(`server exited (${code}):\n${output}`)));
-    });
-    for (const t0 = Date.now(); ;) {
-      const body = await fetch(`${url}/api/health`).then(
-        (r) => r.json() as Promise<{ status: string }>,
-        () => null,
-      );
-      if (body?.status === 'ok') return { url, stop };
-      if (Date.now() - t0 > 600_000) throw new Error(`health not ok:\n${output}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  } catch (e) {
-    await stop();
-    throw e;
-  }
-}
 
 /** Logs the grid leader in through the API and hands the session to a fresh browser context. */
 async function leaderContext(url: string, context: BrowserContext): Promise<void> {
@@ -174,7 +115,7 @@ async function throttleServiceWorker(browser: Browser): Promise<boolean> {
 }
 
 export async function measureFieldCold(webRoot: string): Promise<FieldCold> {
-  const server = await startDemo(webRoot);
+  const server = await startDemo(webRoot, 'field');
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
     const context = await browser.newContext({ ...PHONE, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
@@ -251,17 +192,6 @@ export async function fieldColdBench(row: Row, webRoot = builtWeb()): Promise<Fi
     '',
   );
   return r;
-}
-
-/** dist/web (or WANGGE_BENCH_DIST), built when it is not there. */
-function builtWeb(): string {
-  const dir = resolve(ROOT, process.env.WANGGE_BENCH_DIST || join('dist', 'web'));
-  if (!existsSync(join(dir, 'index.html')))
-    execSync(`npx vite build --logLevel warn --outDir ${JSON.stringify(dir)} --emptyOutDir`, {
-      cwd: ROOT,
-      stdio: 'inherit',
-    });
-  return dir;
 }
 
 // `npx tsx tests/bench/field-cold.ts`: the rows, and the cold start's largest files

@@ -58,7 +58,7 @@ describe.skipIf(skip)('the wall screen', () => {
   let admin: ApiSession;
   let token = '';
   let categoryId = 0;
-  let street2: { code: string; name: string };
+  let street2: AreaTree['roots'][number]['children'][number];
   let gridPoint: [number, number];
 
   beforeAll(async () => {
@@ -113,7 +113,8 @@ describe.skipIf(skip)('the wall screen', () => {
       await page.screenshot({ path: join(SHOTS, 'wall-failed.png'), timeout: 60_000 }).catch(() => {});
       throw new Error(`the wall did not load its figures: ${errors.join('\n')}`, { cause: e });
     }
-    // every panel loaded (the trend's 30 days come last)
+    // every panel loaded and the problems drawn: the wall's first-meaningful-paint marker
+    await page.locator('.wall[data-ready="true"]').waitFor({ timeout: 90_000 });
     await page.locator('.trend[data-days="30"]').waitFor({ timeout: 90_000 });
     await mapIdle(page);
     return { page, errors };
@@ -123,13 +124,14 @@ describe.skipIf(skip)('the wall screen', () => {
 
   it('shows another session’s report and a problem going overdue within 2 s, at 3840×2160', async () => {
     // a problem assigned now, due in 24 h: the clock move below puts it past its deadline
-    const report = (description: string) =>
+    const report = (description: string, urgent = false) =>
       post<ProblemDetail>(admin, '/api/problems', {
         lon: gridPoint[0],
         lat: gridPoint[1],
         categoryId,
         source: 'inspection',
         description,
+        urgent,
       });
     let late = await report('围墙乱贴小广告（将超期）');
     late = await post<ProblemDetail>(admin, `/api/problems/${late.id}/actions/verify`, { version: late.version });
@@ -153,8 +155,16 @@ describe.skipIf(skip)('the wall screen', () => {
     await within(LIVE_MS, 'overdue pin pulsing', () =>
       page.locator(`.wall-pulse[data-problem-id="${late.id}"]`).isVisible(),
     );
+    // the sweep's 督办 (of `late` and the fixture's other overdue problems) raise the wall's alert
+    await within(LIVE_MS, '督办 alert', () => page.locator('.wall-alert.supervision').isVisible());
+    await page.screenshot({ path: join(SHOTS, 'wall-3840-alert-supervision.png'), timeout: 60_000 });
 
-    const fresh = await report('商铺门前乱摆放货物（新上报）');
+    // an urgent report: its alert replaces the 督办 alerts at once, and the map flies there
+    const fresh = await report('商铺门前乱摆放货物（紧急）', true);
+    await within(LIVE_MS, 'urgent alert', () =>
+      page.locator(`.wall-alert.urgent[data-problem-id="${fresh.id}"]`).isVisible(),
+    );
+    expect(await page.locator('.wall-alert.urgent').textContent()).toContain('紧急');
     // today's reports as the API counts them (the clock move above began a new day)
     const midnight = new Date(
       Math.floor((Date.parse(fresh.reportedAt) + 8 * 3600_000) / 86400_000) * 86400_000 - 8 * 3600_000,
@@ -178,6 +188,12 @@ describe.skipIf(skip)('the wall screen', () => {
       page.locator(`.wall-flash[data-problem-id="${fresh.id}"]`).isVisible(),
     );
     await page.locator('.trend[data-days="30"]').waitFor({ timeout: 60_000 });
+    await mapIdle(page);
+    await page.screenshot({ path: join(SHOTS, 'wall-3840-alert.png'), timeout: 60_000 });
+    // a tap dismisses the alert (it also goes by itself); the rest of the sweep's alerts follow, so
+    // the screenshot for the README is taken without them
+    await page.locator('.wall-alert').click();
+    await page.addStyleTag({ content: '.wall-alert { display: none !important; }' });
     await mapIdle(page);
     await page.screenshot({ path: join(SHOTS, 'wall-3840.png'), timeout: 60_000 });
     copyFileSync(join(SHOTS, 'wall-3840.png'), join(ROOT, 'docs', 'screenshot-wall-3840.png'));
@@ -213,6 +229,24 @@ describe.skipIf(skip)('the wall screen', () => {
     await page.locator('.trend[data-days="30"]').waitFor({ timeout: 60_000 });
     await page.screenshot({ path: join(SHOTS, 'wall-1920.png'), timeout: 60_000 });
     copyFileSync(join(SHOTS, 'wall-1920.png'), join(ROOT, 'docs', 'screenshot-wall-1920.png'));
+
+    // down to a grid: street → community → grid, the breadcrumb holds all four, the panels follow
+    const clickAt = async (p: [number, number]) => {
+      const xy = await page.evaluate((q) => window.__wangge!.map.project(q as [number, number]), p);
+      await page.mouse.click(xy.x, xy.y);
+    };
+    const community = street2.children[0]!;
+    const grid = (await get<AreaSummary[]>(admin, `/api/areas/${community.id}/children`))[0]!;
+    await clickAt((await get<AreaDetail>(admin, `/api/areas/${community.id}`)).labelPoint);
+    await page.locator('.crumbs button[aria-current]', { hasText: community.name }).waitFor();
+    await mapIdle(page);
+    await clickAt((await get<AreaDetail>(admin, `/api/areas/${grid.id}`)).labelPoint);
+    await page.locator('.crumbs button[aria-current]', { hasText: grid.name }).waitFor({ timeout: 10_000 });
+    expect(await page.locator('.crumbs button').count()).toBe(4);
+    await page.locator('.trend[data-days="30"]').waitFor({ timeout: 60_000 });
+    await within(10_000, 'panels filtered to the grid', async () => (await kpi(page, 'open')) <= openCity);
+    await mapIdle(page);
+    await page.screenshot({ path: join(SHOTS, 'wall-1920-grid.png'), timeout: 60_000 });
     expect(errors).toEqual([]);
     await page.context().close();
   });

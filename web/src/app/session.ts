@@ -4,6 +4,7 @@ import type { Me, SessionInfo } from '@schemas/auth';
 import { authApi } from './auth-api';
 import { ApiError, setAuthFailureHandler, setCsrfToken } from '../api/client';
 import { startLive, stopLive } from '../shared/event-stream';
+import { alertOffice } from '../features/wall/office-alerts';
 
 /** checking: asking the server at start; anonymous: the login screen; active: someone is logged in. */
 export type SessionStatus = 'checking' | 'anonymous' | 'active';
@@ -131,6 +132,9 @@ export const useSessionStore = defineStore('session', () => {
       });
     },
   );
+
+  // an urgent report or a new 督办/问责: a toast for commanders and supervisors (features/wall/office-alerts.ts)
+  alertOffice(() => (status.value === 'active' ? user.value?.role : null));
 
   return { status, user, reason, generation, scoped, restore, login, logout, changePassword, expire };
 });

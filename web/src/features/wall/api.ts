@@ -4,15 +4,26 @@ import type { AreaTree } from '@schemas/areas';
 import type { Notice, ProblemList } from '@schemas/problems';
 
 type NoticeList = { total: number; items: Notice[] };
-import type { Campaign, CampaignProgress, FiguresResult, RankingResult } from '@schemas/figures';
+import type { Campaign, CampaignProgress, FiguresResult, FiguresSeries, RankingResult } from '@schemas/figures';
+import type { ProblemDetail } from '@schemas/problems';
 import { getJson, request } from '../../api/client';
 
 // Typed calls of the wall (issue 12); shapes come from api/schemas, never restated here.
 export type { DisplaySessionInfo, DisplayTokenCreate, DisplayTokenIssued, DisplayTokenSummary };
-export type { AreaTree, Campaign, CampaignProgress, FiguresResult, Notice, ProblemList, RankingResult };
+export type {
+  AreaTree,
+  Campaign,
+  CampaignProgress,
+  FiguresResult,
+  FiguresSeries,
+  Notice,
+  ProblemDetail,
+  ProblemList,
+  RankingResult,
+};
 export type RankEntry = RankingResult['entries'][number];
 export type ProblemItem = ProblemList['items'][number];
-export type FigureLevel = 'county' | 'street' | 'community';
+export type FigureLevel = 'county' | 'street' | 'community' | 'grid';
 
 const qs = (params: Record<string, string | number | boolean | string[] | null | undefined>): string => {
   const q = new URLSearchParams();
@@ -31,13 +42,13 @@ export const wallApi = {
   me: () => request<SessionInfo>('/api/auth/me', { unauthenticatedOk: true }),
   tree: (signal?: AbortSignal) => getJson<AreaTree>('/api/areas/tree', signal),
   figures: (
-    p: { level: FigureLevel; from: string; to: string; asOf?: string; indicators: string[] },
+    p: { level: FigureLevel; within?: string; from: string; to: string; asOf?: string; indicators: string[] },
     signal?: AbortSignal,
-  ) =>
-    getJson<FiguresResult>(
-      `/api/figures?${qs({ level: p.level, from: p.from, to: p.to, asOf: p.asOf, indicators: p.indicators.join(',') })}`,
-      signal,
-    ),
+  ) => getJson<FiguresResult>(`/api/figures?${qs({ ...p, indicators: p.indicators.join(',') })}`, signal),
+  /** the figures of each Beijing day from `from` to `to` (both included) in one answer */
+  series: (p: { from: string; to: string; area: string | null; indicators: string[] }, signal?: AbortSignal) =>
+    getJson<FiguresSeries>(`/api/figures/series?${qs({ ...p, indicators: p.indicators.join(',') })}`, signal),
+  problem: (id: number, signal?: AbortSignal) => getJson<ProblemDetail>(`/api/problems/${id}`, signal),
   campaigns: (signal?: AbortSignal) => getJson<Campaign[]>('/api/campaigns', signal),
   progress: (id: number, kind: 'street' | 'community', indicator: string, signal?: AbortSignal) =>
     getJson<CampaignProgress>(`/api/campaigns/${id}/progress?${qs({ kind, indicator })}`, signal),

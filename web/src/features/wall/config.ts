@@ -30,7 +30,7 @@ export function parseWallConfig(search: string): WallConfig {
   const lang = q.get('lang');
   return {
     token: token && /^[A-Za-z0-9_-]{10,100}$/.test(token) ? token : null,
-    scope: scope && /^(\d{6}|\d{9}|\d{12})$/.test(scope) ? scope : null,
+    scope: scope && /^(\d{6}|\d{9}|\d{12}|\d{15})$/.test(scope) ? scope : null,
     panels: panels.length ? [...new Set(panels)] : [...PANELS],
     tour: Number.isFinite(tour) && tour > 0 ? Math.max(5, Math.min(3600, Math.round(tour))) : 0,
     lang: lang === 'en' ? 'en' : lang === 'zh' || lang === 'zh-CN' ? 'zh-CN' : null,
@@ -59,6 +59,11 @@ const DAY_MS = 24 * 3600_000;
 export function beijingMidnight(now: number, daysBack = 0): string {
   const day = Math.floor((now + BEIJING_MS) / DAY_MS) - daysBack;
   return new Date(day * DAY_MS - BEIJING_MS).toISOString();
+}
+
+/** The Beijing calendar day (YYYY-MM-DD) `now` lies in. */
+export function beijingDay(now: number): string {
+  return new Date(now + BEIJING_MS).toISOString().slice(0, 10);
 }
 
 /** "3小时12分" style parts of a duration, for countdowns (minutes are enough on a wall). */

@@ -67,6 +67,12 @@ const wallEn: typeof wallZhCN = {
       h: '{n} h',
       m: '{n} min',
     },
+    alert: {
+      urgent: 'URGENT',
+      supervision: 'Supervision',
+      accountability: 'Accountability',
+      office: '{kind}: {what} · {where}',
+    },
     map: {
       open: 'Open',
       overdue: 'Overdue (pulsing)',

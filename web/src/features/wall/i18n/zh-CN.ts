@@ -65,6 +65,12 @@ const wallZhCN = {
       h: '{n}小时',
       m: '{n}分',
     },
+    alert: {
+      urgent: '紧急',
+      supervision: '督办',
+      accountability: '问责',
+      office: '{kind}：{what} · {where}',
+    },
     map: {
       open: '未结案',
       overdue: '超期（闪烁）',

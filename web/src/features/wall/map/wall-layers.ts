@@ -11,6 +11,7 @@ export const WALL_COLORS = {
   roadText: '#5f7490',
   street: '#3fb7ff',
   community: '#2b6f9e',
+  grid: '#1f4f73',
   label: '#d9e6f5',
   halo: '#0a1220',
   open: '#f5b841',
@@ -52,7 +53,7 @@ export function darkBasemap(k: number): [Slot, LayerSpecification][] {
   ];
 }
 
-/** Street and community outlines and names; the selected area outlined in gold. */
+/** Street, community and grid outlines and names; the selected area outlined in gold. */
 export function wallAreaLayers(k: number, selected: string | null): [Slot, LayerSpecification][] {
   const polys = { source: WALL_AREAS_SOURCE, 'source-layer': 'areas' } as const;
   const labels = { type: 'symbol', source: WALL_AREAS_SOURCE, 'source-layer': 'area_labels' } as const;
@@ -64,11 +65,21 @@ export function wallAreaLayers(k: number, selected: string | null): [Slot, Layer
         ...polys,
         id: WALL_AREA_HIT,
         type: 'fill',
-        filter: ['in', ['get', 'level'], ['literal', ['street', 'community']]],
+        filter: ['in', ['get', 'level'], ['literal', ['street', 'community', 'grid']]],
         paint: {
           'fill-color': WALL_COLORS.street,
           'fill-opacity': ['case', ['==', ['get', 'code'], selected ?? ''], 0.12, 0.02],
         },
+      },
+    ],
+    [
+      'area-lines',
+      {
+        ...line,
+        id: 'wall-grids-line',
+        filter: isLevel('grid'),
+        minzoom: 12,
+        paint: { 'line-color': WALL_COLORS.grid, 'line-width': ramp(k, 12, 0.5, 16, 1.2), 'line-dasharray': [2, 1.5] },
       },
     ],
     [
@@ -108,6 +119,17 @@ export function wallAreaLayers(k: number, selected: string | null): [Slot, Layer
         maxzoom: 13,
         layout: { 'text-field': ['get', 'name'], 'text-font': FONT_BOLD, 'text-size': ramp(k, 9, 13, 12, 17) },
         paint: { 'text-color': WALL_COLORS.label, 'text-halo-color': WALL_COLORS.halo, 'text-halo-width': 1.5 * k },
+      },
+    ],
+    [
+      'area-labels',
+      {
+        ...labels,
+        id: 'wall-grid-label',
+        filter: isLevel('grid'),
+        minzoom: 14,
+        layout: { 'text-field': ['get', 'name'], 'text-font': FONT_REGULAR, 'text-size': ramp(k, 14, 11, 16, 13) },
+        paint: { 'text-color': '#7f9bb8', 'text-halo-color': WALL_COLORS.halo, 'text-halo-width': 1.2 * k },
       },
     ],
     [
