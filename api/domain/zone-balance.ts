@@ -210,9 +210,28 @@ const groupByUnit = (m: Map<number, number>) => {
 };
 
 /**
+ * What a caller may keep between tables of the same grids and weights (the edits of one draft):
+ * the weighted values, and the before-side figures with the leads they were computed from (used
+ * again only while the leads are the same, entry by entry).
+ */
+export interface BalanceMemo {
+  stats?: Map<number, GridStats>;
+  values?: Map<number, number>;
+  before?: { leads: Map<number, number>; figures: Map<number, UnitFigures> };
+}
+
+const sameMap = (x: Map<number, number>, y: Map<number, number>) => {
+  if (x.size !== y.size) return false;
+  for (const [k, v] of x) if (y.get(k) !== v) return false;
+  return true;
+};
+
+/**
  * The balance table: every unit that leads a grid before or after (grid → lead unit maps),
  * with its figures on both sides, and the index over those units before and after. The
  * weighted variable is normalised over all grids given, so before and after share one scale.
+ * With a memo (same grids and weights as the call that filled it), only the units an edit moved
+ * grids to or from are computed again.
  */
 export function balanceTable(
   grids: GridStats[],
@@ -220,18 +239,29 @@ export function balanceTable(
   before: Map<number, number>,
   after: Map<number, number>,
   weights: Weights = DEFAULT_WEIGHTS,
+  memo: BalanceMemo = {},
 ): BalanceResult {
-  const stats = new Map(grids.map((g) => [g.id, g]));
-  const values = gridValues(grids, weights);
+  const stats = (memo.stats ??= new Map(grids.map((g) => [g.id, g])));
+  const values = (memo.values ??= gridValues(grids, weights));
   const nb = adjacency instanceof Map ? adjacency : neighbourMap(adjacency);
   const b = groupByUnit(before);
   const a = groupByUnit(after);
   const unitIds = [...new Set([...b.keys(), ...a.keys()])].sort((x, y) => x - y);
-  const units = unitIds.map((unitId) => ({
-    unitId,
-    before: unitFigures(b.get(unitId) ?? [], stats, values, nb),
-    after: unitFigures(a.get(unitId) ?? [], stats, values, nb),
-  }));
+  // a unit no grid moved to or from has the same zone on both sides: its figures are computed once
+  const moved = new Set<number>();
+  for (const [grid, unit] of after) if (before.get(grid) !== unit) moved.add(unit);
+  for (const [grid, unit] of before) if (after.get(grid) !== unit) moved.add(unit);
+  if (!memo.before || !sameMap(memo.before.leads, before)) memo.before = { leads: before, figures: new Map() };
+  const kept = memo.before.figures;
+  const units = unitIds.map((unitId) => {
+    let was = kept.get(unitId);
+    if (!was) kept.set(unitId, (was = unitFigures(b.get(unitId) ?? [], stats, values, nb)));
+    return {
+      unitId,
+      before: was,
+      after: moved.has(unitId) ? unitFigures(a.get(unitId) ?? [], stats, values, nb) : { ...was },
+    };
+  });
   // the index is over units that hold grids on that side (a unit emptied by the draft leaves it)
   const idx = (side: 'before' | 'after') =>
     balanceIndex(units.filter((u) => u[side].grids > 0).map((u) => u[side].load));

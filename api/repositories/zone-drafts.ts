@@ -77,6 +77,15 @@ const SQL_GRID_SHAPES = `
          ST_X(label_point) AS x, ST_Y(label_point) AS y
   FROM areas WHERE level = 'grid'`;
 const SQL_ADJACENCY = `SELECT a, b, shared_m / 1000 AS "sharedKm" FROM zone_grid_adjacency()`;
+// Live zone events (services/zone-events.ts): the drafts written, and which of them touched an
+// area a scope sees (area_visible, the one rule).
+const SQL_LIVE = `
+  SELECT id, status, version, iso_utc(effective_at) AS "effectiveAt", changes, previous
+  FROM zone_drafts WHERE id = ANY($1::int[])`;
+const SQL_LIVE_VISIBLE = `
+  SELECT DISTINCT d.id FROM zone_drafts d CROSS JOIN LATERAL jsonb_array_elements(d.changes) c
+  JOIN areas a ON a.id = (c->>'areaId')::int
+  WHERE d.id = ANY($1::int[]) AND area_visible(a.code, $2::text[])`;
 
 export interface DraftRow extends ZoneDraftSummary {
   changes: ZoneChange[];
@@ -195,6 +204,17 @@ export function zoneDraftsRepository(db: Queryable) {
     },
     async adjacency() {
       return (await db.query<Adjacent>(SQL_ADJACENCY)).rows;
+    },
+    async live(ids: number[]) {
+      return (
+        await db.query<Pick<DraftRow, 'id' | 'status' | 'version' | 'effectiveAt' | 'changes' | 'previous'>>(SQL_LIVE, [
+          ids,
+        ])
+      ).rows;
+    },
+    /** of these drafts, the ones that change an area the scope sees */
+    async touchingScope(ids: number[], scope: Scope) {
+      return new Set((await db.query<{ id: number }>(SQL_LIVE_VISIBLE, [ids, scope])).rows.map((r) => r.id));
     },
   };
 }

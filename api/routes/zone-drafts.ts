@@ -14,22 +14,15 @@ import {
   ZoneDraftSummary,
   ZoneDraftUpdate,
 } from '../schemas/zones';
-import {
-  applyDraft,
-  createDraft,
-  deleteDraft,
-  draftBalance,
-  editDraft,
-  exportDraft,
-  getDraft,
-  listDrafts,
-  revertDraft,
-  updateDraft,
-} from '../services/zone-drafts';
+import { createDraft, deleteDraft, editDraft, getDraft, listDrafts, updateDraft } from '../services/zone-drafts';
+import { applyDraft, revertDraft } from '../services/zone-draft-apply';
+import { draftBalance } from '../services/zone-draft-balance';
+import { exportDraft } from '../services/zone-draft-export';
 import { prepareAutoBalance } from '../services/zone-autobalance';
+import { ZONE_DRAFT_ROLES } from '../services/zone-events';
 import { nowOf, scopeOf } from '../plugins/request-context';
 
-const PLANNERS = { access: only('admin', 'planner') };
+const PLANNERS = { access: only(...ZONE_DRAFT_ROLES) };
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
 const tags = ['zones'];

@@ -7,6 +7,7 @@ import { ProblemSourceSchema, ProblemStateSchema } from './problems';
  * - `problem`: a problem event (report, each step); `id:` is the problem_events id
  * - `notice`: a 督办/问责 notice raised by the overdue sweep (also a problem event, same id space)
  * - `figures`: a hint that figures in the caller's scope changed (no id, no data to trust)
+ * - `zones`: a zone draft was written (LiveZoneEvent, no id; docs/ZONES.md "Live updates")
  * - `ready`: sent once the replay is done; its `id:` is where a reconnect resumes from
  * - `reload`: too much was missed to replay (or the id is unknown): reload everything
  * - `end`: the session ended (logout, expiry, deactivation); the stream closes after it
@@ -47,7 +48,27 @@ export const LiveProblemEvent = Type.Object({
 });
 export type LiveProblemEvent = Static<typeof LiveProblemEvent>;
 
-export type LiveEventKind = 'problem' | 'notice' | 'figures' | 'ready' | 'reload' | 'end';
+/**
+ * A zone draft was created, edited, applied or deleted. Planners and admins get every one, with
+ * the draft; any other caller only an applied plan that touched its grids or its unit, without
+ * the draft (draftId and version null): a hint to refetch assignments and zone tiles in its scope.
+ */
+export const LiveZoneEvent = Type.Object({
+  action: Type.Union([
+    Type.Literal('created'),
+    Type.Literal('updated'),
+    Type.Literal('applied'),
+    Type.Literal('deleted'),
+  ]),
+  draftId: Type.Union([Type.Integer(), Type.Null()]),
+  /** the draft's version after the write (null: deleted, or not a planner) */
+  version: Type.Union([Type.Integer(), Type.Null()]),
+  /** applied: from when the plan is in force */
+  effectiveAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+export type LiveZoneEvent = Static<typeof LiveZoneEvent>;
+
+export type LiveEventKind = 'problem' | 'notice' | 'figures' | 'zones' | 'ready' | 'reload' | 'end';
 
 /** `ready` / `reload` / `end` data */
 export interface LiveControl {

@@ -1,7 +1,8 @@
 import type { Db } from '../db/types';
 import type { Viewer } from '../repositories/problems';
 import { eventsRepository } from '../repositories/events';
-import type { LiveControl, LiveProblemEvent } from '../schemas/events';
+import type { LiveControl, LiveProblemEvent, LiveZoneEvent } from '../schemas/events';
+import { parseZoneNote, zoneEventsFor, type ZoneNote } from './zone-events';
 
 /** The channel sql/migrations/014-live-events.sql NOTIFYs. */
 export const EVENTS_CHANNEL = 'wangge_events';
@@ -12,6 +13,8 @@ export interface Subscriber {
   viewer(): Viewer;
   /** the events of a batch this subscriber may see, oldest first */
   deliver(events: LiveProblemEvent[]): void;
+  /** the zone draft events of a batch this subscriber may see (services/zone-events.ts) */
+  zones?(events: LiveZoneEvent[]): void;
   /** too much changed at once to send one by one */
   reload(reason: NonNullable<LiveControl['reason']>): void;
   /** the server stops */
@@ -39,6 +42,7 @@ export function eventHub(db: Db, options: HubOptions) {
   const repo = eventsRepository(db);
   const subscribers = new Set<Subscriber>();
   let pending: [number, number][] = [];
+  let zonePending: ZoneNote[] = [];
   let resync = false;
   let maxSeen = 0;
   let running: Promise<void> | null = null;
@@ -54,7 +58,28 @@ export function eventHub(db: Db, options: HubOptions) {
     for (const s of subscribers) s.reload('too-many');
   };
 
+  /** Zone draft notes: who gets what is decided per distinct viewer (zone-events.ts). */
+  async function zoneBatch(): Promise<void> {
+    const notes = zonePending;
+    zonePending = [];
+    if (!notes.length || !subscribers.size) return;
+    const subs = [...subscribers];
+    const viewers = subs.map((s) => s.viewer());
+    const keys = viewers.map((v) => JSON.stringify([v.role, v.scope, v.unitId]));
+    const distinct = [...new Set(keys)];
+    const events = await zoneEventsFor(
+      db,
+      notes,
+      distinct.map((k) => viewers[keys.indexOf(k)]!),
+    );
+    subs.forEach((s, i) => {
+      const mine = events[distinct.indexOf(keys[i]!)]!;
+      if (mine.length && subscribers.has(s)) s.zones?.(mine);
+    });
+  }
+
   async function batch(): Promise<void> {
+    await zoneBatch();
     let ranges = pending;
     pending = [];
     if (resync) {
@@ -97,7 +122,7 @@ export function eventHub(db: Db, options: HubOptions) {
   function kick(): void {
     if (running) return;
     running = (async () => {
-      while (pending.length || resync) {
+      while (pending.length || zonePending.length || resync) {
         await batch().catch(() => {
           // a failed read (database restarting) loses this batch: subscribers reload
           broadcastReload();
@@ -110,7 +135,11 @@ export function eventHub(db: Db, options: HubOptions) {
 
   function onPayload(payload: string | null): void {
     if (payload === null) resync = true;
-    else {
+    else if (payload.startsWith('zone_drafts:')) {
+      const note = parseZoneNote(payload);
+      if (!note) return;
+      zonePending.push(note);
+    } else {
       const range = parse(payload);
       if (!range) return;
       pending.push(range);

@@ -90,6 +90,10 @@ export function liveStream(ctx: {
         () => control('reload', { reason }, false),
       );
     },
+    zones(events) {
+      // no id: a hint to refetch, never replayed (a reconnect reloads the zone view's lists)
+      if (ready) for (const e of events) conn.send('zones', e);
+    },
     close: () => stop(),
   };
   const unsubscribe = hub.subscribe(subscriber);

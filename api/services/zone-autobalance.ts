@@ -5,7 +5,9 @@ import type { AutoBalanceInput, AutoBalanceResult } from '../domain/zone-autobal
 import { gridValues, type Weights } from '../domain/zone-balance';
 import { zoneDraftsRepository } from '../repositories/zone-drafts';
 import type { ZoneAutoBalance, ZoneChange, ZoneDraft } from '../schemas/zones';
-import { createDraft, gridStats, leadsAfter, type Author } from './zone-drafts';
+import { gridStats, leadsAfter } from './zone-draft-balance';
+import type { Author } from './zone-draft-rules';
+import { createDraft } from './zone-drafts';
 
 // Auto-balance of a draft (issue 13, docs/ZONES.md "Auto-balance"): the input is read here, the
 // algorithm (api/domain/zone-autobalance.ts) runs in a worker thread so the API keeps answering,

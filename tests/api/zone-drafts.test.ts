@@ -280,4 +280,18 @@ describe.each(backends())('zone drafts on $name', (backend) => {
     expect(bad.statusCode).toBe(422);
     expect(bad.json().details[0].field).toBe('unitIds[1]');
   });
+
+  it('refuses to apply a draft whose grid was deleted after it was drafted, writing nothing', async () => {
+    // the grid is deleted with its assignments (a boundary re-import) while the draft waits
+    const spare = grid.n3;
+    const d = await ok<ZoneDraft>(await edit(await newDraft('删除的网格'), { areaIds: [spare.id], lead: unit.B }));
+    await db.query('DELETE FROM assignments WHERE area_id = $1', [spare.id]);
+    await db.query('DELETE FROM areas WHERE id = $1', [spare.id]);
+    const res = await send(planner, 'POST', `/api/zone-drafts/${d.id}/apply`, { version: d.version });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().details[0]).toMatchObject({ field: 'changes[0].areaId' });
+    expect(res.json().message).toMatch(/does not exist \(deleted\?\)/);
+    const still = await ok<ZoneDraft>(await send(planner, 'GET', `/api/zone-drafts/${d.id}`));
+    expect(still).toMatchObject({ status: 'draft', version: d.version, diff: [] });
+  });
 });

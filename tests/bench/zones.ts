@@ -1,10 +1,12 @@
+import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { openPgDb } from '../../api/db/pg';
 import { migrate } from '../../api/db/migrate';
 import type { Db } from '../../api/db/types';
 import { seedDemo } from '../../data/demo/seed';
 import { zoneDraftsRepository } from '../../api/repositories/zone-drafts';
-import { createDraft, draftBalance } from '../../api/services/zone-drafts';
+import { createDraft } from '../../api/services/zone-drafts';
+import { draftBalance } from '../../api/services/zone-draft-balance';
 import { prepareAutoBalance } from '../../api/services/zone-autobalance';
 import { median } from './tiles';
 
@@ -12,25 +14,26 @@ type Row = (...cells: (string | number)[]) => void;
 const ms = (x: number) => x.toFixed(2);
 
 /**
- * The zone editor (issue 13), native only, on its own database (wangge_bench_zones): the balance
+ * The zone editor (issue 13), native only, on its own database (`dbName`, dropped and created): the balance
  * table recomputed after an edit at 300 and 10,000 grids (goal ≤ 100 ms / ≤ 1 s) against the SQL
  * floor (the per-grid problem and patrol counts alone), and auto-balance at 300 grids / 20 units
  * and 10,000 grids / 300 units (goal ≤ 5 s / ≤ 60 s) with the balance index before and after.
  * The leads are rewritten first: units take consecutive runs of grid codes of unequal lengths,
  * so the zones are contiguous but unbalanced, as a city after a few years of patchwork.
  */
-export async function zonesBench(url: string, row: Row, rounds = 5) {
+export async function zonesBench(url: string, row: Row, dbName = 'wangge_bench_zones', rounds = 5) {
+  if (!/^[a-z_][a-z0-9_]*$/.test(dbName)) throw new Error(`not a database name: ${dbName}`);
   for (const [grids, units] of [
     [300, 20],
     [10_000, 300],
   ] as const) {
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
-    await admin.query('DROP DATABASE IF EXISTS wangge_bench_zones WITH (FORCE)');
-    await admin.query('CREATE DATABASE wangge_bench_zones');
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${dbName}`);
     await admin.end();
     const u = new URL(url);
-    u.pathname = '/wangge_bench_zones';
+    u.pathname = `/${dbName}`;
     const db = openPgDb(u.toString());
     try {
       await migrate(db);
@@ -106,4 +109,14 @@ async function unbalancedLeads(db: Db, units: number) {
     JOIN u ON u.k = pick.k`,
     [units],
   );
+}
+
+// run alone: BENCH_DATABASE_URL=postgres://… npx tsx tests/bench/zones.ts wangge_h_zones_bench
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const url = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+  if (!url) throw new Error('set BENCH_DATABASE_URL');
+  const out: string[][] = [];
+  await zonesBench(url, (...cells) => out.push(cells.map(String)), process.argv[2]);
+  for (const r of out) console.log(`| ${r.join(' | ')} |`);
+  process.exit(0);
 }

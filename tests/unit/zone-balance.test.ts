@@ -97,6 +97,24 @@ describe('balance formulas on worked numbers (docs/ZONES.md)', () => {
     const split = balanceTable(grids, adjacency, before, new Map(before).set(1, 20), { open: 1 });
     expect(split.units.find((u) => u.unitId === 20)!.after.parts).toBe(2);
   });
+
+  it('with a memo, the edits of a draft give the tables computed from scratch', () => {
+    // 3×3, three units by column; each edit moves other grids; then the leads themselves change
+    const { grids, adjacency } = lattice(3, 3, (x, y) => ({ open: x + 2 * y, recent: (x * y) % 3 }));
+    const nb = neighbourMap(adjacency);
+    const before = new Map(grids.map((g) => [g.id, 10 * (((g.id - 1) % 3) + 1)]));
+    const memo = {};
+    const edits = [new Map(before).set(2, 10), new Map(before).set(5, 30).set(9, 10), new Map(before)];
+    for (const after of edits)
+      expect(balanceTable(grids, nb, before, after, { open: 1, recent: 2 }, memo)).toEqual(
+        balanceTable(grids, nb, before, after, { open: 1, recent: 2 }),
+      );
+    const moved = new Map(before).set(1, 20); // an apply elsewhere changed the base leads
+    const after = new Map(moved).set(3, 10);
+    expect(balanceTable(grids, nb, moved, after, { open: 1, recent: 2 }, memo)).toEqual(
+      balanceTable(grids, nb, moved, after, { open: 1, recent: 2 }),
+    );
+  });
 });
 
 describe('auto-balance on a lattice', () => {

@@ -1,5 +1,5 @@
 import { reactive, readonly } from 'vue';
-import type { LiveProblemEvent } from '@schemas/events';
+import type { LiveProblemEvent, LiveZoneEvent } from '@schemas/events';
 
 /**
  * The live event stream (GET /api/events, docs/ARCHITECTURE.md "Live events"): one EventSource
@@ -40,6 +40,14 @@ function emit(kind: LiveKind, event: LiveProblemEvent | null): void {
   }
 }
 
+const zoneHandlers = new Set<(e: LiveZoneEvent) => void>();
+
+/** Calls `fn` for each `zones` message (a zone draft written; docs/ZONES.md "Live updates"). */
+export function onLiveZones(fn: (e: LiveZoneEvent) => void): () => void {
+  zoneHandlers.add(fn);
+  return () => zoneHandlers.delete(fn);
+}
+
 export interface LiveOptions {
   /** the server ended the stream because the session ended */
   onSessionEnded: () => void;
@@ -76,6 +84,16 @@ function connect(): void {
       emit(kind, kind === 'problem' || kind === 'notice' ? (JSON.parse(m.data) as LiveProblemEvent) : null);
     });
   }
+  es.addEventListener('zones', (e) => {
+    const data = JSON.parse((e as MessageEvent<string>).data) as LiveZoneEvent;
+    for (const fn of zoneHandlers) {
+      try {
+        fn(data);
+      } catch (err) {
+        console.error('live event handler failed', err);
+      }
+    }
+  });
   es.addEventListener('end', () => {
     const o = options;
     stopLive();

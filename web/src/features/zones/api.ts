@@ -39,8 +39,9 @@ export const exportUrl = {
 
 /**
  * Zone tiles for an instant. MapLibre caches tiles by URL, so the instant is part of it: a new
- * `at` is a new URL (setTiles), never a stale tile of another date. `viewer` as for area tiles.
+ * `at` is a new URL (setTiles), never a stale tile of another date. `viewer` as for area tiles;
+ * `rev` counts the applied plans seen live (zones store), so a plan applied meanwhile is a new URL too.
  */
-export function zoneTileUrl(viewer: number, at: string | null): string {
-  return `${location.origin}/tiles/zones/{z}/{x}/{y}.mvt${query({ viewer, at })}`;
+export function zoneTileUrl(viewer: number, at: string | null, rev = 0): string {
+  return `${location.origin}/tiles/zones/{z}/{x}/{y}.mvt${query({ viewer, at, rev: rev || null })}`;
 }

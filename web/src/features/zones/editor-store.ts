@@ -5,6 +5,7 @@ import { autoBalance, draftsApi, type AutoBalanceProgress, type SelectionEdit } 
 import { useLatest } from '../../shared/use-latest';
 import { useZonesStore } from './store';
 import { useSessionStore } from '../../app/session';
+import { onLiveZones } from '../../shared/event-stream';
 
 /**
  * The zone editor (issue 13): the drafts (调整方案), the one open for editing, the grids selected
@@ -30,7 +31,10 @@ export const useZoneEditorStore = defineStore('zoneEditor', () => {
   /** area id → its new lead unit id (null: none), for the diff on the map */
   const changedIds = computed(() => (draft.value?.diff ?? []).map((d) => d.areaId));
 
+  /** the list was asked for (a planner in the zone view): live events keep it current */
+  let listed = false;
   async function loadList(): Promise<void> {
+    listed = true;
     await latest(
       'list',
       (s) => draftsApi.list(s),
@@ -137,7 +141,7 @@ export const useZoneEditorStore = defineStore('zoneEditor', () => {
     write(async () => {
       const d = draft.value!;
       const out = await draftsApi.apply(d.id, d.version, effectiveAt);
-      zones.reload();
+      zones.refresh();
       return out;
     });
   const revert = () => write(() => draftsApi.revert(draft.value!.id));
@@ -160,8 +164,25 @@ export const useZoneEditorStore = defineStore('zoneEditor', () => {
 
   function reset(): void {
     close();
+    listed = false;
     drafts.value = [];
   }
+
+  // Another planner's write (docs/ZONES.md "Live updates"): the list follows; the open draft is
+  // fetched again when it moved past the version shown (our own writes' answers are that version).
+  onLiveZones((e) => {
+    if (e.draftId === null || !listed) return;
+    void loadList();
+    const d = draft.value;
+    if (!d || d.id !== e.draftId) return;
+    if (e.action === 'deleted') close();
+    else if (e.version !== null && e.version > d.version)
+      void write(async () => {
+        const next = await draftsApi.get(d.id);
+        if (next.status !== 'draft') selection.value = [];
+        return next;
+      });
+  });
 
   // another login (or none) never sees the last one's open draft
   watch(

@@ -7,6 +7,7 @@ import { unionBBox, useAreasStore } from '../areas/store';
 import { useLatest } from '../../shared/use-latest';
 import { useViewStore } from '../../app/view';
 import { beijingToday, endOfDay } from '../../shared/beijing-day';
+import { onLiveZones } from '../../shared/event-stream';
 
 /** A unit whose grids are drawn in the current view, as the map reports it (for the legend). */
 export interface VisibleUnit {
@@ -44,6 +45,8 @@ export const useZonesStore = defineStore('zones', () => {
   const unitLoading = computed(() => loading.unit);
   const coverage = ref<ResponsibilityCoverage | null>(null);
   const visible = ref<VisibleZones>({ units: [], unassigned: 0, noLeader: 0 });
+  /** bumped when a zone plan is applied (here or live): the map asks for fresh zone tiles */
+  const tilesRev = ref(0);
 
   const unit = computed(() => units.value.find((u) => u.id === unitId.value) ?? unitGrids.value?.unit ?? null);
 
@@ -98,6 +101,17 @@ export const useZonesStore = defineStore('zones', () => {
     void loadUnit(false);
   }
 
+  /** A plan was applied: fresh tiles; the lists now if the view is open, else when it opens. */
+  function refresh(): void {
+    tilesRev.value += 1;
+    if (view.mode === 'zones') reload();
+    else loadedAt = undefined;
+  }
+  // another planner's apply (or one in another tab): the `zones` live event, scoped by the server
+  onLiveZones((e) => {
+    if (e.action === 'applied') refresh();
+  });
+
   // the lists are asked for when the zone view opens (unless they are of the day shown already)
   watch(
     () => view.mode,
@@ -151,10 +165,12 @@ export const useZonesStore = defineStore('zones', () => {
     unitLoading,
     coverage,
     visible,
+    tilesRev,
     setDay,
     pickUnit,
     setVisible,
     reload,
+    refresh,
     reset,
     responsibilityAt,
     gridHistory,
