@@ -4,6 +4,7 @@ import type { Scope } from '../domain/scope';
 import type { PendingRequest, ProblemState } from '../domain/problem-machine';
 import { problemWrites } from './problem-writes';
 import { VISIBLE } from './visibility';
+import { OWN_LIST_COLS, OWN_MORE_COLS } from './problems-columns';
 import type { NearbyProblem, ProblemListItem, ProblemSource, Routing } from '../schemas/problems';
 
 // Problems, their events, photos and notices. SQL as named constants with $n parameters; every
@@ -18,14 +19,6 @@ export interface Viewer {
   unitId: number | null;
 }
 
-const LIST_COLS = `
-  p.id::int AS id, p.version, p.state::text AS state, p.urgent, p.source::text AS source,
-  p.category_id AS "categoryId", c.code AS "categoryCode", c.name_zh AS "categoryName", c.name_en AS "categoryNameEn",
-  p.description, p.address, ST_X(p.location) AS lon, ST_Y(p.location) AS lat,
-  p.reported_at AS "reportedAt", p.deadline, p.area_code AS "areaCode", p.outside_grid AS "outsideGrid",
-  g.name AS "gridName", cm.name AS "communityName", s.name AS "streetName",
-  p.assignee_unit_id AS "assigneeUnitId", au.name AS "assigneeUnitName", p.pending_request AS "pendingRequest"`;
-
 const LIST_FROM = `
   FROM problems p
   JOIN problem_categories c ON c.id = p.category_id
@@ -34,16 +27,12 @@ const LIST_FROM = `
   LEFT JOIN areas s ON s.id = p.street_id
   LEFT JOIN units au ON au.id = p.assignee_unit_id`;
 
-const DETAIL_COLS = `${LIST_COLS},
-  p.reported_by AS "reportedBy", ru.display_name AS "reportedByName", p.grid_id AS "gridId", g.code AS "gridCode",
-  p.community_id AS "communityId", p.street_id AS "streetId", p.street_code AS "streetCode",
-  p.leader_person_id AS "leaderPersonId", p.lead_unit_id AS "leadUnitId", lu.name AS "leadUnitName",
-  p.verified_at AS "verifiedAt", p.assigned_at AS "assignedAt", p.fixed_at AS "fixedAt", p.closed_at AS "closedAt",
-  p.closed_on_time AS "closedOnTime", p.revisit_due_at AS "revisitDueAt", p.revisited_at AS "revisitedAt",
-  p.suspended_at AS "suspendedAt", p.duplicate_of::int AS "duplicateOf",
-  p.rework_count AS "reworkCount", p.relapse_count AS "relapseCount", p.return_count AS "returnCount",
-  p.extension_count AS "extensionCount", p.supervision_count AS "supervisionCount",
-  p.accountability_count AS "accountabilityCount", p.cycle, p.updated_at AS "updatedAt", p.routing,
+const LIST_COLS = `${OWN_LIST_COLS},
+  c.code AS "categoryCode", c.name_zh AS "categoryName", c.name_en AS "categoryNameEn",
+  g.name AS "gridName", cm.name AS "communityName", s.name AS "streetName", au.name AS "assigneeUnitName"`;
+
+const DETAIL_COLS = `${LIST_COLS},${OWN_MORE_COLS},
+  ru.display_name AS "reportedByName", g.code AS "gridCode", lu.name AS "leadUnitName", p.routing,
   c.deadline_hours AS "deadlineHours", c.working_days AS "workingDays", c.revisit_days AS "revisitDays"`;
 
 // The visibility rule lives in ./visibility (also used by problem-writes.ts and notices.ts).
@@ -80,7 +69,20 @@ export interface ProblemFilter {
   /** closed, not revisited, revisit due by then */
   revisitDueBy?: Date | null;
 }
-export type ProblemSortKey = 'reported_desc' | 'reported_asc' | 'deadline' | 'updated_desc' | 'overdue_first' | 'queue';
+export type ProblemSortKey =
+  | 'reported_desc'
+  | 'reported_asc'
+  | 'deadline'
+  | 'updated_desc'
+  | 'overdue_first'
+  | 'queue'
+  | 'attention'
+  | 'open_deadline';
+
+// open before closed (closed, invalid, duplicate: OPEN_STATES in domain/problem-machine.ts)
+const CLOSED_LAST = `p.state IN ('closed', 'invalid', 'duplicate')`;
+// overdue as the list's `overdue` filter says ($12: the app clock's now)
+const IS_OVERDUE = `(p.state = 'assigned' AND p.deadline < $12::timestamptz)`;
 
 // ORDER BY from an allow-list, never from request text.
 const ORDER: Record<ProblemSortKey, string> = {
@@ -91,6 +93,8 @@ const ORDER: Record<ProblemSortKey, string> = {
   overdue_first: 'p.deadline, p.id',
   // by deadline; what has none yet (to verify, to assign) by how long it has waited
   queue: 'coalesce(p.deadline, p.revisit_due_at, p.reported_at), p.id',
+  attention: `${CLOSED_LAST}, ${IS_OVERDUE} DESC, CASE WHEN ${IS_OVERDUE} THEN p.deadline END, p.reported_at DESC, p.id DESC`,
+  open_deadline: `${CLOSED_LAST}, p.deadline NULLS LAST, p.reported_at DESC, p.id DESC`,
 };
 
 const FILTER = `

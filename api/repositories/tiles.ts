@@ -77,6 +77,8 @@ export interface ProblemTileFilters {
   from?: Date | null;
   to?: Date | null;
   overdue?: boolean | null;
+  /** area code prefix: the problems routed into that street, community or grid */
+  area?: string | null;
 }
 /** What the problems tileset needs besides z/x/y, scope and now. */
 export interface TileContext {
@@ -88,7 +90,7 @@ const timed = (name: TilesetName) => 'timed' in TILESETS[name];
 const isProblems = (name: TilesetName) => 'problems' in TILESETS[name];
 const args = (name: TilesetName) => {
   if (isProblems(name))
-    return '$1, $2, $3, $4::text[], $5::text, $6::timestamptz, $7::text[], $8::text, $9::integer, $10::text[], $11::timestamptz, $12::timestamptz, $13::boolean';
+    return '$1, $2, $3, $4::text[], $5::text, $6::timestamptz, $7::text[], $8::text, $9::integer, $10::text[], $11::timestamptz, $12::timestamptz, $13::boolean, $14::text';
   return (TILESETS[name].scoped ? '$1, $2, $3, $4::text[]' : '$1, $2, $3') + (timed(name) ? ', $5::timestamptz' : '');
 };
 /** tile property → function column, per layer */
@@ -125,6 +127,7 @@ export function tileParams(
       f.from ?? null,
       f.to ?? null,
       f.overdue ?? null,
+      f.area ?? null,
     ];
   }
   const params: unknown[] = TILESETS[name].scoped ? [z, x, y, scope] : [z, x, y];

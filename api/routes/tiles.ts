@@ -38,6 +38,9 @@ const tileRoutes: FastifyPluginAsyncTypebox = async (app) => {
           ),
           to: Type.Optional(Type.String({ maxLength: 40, description: 'reported before' })),
           overdue: Type.Optional(Type.Boolean()),
+          area: Type.Optional(
+            Type.String({ pattern: '^[0-9]{6,15}$', description: 'area code prefix (street, community or grid)' }),
+          ),
         }),
       },
     },

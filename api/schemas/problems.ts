@@ -316,6 +316,10 @@ export const ProblemSort = Type.Union([
   Type.Literal('reported_asc'),
   Type.Literal('deadline'),
   Type.Literal('updated_desc'),
+  /** what a commander acts on first: open before closed, overdue (longest first), then newest report */
+  Type.Literal('attention'),
+  /** open before closed, then by deadline (none yet: last), then newest report */
+  Type.Literal('open_deadline'),
 ]);
 export const ProblemListQuery = Type.Object({
   state: Type.Optional(Type.Array(ProblemStateSchema)),

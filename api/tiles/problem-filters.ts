@@ -12,6 +12,7 @@ export interface ProblemTileQuery {
   from?: string;
   to?: string;
   overdue?: boolean;
+  area?: string;
 }
 
 const bad = (field: string, zh: string, en: string) =>
@@ -72,5 +73,6 @@ export function problemTileFilters(q: ProblemTileQuery): ProblemTileFilters {
     from,
     to,
     overdue: q.overdue ?? null,
+    area: q.area ?? null,
   };
 }

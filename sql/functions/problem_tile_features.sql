@@ -30,12 +30,14 @@ $$;
 --   feature id = the area id, or 2^40 + the cell's number for a cell.
 -- Columns of both layers in one row type; api/tiles/mvt.ts picks and renames each layer's.
 -- Filters are NULL when not asked for (as GET /api/problems: category = code prefix, category_id =
--- one leaf). Reported dates: f_from inclusive, f_to exclusive.
+-- one leaf). Reported dates: f_from inclusive, f_to exclusive. f_area: an area code prefix (the
+-- problems routed into that street, community or grid, as GET /api/problems?area=).
 -- Plain SQL, one SELECT: inlined into the tile query, so the planner sees z and the filters as
 -- constants and keeps only the branches and the conditions that apply.
 CREATE OR REPLACE FUNCTION problem_tile_features(
   z integer, x integer, y integer, scope text[], role text, at timestamptz,
-  f_states text[], f_category text, f_category_id integer, f_sources text[], f_from timestamptz, f_to timestamptz, f_overdue boolean)
+  f_states text[], f_category text, f_category_id integer, f_sources text[], f_from timestamptz, f_to timestamptz, f_overdue boolean,
+  f_area text DEFAULT NULL)
 RETURNS TABLE (layer text, id bigint,
                cluster_count integer, cluster_overdue integer, cluster_urgent integer, cluster_open integer,
                state text, category text, source text, overdue boolean, urgent boolean, deadline float8,
@@ -56,6 +58,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
       AND (f_from IS NULL OR p.reported_at >= f_from)
       AND (f_to IS NULL OR p.reported_at < f_to)
       AND (f_overdue IS NULL OR (p.state = 'assigned' AND p.deadline < at) = f_overdue)
+      AND (f_area IS NULL OR p.area_code LIKE f_area || '%')
   ),
   -- z <= 12: the areas whose label point lies in this tile (half-open, as tiles share edges).
   -- Problems are then picked by `routed id = ANY (these ids)`: the ids index serves z12 (a few
@@ -151,5 +154,5 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
     AND k.cx BETWEEN x * 64::bigint AND x * 64::bigint + 63 AND k.cy BETWEEN y * 64::bigint AND y * 64::bigint + 63
 $$;
 
-COMMENT ON FUNCTION problem_tile_features(integer, integer, integer, text[], text, timestamptz, text[], text, integer, text[], timestamptz, timestamptz, boolean) IS
+COMMENT ON FUNCTION problem_tile_features(integer, integer, integer, text[], text, timestamptz, text[], text, integer, text[], timestamptz, timestamptz, boolean, text) IS
   'MVT features of /tiles/problems/{z}/{x}/{y}: clusters by routed area (z <= 12), by 64-unit cell with single problems as pins (z13–15), pins (z >= 16)';

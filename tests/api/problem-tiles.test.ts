@@ -363,6 +363,11 @@ describe.each(backends())('problem tiles on $name', (backend) => {
     expect(await total('?source=undercover,citizen')).toBe(count((p) => ['undercover', 'citizen'].includes(p.source)));
     expect(await total('?overdue=true')).toBe(count((p) => p.overdue));
     expect(await total('?overdue=false')).toBe(count((p) => !p.overdue));
+    // the area: a code prefix, as the list's (the office map follows the selected area)
+    expect(await total('?area=330822001')).toBe(count((p) => !!p.area_code?.startsWith('330822001')));
+    expect(await total('?area=330822001001&state=assigned')).toBe(
+      count((p) => !!p.area_code?.startsWith('330822001001') && p.state === 'assigned'),
+    );
     // dates: a bare date is Beijing midnight; from inclusive, to exclusive
     const from = Date.UTC(2026, 1, 10) - 8 * 3600_000,
       to = Date.UTC(2026, 1, 20) - 8 * 3600_000;
@@ -388,6 +393,7 @@ describe.each(backends())('problem tiles on $name', (backend) => {
       ['category=9', 'category'],
       ['from=yesterday', 'from'],
       ['from=2026-03-01&to=2026-02-01', 'to'],
+      ['area=33x', 'area'],
     ]) {
       const res = await t.app.inject({ url: `/tiles/problems/${z}/${x}/${y}.mvt?${q}`, headers: t.admin.headers });
       expect(res.statusCode, q).toBe(400);

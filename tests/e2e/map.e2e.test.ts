@@ -133,10 +133,19 @@ describe.skipIf(skip)('grid map in a real browser', () => {
       }
     }
     expect(target, 'a grid label point inside the visible map').toBeDefined();
-    const { grid, x, y } = target!;
-    await page.mouse.click(x, y);
-
+    const { grid } = target!;
     const detail = page.getByTestId('area-detail');
+    // A click drills down: street, then (the map fits it) community, then grid (office.e2e.test.ts)
+    for (const level of ['street', 'community', 'grid']) {
+      const [x, y] = await page.evaluate((p) => {
+        const pt = window.__wangge!.map.project(p);
+        return [pt.x, pt.y];
+      }, grid.labelPoint);
+      await page.mouse.click(x!, y!);
+      const want = level === 'grid' ? grid.id : grid.chain.find((a) => a.level === level)!.id;
+      await expect.poll(() => detail.getAttribute('data-area-id'), { timeout: 15_000 }).toBe(String(want));
+      await mapIdle(page);
+    }
     await expect.poll(() => detail.getAttribute('data-area-id'), { timeout: 15_000 }).toBe(String(grid.id));
     await expect.poll(() => detail.locator('h2').textContent()).toBe(grid.name);
     const code = await page.getByTestId('area-code').textContent();

@@ -9,6 +9,9 @@ function currentScale(): number {
   return Number.isFinite(px) ? Math.max(1, Math.round((px / 16) * 20) / 20) : 1;
 }
 
+/** The scale now (for what is sized once, e.g. MapLibre's scale bar). */
+export const uiScaleNow = (): number => currentScale();
+
 export function useUiScale(): Ref<number> {
   const scale = ref(currentScale());
   const onResize = () => {

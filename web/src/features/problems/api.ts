@@ -10,6 +10,7 @@ import type {
   ProblemList,
   ProblemListItem,
   ProblemReport,
+  ProblemSort as ProblemSortSchema,
   ProblemSourceSchema,
   ProblemStateSchema,
   Queue,
@@ -23,6 +24,7 @@ import { getJson, request } from '../../api/client';
 export type ProblemState = Static<typeof ProblemStateSchema>;
 export type ProblemSource = Static<typeof ProblemSourceSchema>;
 export type ProblemAction = Static<typeof ProblemActionSchema>;
+export type ProblemSort = Static<typeof ProblemSortSchema>;
 export type NoticeKind = Notice['kind'];
 export type {
   NearbyProblem,
@@ -52,6 +54,14 @@ export const PROBLEM_STATES = [
   'invalid',
   'duplicate',
 ] as const satisfies readonly ProblemState[];
+/** not closed, invalid or duplicate (OPEN_STATES of api/domain/problem-machine.ts) */
+export const OPEN_STATES = [
+  'reported',
+  'verified',
+  'assigned',
+  'suspended',
+  'fixed',
+] as const satisfies readonly ProblemState[];
 export const PROBLEM_SOURCES = [
   'inspection',
   'undercover',
@@ -63,7 +73,8 @@ export const PROBLEM_SOURCES = [
 
 /** Filters of the list (and, where the tiles take them, of the map). */
 export interface ProblemQuery {
-  state?: ProblemState | null;
+  /** one state or several (the open ones) */
+  state?: ProblemState | ProblemState[] | null;
   /** category code prefix: 2, 4 or 6 digits (a 大类 takes its whole subtree) */
   category?: string | null;
   source?: ProblemSource | null;
@@ -75,13 +86,14 @@ export interface ProblemQuery {
   q?: string | null;
   limit?: number;
   offset?: number;
-  sort?: 'reported_desc' | 'reported_asc' | 'deadline' | 'updated_desc';
+  sort?: ProblemSort;
 }
 
 function query(params: object): string {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params))
-    if (v !== null && v !== undefined && v !== false && v !== '') q.set(k, String(v));
+    if (Array.isArray(v)) for (const item of v) q.append(k, String(item));
+    else if (v !== null && v !== undefined && v !== false && v !== '') q.set(k, String(v));
   const s = q.toString();
   return s ? `?${s}` : '';
 }
@@ -108,6 +120,6 @@ export const problemsApi = {
  * report or transition is never hidden behind a cached tile.
  */
 export function problemTileUrl(viewer: number, filters: ProblemQuery, rev: number): string {
-  const { state, category, source, from, to, overdue } = filters;
-  return `${location.origin}/tiles/problems/{z}/{x}/{y}.mvt${query({ state, category, source, from, to, overdue, viewer, rev })}`;
+  const { state, category, source, from, to, overdue, area } = filters;
+  return `${location.origin}/tiles/problems/{z}/{x}/{y}.mvt${query({ state, category, source, from, to, overdue, area, viewer, rev })}`;
 }

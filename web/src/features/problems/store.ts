@@ -12,7 +12,9 @@ import {
   type ProblemSource,
   type ProblemState,
   type ProblemListItem,
+  type ProblemSort,
   type Queue,
+  OPEN_STATES,
 } from './api';
 import { contractingApi } from '../zones/api';
 import { ApiError } from '../../api/client';
@@ -32,7 +34,23 @@ export interface ProblemFilters {
   source: ProblemSource | null;
   period: Period;
   overdue: boolean;
+  /** closed, invalid and duplicate ones too (off: open ones only, unless a state is chosen) */
+  closed: boolean;
 }
+
+/** The list's orders the user picks from (the server's `sort`; docs/ARCHITECTURE.md "Office screen"). */
+export const LIST_SORTS = ['attention', 'reported_desc', 'open_deadline'] as const satisfies readonly ProblemSort[];
+export type ListSort = (typeof LIST_SORTS)[number];
+const DEFAULT_FILTERS: ProblemFilters = {
+  state: null,
+  category: null,
+  source: null,
+  period: 'all',
+  overdue: false,
+  closed: false,
+};
+/** How many live reports stay pinned on top of the list (newest first). */
+const FRESH_LIMIT = 20;
 
 const LIST_LIMIT = 200;
 /** Half a side of the box the map fits when it flies to one problem (about z16). */
@@ -49,13 +67,16 @@ export const useProblemsStore = defineStore('problems', () => {
   const areas = useAreasStore();
 
   const categories = ref<Category[]>([]);
-  const filters = reactive<ProblemFilters>({
-    state: null,
-    category: null,
-    source: null,
-    period: 'all',
-    overdue: false,
-  });
+  const filters = reactive<ProblemFilters>({ ...DEFAULT_FILTERS });
+  /** the list's order: what needs acting on first (open, overdue, newest), unless the user picks another */
+  const sort = ref<ListSort>('attention');
+  /**
+   * Problems reported live (the event stream) since the list's filters or order last changed:
+   * pinned on top of the list, newest first, whatever the order, so a new report shows at once.
+   * `freshFrom` is the first such report's time; the pinned rows are asked for with the list.
+   */
+  const freshFrom = ref<string | null>(null);
+  const fresh = ref<ProblemListItem[]>([]);
   const tab = ref<ProblemTab>('list');
   const list = ref<ProblemListItem[]>([]);
   const total = ref(0);
@@ -102,21 +123,43 @@ export const useProblemsStore = defineStore('problems', () => {
   const queueCount = computed(() => (queue.value?.sections ?? []).reduce((n, s) => n + s.total, 0));
 
   const query = computed<ProblemQuery>(() => ({
-    state: filters.state,
+    state: filters.state ?? (filters.closed ? null : [...OPEN_STATES]),
     category: filters.category === null ? null : (categoryById.value.get(filters.category)?.code ?? null),
     source: filters.source,
     from: periodFrom(filters.period),
     area: areas.selected?.code ?? null,
     overdue: filters.overdue || null,
-    sort: 'deadline',
+    sort: sort.value,
     limit: LIST_LIMIT,
   }));
+  /** The rows shown: the live reports pinned on top, then the list in its order without them. */
+  const rows = computed(() => {
+    if (!fresh.value.length) return list.value;
+    const pinned = new Set(fresh.value.map((p) => p.id));
+    return [...fresh.value, ...list.value.filter((p) => !pinned.has(p.id))];
+  });
+  const freshIds = computed(() => new Set(fresh.value.map((p) => p.id)));
 
   async function loadList(): Promise<void> {
+    const q = query.value;
+    const since = q.sort === 'reported_desc' ? null : freshFrom.value;
     await latest(
       'list',
-      (s) => problemsApi.list(query.value, s),
-      (r) => ((list.value = r.items), (total.value = r.total)),
+      async (s) => {
+        const [page, pinned] = await Promise.all([
+          problemsApi.list(q, s),
+          // the live reports that match the filters (and the scope), as the list would show them
+          since
+            ? problemsApi.list({ ...q, from: since, sort: 'reported_desc', limit: FRESH_LIMIT }, s)
+            : Promise.resolve(null),
+        ]);
+        return { page, pinned };
+      },
+      ({ page, pinned }) => {
+        list.value = page.items;
+        total.value = page.total;
+        fresh.value = pinned?.items ?? [];
+      },
     );
   }
   async function loadQueue(): Promise<void> {
@@ -164,12 +207,14 @@ export const useProblemsStore = defineStore('problems', () => {
     active = false;
   }
 
+  // another filter, area or order: what was reported live is in its place in the new list
   watch(
-    query,
+    () => JSON.stringify({ ...query.value }),
     () => {
+      freshFrom.value = null;
+      fresh.value = [];
       if (active) void loadList();
     },
-    { deep: true },
   );
 
   function setTab(next: ProblemTab): void {
@@ -253,7 +298,10 @@ export const useProblemsStore = defineStore('problems', () => {
     Object.assign(filters, patch);
   }
   function clearFilters(): void {
-    Object.assign(filters, { state: null, category: null, source: null, period: 'all', overdue: false });
+    Object.assign(filters, DEFAULT_FILTERS);
+  }
+  function setSort(next: ListSort): void {
+    sort.value = next;
   }
 
   // Live events instead of polling (shared/event-stream.ts): a report or step by anyone in the
@@ -262,7 +310,10 @@ export const useProblemsStore = defineStore('problems', () => {
   // once per burst. The open problem is not reloaded here: a reload racing the user's own step
   // closed the next form (browser test); a step on a stale version answers 409 and reloads it.
   let liveTimer: ReturnType<typeof setTimeout> | undefined;
-  onLive(['problem', 'notice', 'reload'], () => {
+  onLive(['problem', 'notice', 'reload'], (kind, e) => {
+    // a new report: pinned on top of the list from now on (loadList asks for it with the list)
+    if (kind === 'problem' && e?.action === 'report' && (!freshFrom.value || e.at < freshFrom.value))
+      freshFrom.value = e.at;
     clearTimeout(liveTimer);
     liveTimer = setTimeout(() => {
       rev.value += 1;
@@ -276,6 +327,9 @@ export const useProblemsStore = defineStore('problems', () => {
     abortAll();
     categories.value = [];
     clearFilters();
+    sort.value = 'attention';
+    freshFrom.value = null;
+    fresh.value = [];
     tab.value = 'list';
     list.value = [];
     total.value = 0;
@@ -295,6 +349,9 @@ export const useProblemsStore = defineStore('problems', () => {
     categoryPath,
     filters,
     query,
+    sort,
+    rows,
+    freshIds,
     tab,
     list,
     total,
@@ -313,6 +370,7 @@ export const useProblemsStore = defineStore('problems', () => {
     setTab,
     setFilter,
     clearFilters,
+    setSort,
     loadList,
     loadQueue,
     loadNotices,

@@ -20,6 +20,7 @@ const problemsEn: typeof problemsZhCN = {
     noDeadline: 'No deadline',
     id: '#{id}',
     outsideGrid: 'Outside grids',
+    fresh: 'New',
   },
   queue: {
     overdue: 'Overdue',
@@ -44,6 +45,14 @@ const problemsEn: typeof problemsZhCN = {
     area: 'Area: {name}',
     clearArea: 'Clear the area filter',
     clear: 'Clear filters',
+    closed: 'Include closed',
+    closedHint: 'Only open problems are listed by default; tick to list closed, rejected and duplicate ones too',
+    sort: 'Order',
+    sorts: {
+      attention: 'Overdue first',
+      reported_desc: 'Newest reported',
+      open_deadline: 'By deadline',
+    },
   },
   period: {
     all: 'Any time',

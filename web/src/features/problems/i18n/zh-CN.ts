@@ -18,6 +18,7 @@ const problemsZhCN = {
     noDeadline: '未设期限',
     id: '#{id}',
     outsideGrid: '网格外',
+    fresh: '新上报',
   },
   queue: {
     overdue: '已超期',
@@ -42,6 +43,14 @@ const problemsZhCN = {
     area: '区域：{name}',
     clearArea: '清除区域筛选',
     clear: '清除筛选',
+    closed: '含已结案',
+    closedHint: '默认只列出未结案的问题；勾选后也列出已销号、不予立案和重复的问题',
+    sort: '排序',
+    sorts: {
+      attention: '超期优先',
+      reported_desc: '最新上报',
+      open_deadline: '按整改期限',
+    },
   },
   period: {
     all: '全部时间',
