@@ -28,6 +28,7 @@ import { unitRoutes, peopleRoutes } from './routes/units';
 import assignmentRoutes from './routes/assignments';
 import contractingRoutes from './routes/contracting';
 import figuresRoutes from './routes/figures';
+import figuresSeriesRoutes from './routes/figures-series';
 import { rankingRoutes } from './routes/rankings';
 import { coverageGapRoutes } from './routes/coverage-gaps';
 import photoRoutes from './routes/photos';
@@ -180,6 +181,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(assignmentRoutes, { prefix: '/api' });
   await app.register(contractingRoutes, { prefix: '/api/contracting' });
   await app.register(figuresRoutes, { prefix: '/api/figures' });
+  await app.register(figuresSeriesRoutes, { prefix: '/api/figures' });
   await app.register(rankingRoutes, { prefix: '/api' });
   await app.register(coverageGapRoutes, { prefix: '/api' });
   await app.register(photoRoutes, { prefix: '/api/photos' });

@@ -33,6 +33,9 @@ import { httpFloorBench, namedStatementBench } from './http-floor';
 import { importFreezeBench } from './import-freeze';
 import { zonesBench } from './zones';
 import { fanoutBench } from './fanout';
+import { assessmentBench } from './assessment';
+import { fieldColdBench } from './field-cold';
+import { wallPaintBench } from './wall-paint';
 
 const GRIDS = Number(process.env.BENCH_GRIDS ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -112,6 +115,8 @@ async function nativeBench(url: string) {
   await db.close();
   // issue 13: the zone editor's balance table and auto-balance, on its own database
   await zonesBench(url, row);
+  // issue 16: the weekly index and its bulletin against their SQL floor, on its own database
+  await assessmentBench(url, row);
   // issue 12: live events to 200 SSE streams (display sessions among them), on its own database
   await fanoutBench(url, row);
 }
@@ -192,6 +197,10 @@ else
 // issue 15: the embedded database under the largest accepted import
 await importFreezeBench(row);
 await startupBench();
+// issue 14: the field workspace (/m) on Slow 4G, cold and warm, and its offline cache
+await fieldColdBench(row);
+// issue 12: the wall's first meaningful paint and a soak (WALL_SOAK_MS, default 10 min) in Chromium, the demo on PGlite
+await wallPaintBench(row);
 
 const head = ['what', 'API median ms', 'API p95 ms', 'SQL floor median ms / total', 'API ÷ floor', 'max tile'];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
