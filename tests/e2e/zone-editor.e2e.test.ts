@@ -277,6 +277,8 @@ describe.skipIf(skip)('zone editor', () => {
 
     // lock the grid (clicked) and the unit it goes back and forth with
     const at = await page.evaluate((p) => window.__wangge!.map.project(p as [number, number]), grid.labelPoint);
+    // (a click within 400 ms of the lasso closing is taken as the lasso's own, ZoneEditorLayers)
+    await page.waitForTimeout(500);
     await page.mouse.click(box.x + at.x, box.y + at.y);
     await expect.poll(() => page.getByTestId('selection-count').textContent()).toContain('已选 1 个网格');
     await page.getByRole('button', { name: '锁定所选' }).click();
@@ -298,13 +300,22 @@ describe.skipIf(skip)('zone editor', () => {
     const [, indexStart] = await shownIndex(page);
 
     // auto-balance from the panel: progress shows while the worker runs, then its draft opens
+    // (on the demo's 300 grids the worker may finish within a frame or two: a MutationObserver in
+    // the page records every progress line the panel rendered, however briefly)
     const progress = page.getByRole('status').filter({ hasText: /区域生长|边界调整/ });
-    const sawProgress = progress.first().waitFor({ timeout: 60_000 });
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { __progress: string[] }).__progress = seen;
+      new MutationObserver(() => {
+        for (const el of document.querySelectorAll('[role=status]'))
+          if (/区域生长|边界调整/.test(el.textContent ?? '')) seen.push(el.textContent!.trim());
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
     await page.getByTestId('auto-balance').click();
-    await sawProgress;
-    await page.screenshot({ path: join(SHOTS, 'zone-editor-auto-progress.png') });
     await expect.poll(() => progress.count(), { timeout: 120_000 }).toBe(0);
     await expect.poll(() => page.getByTestId('diff').locator('li').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    const seen = await page.evaluate(() => (window as unknown as { __progress: string[] }).__progress);
+    expect(seen.length, 'progress lines rendered while the worker ran').toBeGreaterThan(0);
     const [, indexAuto] = await shownIndex(page);
     expect(indexAuto, `balance index ${indexStart} → ${indexAuto}`).toBeGreaterThan(indexStart);
     // the locked unit is not among the moved ones: it may sit below the first rows

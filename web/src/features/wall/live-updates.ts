@@ -98,7 +98,24 @@ export function useLiveUpdates(o: { latest: Latest; selected: ComputedRef<WallAr
   function show(a: WallAlert | null): void {
     clearTimeout(alertTimer);
     alert.value = a;
-    if (a) alertTimer = setTimeout(showNext, ALERT_MS);
+    if (!a) return;
+    alertTimer = setTimeout(showNext, ALERT_MS);
+    if (a.description === null) complete(a);
+  }
+  /**
+   * The shown alert's place and text, in one request when it shows — not when it is queued: a
+   * sweep's burst of 督办 would put as many detail reads ahead of the map's own reload on the
+   * embedded database's one connection (the overdue pins came late, browser test).
+   */
+  function complete(a: WallAlert): void {
+    void o.latest(
+      'alert',
+      (signal) => wallApi.problem(a.event.problemId, signal),
+      (p) => {
+        if (alert.value === a)
+          alert.value = { ...a, address: p.address, description: p.description, lon: p.lon, lat: p.lat };
+      },
+    );
   }
   function showNext(): void {
     show(alertQueue.shift() ?? null);
@@ -118,7 +135,7 @@ export function useLiveUpdates(o: { latest: Latest; selected: ComputedRef<WallAr
   }
   /**
    * The alert at once, from the event (who, where, what); the problem's place and text follow in
-   * one request and complete it where it is (shown or queued) — a slow answer never delays it.
+   * one request once it shows (`complete`) — a slow answer never delays it.
    */
   function alertFor(e: LiveProblemEvent, kind: WallAlert['kind']): void {
     if (alerted.has(e.id)) return;
@@ -134,18 +151,6 @@ export function useLiveUpdates(o: { latest: Latest; selected: ComputedRef<WallAr
       lat: onMap?.lat ?? null,
     };
     raise(first);
-    void o.latest(
-      'alert',
-      (signal) => wallApi.problem(e.problemId, signal),
-      (p) => {
-        const full = { ...first, address: p.address, description: p.description, lon: p.lon, lat: p.lat };
-        if (alert.value === first) alert.value = full;
-        else {
-          const i = alertQueue.indexOf(first);
-          if (i >= 0) alertQueue[i] = full;
-        }
-      },
-    );
   }
   function dismissAlert(): void {
     showNext();
