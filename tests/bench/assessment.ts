@@ -11,8 +11,7 @@
  * published week against the floor of its figure set (the queries of bulletinOf, replayed the same way).
  */
 import { pathToFileURL } from 'node:url';
-import pg from 'pg';
-import { openPgDb } from '../../api/db/pg';
+import { freshDatabase } from './fresh-db';
 import { migrate } from '../../api/db/migrate';
 import type { Db, Queryable } from '../../api/db/types';
 import type { Clock } from '../../api/domain/clock';
@@ -57,14 +56,7 @@ async function replay(db: Queryable, log: [string, readonly unknown[] | undefine
 }
 
 export async function assessmentBench(url: string, row: Row, dbName = 'wangge_bench_assessment', rounds = 5) {
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  await admin.end();
-  const u = new URL(url);
-  u.pathname = `/${dbName}`;
-  const db = openPgDb(u.toString());
+  const db = await freshDatabase(url, dbName);
   try {
     await migrate(db);
     const city = await seedDemo(db, { grids: 10_000 });

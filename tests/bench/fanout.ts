@@ -15,7 +15,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
-import { openPgDb } from '../../api/db/pg';
+import { freshDatabase } from './fresh-db';
 import { migrate } from '../../api/db/migrate';
 import { buildApp } from '../../api/app';
 import { hashPassword } from '../../api/auth/passwords';
@@ -89,14 +89,9 @@ export async function fanoutBench(url: string, row: Row): Promise<void> {
   const STREAMS = Number(process.env.BENCH_STREAMS ?? 200);
   const REPORTS = Number(process.env.BENCH_REPORTS ?? 20);
   const name = process.env.FANOUT_DB ?? 'wangge_bench_fanout';
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
+  const db = await freshDatabase(url, name);
   const u = new URL(url);
   u.pathname = `/${name}`;
-  const db = openPgDb(u.toString());
   await migrate(db);
   await seedDemo(db, { grids: 400 });
   const { rows: streets } = await db.query<{ code: string }>(

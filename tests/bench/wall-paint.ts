@@ -17,23 +17,12 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
 import { builtWeb, startDemo } from './demo-server';
 import { CHROMIUM, CHROMIUM_ARGS, demoPassword } from '../e2e/harness';
-import { apiLogin, get, type ApiSession } from '../e2e/figures-fixture';
+import { apiLogin, get, post, type ApiSession } from '../e2e/figures-fixture';
 import type { Category, ProblemDetail, ProblemList } from '../../api/schemas/problems';
 import type { DisplayTokenIssued } from '../../api/schemas/display';
 
 const HD = { width: 1920, height: 1080 };
 type Row = (...cells: (string | number)[]) => void;
-
-async function post<T>(s: ApiSession, path: string, body: unknown): Promise<T> {
-  const res = await fetch(`${s.url}${path}`, {
-    method: 'POST',
-    headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`POST ${path}: HTTP ${res.status} ${text}`);
-  return JSON.parse(text) as T;
-}
 
 /** navigation → the wall's data-ready marker, in ms */
 async function paint(page: Page, url: string): Promise<number> {

@@ -1,6 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import pg from 'pg';
-import { openPgDb } from '../../api/db/pg';
+import { freshDatabase } from './fresh-db';
 import { migrate } from '../../api/db/migrate';
 import type { Db } from '../../api/db/types';
 import { seedDemo } from '../../data/demo/seed';
@@ -27,14 +26,7 @@ export async function zonesBench(url: string, row: Row, dbName = 'wangge_bench_z
     [300, 20],
     [10_000, 300],
   ] as const) {
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${dbName}`);
-    await admin.end();
-    const u = new URL(url);
-    u.pathname = `/${dbName}`;
-    const db = openPgDb(u.toString());
+    const db = await freshDatabase(url, dbName);
     try {
       await migrate(db);
       const city = await seedDemo(db, { grids });

@@ -44,6 +44,17 @@ export async function apiLogin(url: string, username: string, password: string):
 }
 
 export const get = <T>(s: ApiSession, path: string) => call<T>(s, path);
+export const post = <T>(s: ApiSession, path: string, body: unknown) => call<T>(s, path, body);
+
+/** Polls `probe` until it is true or the deadline passes (a wait, not a timing assertion). */
+export async function within(ms: number, what: string, probe: () => Promise<boolean>): Promise<void> {
+  const until = Date.now() + ms;
+  for (;;) {
+    if (await probe()) return;
+    if (Date.now() > until) throw new Error(`${what}: not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 function leaf(categories: Category[], code: string): number {
   const visit = (cs: (Category & { children?: Category[] })[]): number | undefined => {

@@ -16,7 +16,7 @@ import {
   startServer,
   type RunningServer,
 } from './harness';
-import { apiLogin, get, problemCount, seedFigureProblems, type ApiSession } from './figures-fixture';
+import { apiLogin, get, post, problemCount, seedFigureProblems, within, type ApiSession } from './figures-fixture';
 
 // The office screen (/) as the command center uses it (issue 12, the walk's findings): the problem
 // list puts open and overdue problems first and pins another session's report on top as it arrives;
@@ -38,27 +38,6 @@ const TEST_MS = 900_000;
 const OPEN = ['reported', 'verified', 'assigned', 'suspended', 'fixed'];
 
 type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>;
-
-async function post<T>(s: ApiSession, path: string, body: unknown): Promise<T> {
-  const res = await fetch(`${s.url}${path}`, {
-    method: 'POST',
-    headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`POST ${path}: HTTP ${res.status} ${text}`);
-  return JSON.parse(text) as T;
-}
-
-/** Polls `probe` until it is true or the deadline passes (a wait, not a timing assertion). */
-async function within(ms: number, what: string, probe: () => Promise<boolean>): Promise<void> {
-  const until = Date.now() + ms;
-  for (;;) {
-    if (await probe()) return;
-    if (Date.now() > until) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const project = (page: Page, p: [number, number]) =>
   page.evaluate((q) => {

@@ -18,7 +18,7 @@ import {
   startServer,
   type RunningServer,
 } from './harness';
-import { apiLogin, get, seedFigureProblems, type ApiSession } from './figures-fixture';
+import { apiLogin, get, post, seedFigureProblems, within, type ApiSession } from './figures-fixture';
 
 // The command center's wall (issue 12): a display token issued by the admin opens /wall at
 // 3840×2160; another session's report and a problem going overdue reach the feed, the KPI tiles
@@ -30,27 +30,6 @@ const WALL_4K = { width: 3840, height: 2160 };
 const WALL_HD = { width: 1920, height: 1080 };
 /** the live updates' deadline: a wait, the bench measures the delivery */
 const LIVE_MS = 2000;
-
-async function post<T>(s: ApiSession, path: string, body: unknown): Promise<T> {
-  const res = await fetch(`${s.url}${path}`, {
-    method: 'POST',
-    headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`POST ${path}: HTTP ${res.status} ${text}`);
-  return JSON.parse(text) as T;
-}
-
-/** Polls `probe` until it is true or the deadline passes (a wait, not a timing assertion). */
-async function within(ms: number, what: string, probe: () => Promise<boolean>): Promise<void> {
-  const until = Date.now() + ms;
-  for (;;) {
-    if (await probe()) return;
-    if (Date.now() > until) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe.skipIf(skip)('the wall screen', () => {
   let server: RunningServer | undefined;
