@@ -1,11 +1,34 @@
 import pg from 'pg';
 import type { Db, Queryable, QueryOptions } from './types';
 
+const INT8 = 20;
+const INT8_ARRAY = 1016;
+/**
+ * bigint (int8) as a JavaScript number, as PGlite answers it: problem ids are bigint
+ * (yyyymm × 10¹⁰ + n, migration 025), below 2⁵³ until the year 9007. A value beyond the safe
+ * integers is refused rather than rounded.
+ */
+function parseInt8(text: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`bigint ${text} is beyond JavaScript's safe integers`);
+  return n;
+}
+// the driver's own parsers, by oid (its typings list only the oids it names)
+const builtin = pg.types.getTypeParser as (oid: number, format?: 'text' | 'binary') => (text: string) => unknown;
+const int8Array = builtin(INT8_ARRAY) as (text: string) => (string | null)[];
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8) return parseInt8;
+    if (oid === INT8_ARRAY) return (text: string) => int8Array(text).map((x) => (x === null ? null : parseInt8(x)));
+    return builtin(oid, format);
+  },
+};
+
 /** PostgreSQL + PostGIS through a `pg` pool (production, and the native test suite). */
 export function openPgDb(connectionString: string, options: { max?: number } = {}): Db {
   // JIT off: our queries are short and planned often; JIT compilation added ~144 ms to a z10
   // problem tile whose work takes less (measured in the bench).
-  const pool = new pg.Pool({ connectionString, max: options.max ?? 10, options: '-c jit=off' });
+  const pool = new pg.Pool({ connectionString, max: options.max ?? 10, options: '-c jit=off', types });
   // A dropped idle connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
 

@@ -64,7 +64,7 @@ const SQL_HISTORY = `
 
 // problems raised from assessment findings and still open, those the caller may see
 const SQL_OPEN_FINDINGS = `
-  SELECT p.id::int AS "problemId", p.state::text AS state, pt.name AS "pointName", i.name_zh AS "itemName", f.note,
+  SELECT p.id AS "problemId", p.state::text AS state, pt.name AS "pointName", i.name_zh AS "itemName", f.note,
          to_char(r.held_on, 'YYYY-MM-DD') AS "heldOn", u.name AS "unitName"
   FROM assessment_findings f JOIN problems p ON p.id = f.problem_id JOIN inspection_points pt ON pt.id = f.point_id
   JOIN assessment_items i ON i.id = f.item_id JOIN assessment_rounds r ON r.id = f.round_id

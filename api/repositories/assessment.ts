@@ -70,7 +70,7 @@ const SQL_POINT_ROUNDS = `
 // the problems a finding became, with their state now (the problem is the caller's to open or not)
 const SQL_POINT_FINDINGS = `
   SELECT f.id::int AS id, f.round_id AS "roundId", to_char(r.held_on, 'YYYY-MM-DD') AS "heldOn", i.code AS "itemCode", i.name_zh AS "itemName",
-         f.deduction::float8 AS deduction, f.note, f.problem_id::int AS "problemId", pr.state::text AS "problemState"
+         f.deduction::float8 AS deduction, f.note, f.problem_id AS "problemId", pr.state::text AS "problemState"
   FROM assessment_findings f JOIN assessment_rounds r ON r.id = f.round_id JOIN assessment_items i ON i.id = f.item_id
   LEFT JOIN problems pr ON pr.id = f.problem_id
   WHERE f.point_id = $1 ORDER BY r.held_on DESC, f.id`;
@@ -116,7 +116,7 @@ const SQL_ROUND_POINTS = `
          (SELECT count(*)::int FROM assessment_items i WHERE i.scheme_id = r.scheme_id AND (cardinality(i.point_types) = 0 OR p.type_code = ANY (i.point_types))) AS "itemsApplicable",
          (SELECT count(*)::int FROM assessment_scores s WHERE s.round_id = r.id AND s.point_id = p.id) AS "itemsScored",
          (SELECT count(*)::int FROM assessment_findings f WHERE f.round_id = r.id AND f.point_id = p.id) AS findings,
-         coalesce((SELECT array_agg(f.problem_id::int ORDER BY f.id) FROM assessment_findings f WHERE f.round_id = r.id AND f.point_id = p.id AND f.problem_id IS NOT NULL), '{}') AS "problemIds"
+         coalesce((SELECT array_agg(f.problem_id ORDER BY f.id) FROM assessment_findings f WHERE f.round_id = r.id AND f.point_id = p.id AND f.problem_id IS NOT NULL), '{}') AS "problemIds"
   FROM assessment_rounds r JOIN assessment_round_points rp ON rp.round_id = r.id JOIN inspection_points p ON p.id = rp.point_id
   WHERE r.id = $1 AND point_visible(p.area_code, $2::text[]) ORDER BY p.code`;
 const SQL_TARGETS = `

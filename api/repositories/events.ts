@@ -11,7 +11,7 @@ import { VISIBLE, type Viewer } from './problems';
 // staff to what is assigned to their unit), applied in SQL to the problem as it is now.
 
 const EVENT_COLS = `
-  e.id::int AS id, e.problem_id::int AS "problemId", e.seq, e.action, e.from_state::text AS "fromState",
+  e.id::int AS id, e.problem_id AS "problemId", e.seq, e.action, e.from_state::text AS "fromState",
   e.to_state::text AS "toState", iso_utc(e.at) AS at, e.actor_name AS "actorName", e.actor_role AS "actorRole",
   p.area_code AS "areaCode", g.name AS "gridName", cm.name AS "communityName", s.name AS "streetName",
   p.category_id AS "categoryId", c.name_zh AS "categoryName", c.name_en AS "categoryNameEn",

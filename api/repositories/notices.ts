@@ -55,7 +55,7 @@ const SQL_ACCOUNTABILITY = notices(
 );
 
 const NOTICE_COLS = `
-  n.id::int AS id, n.kind::text AS kind, n.number, n.problem_id::int AS "problemId", n.cycle,
+  n.id::int AS id, n.kind::text AS kind, n.number, n.problem_id AS "problemId", n.cycle,
   n.issued_at AS "issuedAt", n.due_at AS "dueAt", n.resolved_at AS "resolvedAt", n.unit_id AS "unitId", u.name AS "unitName",
   n.grid_id AS "gridId", g.name AS "gridName", n.area_code AS "areaCode", p.state::text AS "problemState",
   p.deadline AS "problemDeadline", c.name_zh AS "categoryName", p.description, p.address`;
@@ -69,7 +69,7 @@ const NOTICE_FROM = `
 const NOTICE_FILTER = `
     AND ($4::text IS NULL OR n.kind::text = $4::text)
     AND ($5::boolean IS NULL OR (n.resolved_at IS NULL) = $5::boolean)
-    AND ($6::int IS NULL OR n.problem_id = $6::int)`;
+    AND ($6::bigint IS NULL OR n.problem_id = $6::bigint)`;
 const SQL_NOTICES = `SELECT ${NOTICE_COLS} ${NOTICE_FROM} ${NOTICE_FILTER} ORDER BY n.issued_at DESC, n.id DESC LIMIT $7 OFFSET $8`;
 const SQL_NOTICE_COUNT = `SELECT count(*)::int AS n ${NOTICE_FROM} ${NOTICE_FILTER}`;
 const SQL_NOTICE = `SELECT ${NOTICE_COLS} ${NOTICE_FROM} AND n.id = $4`;

@@ -10,11 +10,11 @@ import { OWN_DETAIL_COLS } from './problems-columns';
 
 /** The row a transition works on, unlocked: the cheap checks before a step's photos are decoded. */
 const SQL_PEEK = `
-  SELECT p.id::int AS id, p.version, p.state::text AS state, p.urgent, p.assignee_unit_id AS "assigneeUnitId",
+  SELECT p.id AS id, p.version, p.state::text AS state, p.urgent, p.assignee_unit_id AS "assigneeUnitId",
          p.verified_at AS "verifiedAt", p.assigned_at AS "assignedAt", p.deadline, p.fixed_at AS "fixedAt",
          p.closed_at AS "closedAt", p.closed_on_time AS "closedOnTime", p.revisit_due_at AS "revisitDueAt",
          p.revisited_at AS "revisitedAt", p.suspended_at AS "suspendedAt", p.pending_request AS "pendingRequest",
-         p.duplicate_of::int AS "duplicateOf", p.rework_count AS "reworkCount", p.relapse_count AS "relapseCount",
+         p.duplicate_of AS "duplicateOf", p.rework_count AS "reworkCount", p.relapse_count AS "relapseCount",
          p.return_count AS "returnCount", p.extension_count AS "extensionCount", p.cycle, p.routing,
          p.lead_unit_id AS "leadUnitId",
          ST_X(p.location) AS lon, ST_Y(p.location) AS lat, p.reported_at AS "reportedAt", -- the site, for a fix's proof
@@ -42,9 +42,9 @@ const SQL_UPDATE = `
  */
 const SQL_INSERT_REPORT = `
   WITH p AS (
-    INSERT INTO problems (street_code, category_id, source, description, address, location, reported_by, reported_at,
+    INSERT INTO problems (id, street_code, category_id, source, description, address, location, reported_by, reported_at,
       grid_id, community_id, street_id, area_code, leader_person_id, lead_unit_id, routing, state, urgent, duplicate_of, updated_at)
-    VALUES ($1, $2, $3::problem_source, $4, $5, ST_SetSRID(ST_MakePoint($6, $7), 4326), $8, $9,
+    VALUES (problem_new_id($9), $1, $2, $3::problem_source, $4, $5, ST_SetSRID(ST_MakePoint($6, $7), 4326), $8, $9,
       $10, $11, $12, $13, $14, $15, $16::jsonb, $17::problem_state, $18, $19, $9)
     RETURNING *),
   e AS (
@@ -84,7 +84,7 @@ const SQL_REPORT_CATEGORY = `
 
 /** Is this problem one a duplicate may point at (exists, visible to the caller, open)? */
 const SQL_DUPLICATE_TARGET = `
-  SELECT p.id::int AS id, p.state::text AS state FROM problems p WHERE p.id = $1 AND ${VISIBLE('$2', '$3', '$4')}`;
+  SELECT p.id AS id, p.state::text AS state FROM problems p WHERE p.id = $1 AND ${VISIBLE('$2', '$3', '$4')}`;
 
 /** A report as it is stored: the place routed at `reportedAt` (DESIGN.md "routing once"). */
 export interface NewProblem {

@@ -4,7 +4,7 @@
 
 /** A list row's own columns. */
 export const OWN_LIST_COLS = `
-  p.id::int AS id, p.version, p.state::text AS state, p.urgent, p.source::text AS source,
+  p.id AS id, p.version, p.state::text AS state, p.urgent, p.source::text AS source,
   p.category_id AS "categoryId", p.description, p.address, ST_X(p.location) AS lon, ST_Y(p.location) AS lat,
   p.reported_at AS "reportedAt", p.deadline, p.area_code AS "areaCode", p.outside_grid AS "outsideGrid",
   p.assignee_unit_id AS "assigneeUnitId", p.pending_request AS "pendingRequest"`;
@@ -16,7 +16,7 @@ export const OWN_MORE_COLS = `
   p.leader_person_id AS "leaderPersonId", p.lead_unit_id AS "leadUnitId",
   p.verified_at AS "verifiedAt", p.assigned_at AS "assignedAt", p.fixed_at AS "fixedAt", p.closed_at AS "closedAt",
   p.closed_on_time AS "closedOnTime", p.revisit_due_at AS "revisitDueAt", p.revisited_at AS "revisitedAt",
-  p.suspended_at AS "suspendedAt", p.duplicate_of::int AS "duplicateOf",
+  p.suspended_at AS "suspendedAt", p.duplicate_of AS "duplicateOf",
   p.rework_count AS "reworkCount", p.relapse_count AS "relapseCount", p.return_count AS "returnCount",
   p.extension_count AS "extensionCount", p.supervision_count AS "supervisionCount",
   p.accountability_count AS "accountabilityCount", p.cycle, p.updated_at AS "updatedAt"`;

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { ANY_USER, only } from '../auth/roles';
 import { notFound } from '../errors';
 import { audit, auditWithin } from '../plugins/auth';
-import { ErrorBody } from '../schemas/common';
+import { BigId, ErrorBody } from '../schemas/common';
 import {
   NearbyProblem,
   ProblemActionBody,
@@ -27,7 +27,8 @@ import {
 import { PHOTO_BODY_LIMIT } from '../services/photos';
 import { actorOf } from '../plugins/request-context';
 
-const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+// problem ids are yyyymm × 10¹⁰ + n (migration 025): beyond int4
+const IdParams = Type.Object({ id: BigId() });
 const PROBLEM = { zh: '该问题', en: 'problem' };
 const tags = ['problems'];
 const READ = { access: ANY_USER };
@@ -183,7 +184,7 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary:
           'Take one step of the loop (docs/PROBLEMS.md): 409 IllegalTransition lists the allowed actions, 409 StaleVersion when someone else wrote first',
-        params: Type.Object({ id: Type.Integer({ minimum: 1 }), action: ProblemActionSchema }),
+        params: Type.Object({ id: BigId(), action: ProblemActionSchema }),
         body: ProblemActionBody,
         response: { 200: ProblemDetail, ...writeErrors },
       },

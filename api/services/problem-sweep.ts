@@ -1,6 +1,7 @@
 import type { Db, Queryable } from '../db/types';
 import { noticesRepository } from '../repositories/notices';
 import { ledgersRepository } from '../repositories/ledgers';
+import { problemPartitionsRepository } from '../repositories/problem-partitions';
 
 /**
  * The overdue sweep (docs/PROBLEMS.md "Overdue, supervision and accountability"): one
@@ -11,6 +12,9 @@ import { ledgersRepository } from '../repositories/ledgers';
  * Set-based: one statement per kind, whatever the number of problems.
  */
 export const NOTICE_DUE_HOURS = 24;
+
+/** Months of problem partitions kept ready ahead of the current one (migration 025). */
+export const PARTITION_MONTHS_AHEAD = 3;
 
 const beijingYear = (d: Date) => String(new Date(d.getTime() + 8 * 3600_000).getUTCFullYear());
 
@@ -40,6 +44,11 @@ export async function sweepOverdue(db: Db, now: Date): Promise<SweepResult> {
 export async function sweepOverdueIfFree(db: Db, now: Date): Promise<SweepResult | null> {
   return db.transaction(async (tx) => {
     if (!(await noticesRepository(tx).tryLockSweep())) return null;
+    // the sweep runs in exactly one process: it also keeps the problem months ahead partitioned
+    // (a no-op but for a few catalogue lookups, except once a month)
+    const ahead = new Date(now);
+    ahead.setUTCMonth(ahead.getUTCMonth() + PARTITION_MONTHS_AHEAD);
+    await problemPartitionsRepository(tx).ensure(now, ahead);
     return raiseDue(tx, now);
   });
 }

@@ -2,6 +2,7 @@ import type { Db } from '../../api/db/types';
 import type { Role } from '../../api/auth/roles';
 import { planProblem, preparePlan, type PlannedProblem } from './problems';
 import { writeChunk } from './problem-bulk/chunk';
+import { problemPartitionsRepository } from '../../api/repositories/problem-partitions';
 import type { Actor, ReplayContext } from './problem-bulk/types';
 import { Actors } from './problem-seed/actors';
 import { loadPlanCategories, loadPlanCity } from './problem-seed/load-city';
@@ -104,6 +105,8 @@ export async function bulkInsertProblems(db: Db, options: BulkOptions): Promise<
     );
   }
 
+  // the months the window spans get their partitions before any chunk writes into them
+  await problemPartitionsRepository(db).ensure(from, to);
   const chunk = Math.max(1, options.chunk ?? 10_000);
   const idOf = new Map<number, number>(); // plan index → problem id (duplicates point back a few dozen indices)
   const summary: BulkSummary = { problems: 0, events: 0, notices: 0, photos: 0, ms };
@@ -121,11 +124,12 @@ export async function bulkInsertProblems(db: Db, options: BulkOptions): Promise<
     const plans: PlannedProblem[] = [];
     for (let j = start; j < start + n; j++) plans.push(planProblem(ctx, indices[j]!));
     ms.js += performance.now() - t;
-    // ids in plan order, before any later chunk is replayed (its duplicates name them)
+    // ids in plan order, before any later chunk is replayed (its duplicates name them); an id
+    // carries the month of its report (problem_new_id, migration 025)
     const ids = (
       await db.query<{ id: number }>(
-        `SELECT nextval(pg_get_serial_sequence('problems', 'id'))::bigint AS id FROM generate_series(1, $1)`,
-        [n],
+        `SELECT problem_new_id(t) AS id FROM unnest($1::timestamptz[]) WITH ORDINALITY u(t, i) ORDER BY i`,
+        [plans.map((p) => new Date(p.steps[0]!.at).toISOString())],
       )
     ).rows.map((r) => Number(r.id));
     plans.forEach((p, j) => idOf.set(p.index, ids[j]!));
@@ -143,7 +147,7 @@ export async function bulkInsertProblems(db: Db, options: BulkOptions): Promise<
   }
   await previous; // the last commits after all the others (and fails if any did)
   await Promise.all(running);
-  // ids came from the identity's own sequence (nextval), so later reports continue after them
+  // ids came from problem_new_id's sequence, so later reports continue after them
   await db.query('ANALYZE problems');
   ms.total = performance.now() - started;
   for (const k of Object.keys(ms) as (keyof typeof ms)[]) ms[k] = Math.round(ms[k]);

@@ -121,12 +121,12 @@ interface Stored {
   duplicateOf: number | null;
 }
 const SQL_STORED = `
-  SELECT id::int AS id, reported_at AS "reportedAt", ST_X(location) AS lon, ST_Y(location) AS lat, grid_id AS "gridId",
+  SELECT id, reported_at AS "reportedAt", ST_X(location) AS lon, ST_Y(location) AS lat, grid_id AS "gridId",
          community_id AS "communityId", street_id AS "streetId", area_code AS "areaCode", leader_person_id AS "leaderPersonId",
          lead_unit_id AS "leadUnitId", routing, state::text AS state, deadline, cycle, version, rework_count AS "reworkCount",
          relapse_count AS "relapseCount", return_count AS "returnCount", extension_count AS "extensionCount",
          supervision_count AS "supervisionCount", accountability_count AS "accountabilityCount", closed_on_time AS "closedOnTime",
-         urgent, duplicate_of::int AS "duplicateOf"
+         urgent, duplicate_of AS "duplicateOf"
   FROM problems ORDER BY reported_at, id`;
 
 describe.each(backends())('demo problems on $name', (backend) => {

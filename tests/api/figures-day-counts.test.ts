@@ -172,7 +172,8 @@ describe.each(backends())('figures from the per-day aggregate on $name', (backen
       `UPDATE problems SET state = 'duplicate', duplicate_of = $2 WHERE id = ANY($1::bigint[]) AND id <> $2 AND state = 'verified'`,
       [some(17), ids[0]],
     );
-    // re-routed to another grid (an area correction) and moved to another day
+    // re-routed to another grid (an area correction) and moved to another day of its month (a
+    // problem's id names the month of its report, migration 025: 3 days back, or on if that leaves it)
     const [g2] = (
       await t.db.query<{ id: number; c: number; s: number; code: string }>(
         `SELECT g.id, c.id AS c, c.parent_id AS s, g.code FROM areas g JOIN areas c ON c.id = g.parent_id WHERE g.code = $1`,
@@ -180,7 +181,9 @@ describe.each(backends())('figures from the per-day aggregate on $name', (backen
       )
     ).rows;
     await t.db.query(
-      `UPDATE problems SET grid_id = $2, community_id = $3, street_id = $4, area_code = $5, reported_at = reported_at - interval '3 days'
+      `UPDATE problems SET grid_id = $2, community_id = $3, street_id = $4, area_code = $5,
+         reported_at = CASE WHEN problem_month(reported_at - interval '3 days') = problem_month(reported_at)
+                            THEN reported_at - interval '3 days' ELSE reported_at + interval '3 days' END
        WHERE id = ANY($1::bigint[])`,
       [some(19), g2!.id, g2!.c, g2!.s, g2!.code],
     );

@@ -60,10 +60,10 @@ export async function ensureCategories(db: Queryable): Promise<number[]> {
 // Routing as the loop stores it: the grid and its ancestors by code, the point at the grid's
 // label point (or the given one), the unit as given.
 const SQL_INSERT = `
-  INSERT INTO problems (street_code, category_id, source, description, location, reported_at, grid_id, community_id, street_id, area_code,
+  INSERT INTO problems (id, street_code, category_id, source, description, location, reported_at, grid_id, community_id, street_id, area_code,
     lead_unit_id, state, assignee_unit_id, verified_at, assigned_at, deadline, fixed_at, closed_at, closed_on_time, revisited_at,
     suspended_at, rework_count, relapse_count, return_count, supervision_count, accountability_count, cycle, updated_at)
-  SELECT coalesce(s.code, (SELECT a.code FROM areas a WHERE a.level = 'street' AND ST_Intersects(a.geom, pt.geom) LIMIT 1)),
+  SELECT problem_new_id(r.reported_at), coalesce(s.code, (SELECT a.code FROM areas a WHERE a.level = 'street' AND ST_Intersects(a.geom, pt.geom) LIMIT 1)),
          r.category, r.source::problem_source, '测试问题 #' || r.i, pt.geom, r.reported_at, g.id, c.id, s.id,
          coalesce(g.code, (SELECT a.code FROM areas a WHERE ST_Intersects(a.geom, pt.geom) ORDER BY length(a.code) DESC LIMIT 1)),
          r.lead_unit, r.state::problem_state, r.assignee_unit, r.verified_at, r.assigned_at, r.deadline, r.fixed_at, r.closed_at, r.closed_on_time,

@@ -70,9 +70,9 @@ export async function insertProblems(db: Queryable, rows: ProblemRow[]): Promise
       FROM jsonb_to_recordset($1::jsonb) AS d(i int, lon float8, lat float8, source text, state text, urgent boolean,
            category text, reported_at timestamptz, assigned_at timestamptz, deadline timestamptz)
     ), ins AS (
-      INSERT INTO problems (category_id, source, description, location, reported_at, updated_at, state, urgent,
+      INSERT INTO problems (id, category_id, source, description, location, reported_at, updated_at, state, urgent,
                             assigned_at, deadline, area_code, street_code)
-      SELECT c.id, d.source::problem_source, 'test problem ' || d.i, d.pt, d.reported_at, d.reported_at, d.state::problem_state,
+      SELECT problem_new_id(d.reported_at), c.id, d.source::problem_source, 'test problem ' || d.i, d.pt, d.reported_at, d.reported_at, d.state::problem_state,
              d.urgent, d.assigned_at, d.deadline,
              (SELECT a.code FROM areas a WHERE ST_Covers(a.geom, d.pt) ORDER BY length(a.code) DESC, a.code LIMIT 1),
              (SELECT a.code FROM areas a WHERE a.level = 'street' AND ST_Covers(a.geom, d.pt) ORDER BY a.code LIMIT 1)

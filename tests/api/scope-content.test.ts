@@ -143,10 +143,9 @@ describe.each(backends())('content-level scope on $name', (backend) => {
       const hidden = [];
       for (const id of fx.problemIds) if (!(await can({ kind: 'problem', id }))) hidden.push(id);
       const undercover = (
-        await db.query<{ id: number }>(
-          `SELECT id::int AS id FROM problems WHERE id = ANY ($1) AND source = 'undercover'`,
-          [hidden],
-        )
+        await db.query<{ id: number }>(`SELECT id FROM problems WHERE id = ANY ($1) AND source = 'undercover'`, [
+          hidden,
+        ])
       ).rows;
       expect(hidden.length, role).toBeGreaterThan(5);
       expect(undercover.length, `${role}: 暗访 problems out of reach`).toBeGreaterThan(0);

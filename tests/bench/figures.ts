@@ -1,8 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { loadavg } from 'node:os';
-import pg from 'pg';
 import type { Db } from '../../api/db/types';
-import { openPgDb } from '../../api/db/pg';
 import { migrate } from '../../api/db/migrate';
 import { seedDemo } from '../../data/demo/seed';
 import { buildApp } from '../../api/app';
@@ -13,6 +11,8 @@ import { CITY_WIDE_VIEWER, figuresSql, figuresStatement, type Level } from '../.
 import { latestScheme, weekOf } from '../../api/services/rankings';
 import { beijingDay } from '../../api/domain/campaign';
 import { benchSession, median, p95 } from './tiles';
+import { prepareBulkLoad } from './bulk-load';
+import { keptDatabase } from './fresh-db';
 
 type Row = (...cells: (string | number)[]) => void;
 const ms = (x: number) => x.toFixed(2);
@@ -290,18 +290,12 @@ async function fillProblems(db: Db, row: Row) {
       `SELECT id FROM problem_categories WHERE level = 3 AND active ORDER BY code`,
     );
     if (!leaves.length) throw new Error('no problem categories (level 3) to file problems under: run the migrations');
-    const dropped: string[] = [];
-    for (const table of ['problems', 'problem_events']) {
-      const { rows: indexes } = await tx.query<{ name: string; def: string }>(
-        `SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE schemaname = current_schema() AND tablename = $1
-           AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = $1::regclass)`,
-        [table],
-      );
-      for (const i of indexes) {
-        await tx.query(`DROP INDEX ${i.name}`);
-        dropped.push(i.def);
-      }
-    }
+    const dropped = await prepareBulkLoad(
+      tx,
+      ['problems', 'problem_events'],
+      new Date(now.getTime() - 366 * 86_400_000),
+      now,
+    );
     await tx.query('ALTER TABLE problems DISABLE TRIGGER problem_day_counts_sync');
     const n = await step('problems', async () => {
       const { rows } = await tx.query<{ n: number }>(
@@ -329,11 +323,11 @@ async function fillProblems(db: Db, row: Row) {
                  x.reported_at + interval '2 hours' AS assigned_at
           FROM x
         )
-        INSERT INTO problems (street_code, category_id, source, description, location, reported_at, grid_id, community_id, street_id,
+        INSERT INTO problems (id, street_code, category_id, source, description, location, reported_at, grid_id, community_id, street_id,
                               area_code, lead_unit_id, state, urgent, verified_at, assigned_at, deadline, fixed_at, closed_at,
                               closed_on_time, suspended_at, rework_count, return_count, supervision_count, accountability_count,
                               cycle, version, updated_at)
-        SELECT left(y.code, 9), ($3::int[])[1 + floor(y.r6 * cardinality($3::int[]))::int],
+        SELECT problem_new_id(y.reported_at), left(y.code, 9), ($3::int[])[1 + floor(y.r6 * cardinality($3::int[]))::int],
                (${SOURCES})[1 + floor(y.r2 * 8)::int], 'bench problem', y.pt, y.reported_at,
                y.grid_id, y.community_id, y.street_id, y.code, y.unit_id, y.state, y.r4 < 0.05,
                CASE WHEN y.filed THEN y.reported_at + interval '1 hour' END,
@@ -407,14 +401,7 @@ async function main() {
     rows.push(cells.map(String));
     console.log(cells.filter((x) => x !== '').join(' | '));
   };
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount;
-  if (!exists) await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  const db = openPgDb(u.toString());
+  const db = await keptDatabase(url, name);
   try {
     await migrate(db);
     const { rows: a } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM areas`);

@@ -119,6 +119,28 @@ async function nativeBench(url: string) {
   await assessmentBench(url, row);
   // issue 12: live events to 200 SSE streams (display sessions among them), on its own database
   await fanoutBench(url, row);
+  // issue 15: 100,000 grids and 10,000,000 problems in monthly partitions (hours on 2 cores: opt-in)
+  if (process.env.BENCH_SCALE === '1') await scaleInChild(url);
+}
+
+/** tests/bench/scale.ts in a process of its own (its loaders read BENCH_PROBLEMS at import); its rows join the table. */
+function scaleInChild(url: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/bench/scale.ts'], {
+      env: { ...process.env, BENCH_DATABASE_URL: url, BENCH_GRIDS: '100000', BENCH_PROBLEMS: '10000000' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.once('exit', (code) => {
+      for (const line of out.split('\n').filter((l) => l.startsWith('| '))) {
+        const cells = line.slice(2, -2).split(' | ');
+        rows.push([...cells, '', '', '', '', '', ''].slice(0, 6));
+      }
+      if (code === 0) resolve();
+      else reject(new Error(`scale bench exited with ${code}`));
+    });
+  });
 }
 
 /** Starts the real server with the demo wired in on PGlite (or all of `npm start`, build included) and waits for its ready line. */

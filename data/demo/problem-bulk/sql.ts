@@ -89,7 +89,6 @@ export const SQL_INSERT_PROBLEMS = `
     state, urgent, assignee_unit_id, verified_at, assigned_at, deadline, fixed_at, closed_at, closed_on_time,
     revisit_due_at, revisited_at, suspended_at, pending_request, duplicate_of,
     rework_count, relapse_count, return_count, extension_count, supervision_count, accountability_count, cycle, version, updated_at)
-  OVERRIDING SYSTEM VALUE
   SELECT f.id, r.street_code, f.category_id, f.source::problem_source, f.description, f.address, ST_SetSRID(ST_MakePoint(f.lon, f.lat), 4326),
     f.reported_by, f.reported_at, r.grid_id, r.community_id, r.street_id, r.area_code,
     (r.routing->'leader'->>'personId')::int, (r.routing->'leadUnit'->>'unitId')::int, r.routing,

@@ -116,7 +116,7 @@ export async function replayIn(
     if (r.supervision + r.accountability === 0) return;
     const raised = (
       await db.query<{ id: number; kind: string; cycle: number; dueAt: Date }>(
-        `SELECT problem_id::int AS id, kind::text AS kind, cycle, due_at AS "dueAt" FROM problem_notices WHERE issued_at = $1`,
+        `SELECT problem_id AS id, kind::text AS kind, cycle, due_at AS "dueAt" FROM problem_notices WHERE issued_at = $1`,
         [clock.now()],
       )
     ).rows;
