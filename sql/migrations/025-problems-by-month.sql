@@ -10,7 +10,13 @@
 --   * a lookup by id (`GET /api/problems/:id`, every step's `WHERE id = $1 AND version = $2`)
 --     is pruned to one partition — partitioning by reported_at would probe every month's index;
 --   * a problem's timeline lives in its month's events partition, and a month detaches with its
---     events.
+--     events;
+--   * an event's foreign key to its problem is declared between the two partitions of a month
+--     (problem_events_mYYYYMM → problems_mYYYYMM, legacy → legacy, default → default). It says the
+--     same as one key between the parents — an event's problem_id lies in its partition's range,
+--     and so does that problem's id — but each check probes one plain table: checked against the
+--     partitioned parent, 30,000 events took 2,976 ms to insert here, 316 ms month to month
+--     (270 ms before partitioning).
 -- The ids stay below 2⁵³ (JavaScript numbers) until the year 9007.
 --
 -- Rows written before this migration keep their ids (< 10¹⁵) and stay together in the
@@ -186,6 +192,8 @@ BEGIN
     END IF;
     EXECUTE format('CREATE TABLE problems_m%s PARTITION OF problems FOR VALUES FROM (%s) TO (%s)', key, lo, hi);
     EXECUTE format('CREATE TABLE problem_events_m%s PARTITION OF problem_events FOR VALUES FROM (%s) TO (%s)', key, lo, hi);
+    EXECUTE format('ALTER TABLE problem_events_m%1$s ADD CONSTRAINT problem_events_m%1$s_problem_fkey
+      FOREIGN KEY (problem_id) REFERENCES problems_m%1$s (id) ON DELETE RESTRICT', key);
     made := made + 1;
   END LOOP;
   RETURN made;
@@ -219,11 +227,14 @@ DROP TABLE problems_before_025;
 -- 6. What named the old tables, again.
 ALTER TABLE problems ADD CONSTRAINT problems_duplicate_of_fkey
   FOREIGN KEY (duplicate_of) REFERENCES problems (id) ON DELETE RESTRICT;
-ALTER TABLE problem_events ADD CONSTRAINT problem_events_problem_id_fkey
-  FOREIGN KEY (problem_id) REFERENCES problems (id) ON DELETE RESTRICT;
-ALTER TABLE problem_photos ADD CONSTRAINT problem_photos_problem_id_fkey
-  FOREIGN KEY (problem_id) REFERENCES problems (id) ON DELETE RESTRICT;
--- an event is unique by (id, problem_id) now; a photo has both
+-- an event's problem: month to month (the header says why); the months made above got theirs there
+ALTER TABLE problem_events_legacy ADD CONSTRAINT problem_events_legacy_problem_fkey
+  FOREIGN KEY (problem_id) REFERENCES problems_legacy (id) ON DELETE RESTRICT;
+ALTER TABLE problem_events_default ADD CONSTRAINT problem_events_default_problem_fkey
+  FOREIGN KEY (problem_id) REFERENCES problems_default (id) ON DELETE RESTRICT;
+-- an event is unique by (id, problem_id) now; a photo has both, and names its problem through its
+-- event (whose own key names the problem): a second key from photos to problems would only add a
+-- check against the partitioned parent to every photo
 ALTER TABLE problem_photos ADD CONSTRAINT problem_photos_event_id_fkey
   FOREIGN KEY (event_id, problem_id) REFERENCES problem_events (id, problem_id) ON DELETE RESTRICT;
 ALTER TABLE problem_notices ADD CONSTRAINT problem_notices_problem_id_fkey

@@ -81,7 +81,7 @@ describe.each(backends())('problems partitioned by month on $name', (backend) =>
     expect(plan.match(/ on problems_\w+/g)).toEqual([' on problems_m202604']);
   });
 
-  it('refuses an id that names another month than its report', async () => {
+  it('refuses an id that names another month than its report, and an event of no problem', async () => {
     await expect(
       db.query(
         `INSERT INTO problems (id, category_id, source, description, location, reported_at, updated_at)
@@ -89,6 +89,14 @@ describe.each(backends())('problems partitioned by month on $name', (backend) =>
         [cat['010101'], LON, LAT, START],
       ),
     ).rejects.toThrow(/problems_id_month/);
+    // an event's key to its problem is checked month to month
+    await expect(
+      db.query(
+        `INSERT INTO problem_events (problem_id, seq, action, to_state, at)
+         VALUES (202603 * 10000000000::bigint + 999999, 1, 'report', 'reported', $1)`,
+        [START],
+      ),
+    ).rejects.toThrow(/problem_events_m202603_problem_fkey/);
   });
 
   it('keeps the months ahead from the overdue sweep, and leaves a month alone whose rows went to the default partition', async () => {
@@ -214,7 +222,7 @@ describe.each(backends())('migration 025 over problems written before it, on $na
       db.query(
         `INSERT INTO problem_events (problem_id, seq, action, to_state, at) VALUES (999, 1, 'report', 'reported', now())`,
       ),
-    ).rejects.toThrow(/problem_events_problem_id_fkey/);
+    ).rejects.toThrow(/problem_events_legacy_problem_fkey/);
     await expect(
       db.query(
         `INSERT INTO problem_photos (problem_id, event_id, kind, sha256, uploaded_at)

@@ -290,13 +290,12 @@ async function fillProblems(db: Db, row: Row) {
       `SELECT id FROM problem_categories WHERE level = 3 AND active ORDER BY code`,
     );
     if (!leaves.length) throw new Error('no problem categories (level 3) to file problems under: run the migrations');
-    const dropped = await prepareBulkLoad(
+    const load = await prepareBulkLoad(
       tx,
       ['problems', 'problem_events'],
       new Date(now.getTime() - 366 * 86_400_000),
       now,
     );
-    await tx.query('ALTER TABLE problems DISABLE TRIGGER problem_day_counts_sync');
     const n = await step('problems', async () => {
       const { rows } = await tx.query<{ n: number }>(
         `
@@ -368,11 +367,8 @@ async function fillProblems(db: Db, row: Row) {
         ) AS e (o, action, from_state, to_state, at)
         WHERE e.at IS NOT NULL AND p.description = 'bench problem' AND NOT EXISTS (SELECT 1 FROM problem_events x WHERE x.problem_id = p.id)`),
     );
-    await step('indexes', async () => {
-      for (const def of dropped) await tx.query(def);
-    });
+    await load.finish(step);
     await step('aggregate', () => tx.query('SELECT problem_day_counts_rebuild()'));
-    await tx.query('ALTER TABLE problems ENABLE TRIGGER problem_day_counts_sync');
     return n;
   });
   row(

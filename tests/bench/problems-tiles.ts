@@ -38,8 +38,8 @@ export async function problemTilesBench(db: Db, row: Row, rounds = 3, zooms = [1
         `SELECT id FROM problem_categories WHERE level = 3 AND active ORDER BY code`,
       );
       if (!leaves.length) throw new Error('no problem categories (level 3) to file problems under: run the migrations');
-      // A bulk load: the months get their partitions, the secondary indexes are built again afterwards
-      const indexes = await prepareBulkLoad(tx, ['problems'], new Date(now.getTime() - 366 * 86_400_000), now);
+      // A bulk load (bulk-load.ts): the months get their partitions, indexes and keys come back after
+      const load = await prepareBulkLoad(tx, ['problems'], new Date(now.getTime() - 366 * 86_400_000), now);
       const { rows } = await tx.query<{ n: number }>(
         `
         WITH pts AS (
@@ -68,7 +68,8 @@ export async function problemTilesBench(db: Db, row: Row, rounds = 3, zooms = [1
         SELECT count(*)::int AS n FROM ins`,
         [perGrid, now, leaves.map((l) => l.id), need],
       );
-      for (const def of indexes) await tx.query(def);
+      await load.finish();
+      await tx.query('SELECT problem_day_counts_rebuild()');
       return rows[0]!.n;
     });
     row(
